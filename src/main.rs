@@ -1,0 +1,244 @@
+//! The `quotestance` command line: a thin layer over the library.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use quotestance::eval;
+use quotestance::ingest::{Corpus, Input, ReadOptions, RecordError};
+use quotestance::output::{self, Destination, OutputFormat, RowWriter};
+use quotestance::pipeline::{self, Progress, RunError, RunOptions};
+use quotestance::segment;
+
+const EXIT_CODES: &str = "Exit codes:
+  0  success (skipped records are reported as warnings on stderr)
+  1  error: an input cannot be opened, the output cannot be written, or a file is invalid
+  2  usage error: unknown flag or missing argument
+  3  --strict: a record could not be read (the message names the file and line)";
+
+#[derive(Parser)]
+#[command(name = "quotestance", version, about = "Extract quotes from news articles, attribute them to speakers, and label them.", after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract quotes from articles and write one row per quote.
+    #[command(after_help = EXIT_CODES)]
+    Run(RunArgs),
+    /// Print the sentences of a plain-text input, one per line.
+    Segment {
+        /// A text file, or - for standard input.
+        #[arg(default_value = "-")]
+        input: String,
+    },
+    /// Score quote extraction against gold annotations.
+    #[command(after_help = EXIT_CODES)]
+    Eval(EvalArgs),
+}
+
+#[derive(clap::Args)]
+struct InputArgs {
+    /// JSON field / CSV column with the article id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// JSON field / CSV column with the article text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Skip (with a warning) any article larger than this many bytes.
+    #[arg(long, default_value_t = 5_000_000)]
+    max_article_bytes: usize,
+}
+
+impl InputArgs {
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions { id_field: self.id_field.clone(), text_field: self.text_field.clone(), max_article_bytes: self.max_article_bytes }
+    }
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Inputs: .jsonl/.ndjson (one article object per line), .csv with a header, .txt (one article,
+    /// id = file stem), a folder (walked recursively in path order), any of these gzipped (.gz), or -
+    /// for JSONL on standard input.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Output file, or - for standard output. A file appears only when the run completes.
+    #[arg(short, long, default_value = "-")]
+    output: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
+    format: OutputFormat,
+    /// Extract and attribute quotes only; leave the stance and sentiment columns empty.
+    #[arg(long)]
+    skip_classify: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Stop with exit code 3 at the first record that cannot be read.
+    #[arg(long)]
+    strict: bool,
+    /// No progress bar or summary on stderr (warnings are still printed).
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// Articles to run extraction on (any `run` input form).
+    #[arg(long)]
+    articles: Option<String>,
+    /// Gold annotations in the output schema.
+    #[arg(long)]
+    gold: PathBuf,
+    /// Predictions in the output schema; when given, extraction is not run.
+    predictions: Option<PathBuf>,
+    /// Print a machine-readable JSON summary instead of the text report.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Segment { input } => segment_command(&input),
+        Command::Eval(args) => eval_command(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Progress bar on stderr (hidden when stderr is not a terminal or with --quiet).
+struct Bar {
+    bar: ProgressBar,
+    bytes: Arc<AtomicU64>,
+    articles: AtomicU64,
+    quotes: AtomicU64,
+}
+
+impl Progress for Bar {
+    fn chunk_done(&self, articles: u64, quotes: u64) {
+        let a = self.articles.fetch_add(articles, Ordering::Relaxed) + articles;
+        let q = self.quotes.fetch_add(quotes, Ordering::Relaxed) + quotes;
+        self.bar.set_position(self.bytes.load(Ordering::Relaxed));
+        let secs = self.bar.elapsed().as_secs_f64().max(1e-6);
+        self.bar.set_message(format!("{a} articles ({:.0}/s), {q} quotes", a as f64 / secs));
+    }
+
+    fn warn(&self, error: &RecordError) {
+        self.bar.suspend(|| eprintln!("warning: {error}"));
+    }
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        builder = builder.num_threads(n);
+    }
+    builder.build().context("cannot start worker threads")
+}
+
+fn open_corpus(inputs: &[String], options: ReadOptions) -> Result<Corpus> {
+    let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
+    Ok(Corpus::open(&inputs, options)?)
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let corpus = open_corpus(&args.inputs, args.input.read_options())?;
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let bar = match corpus.total_bytes() {
+        Some(total) => ProgressBar::new(total),
+        None => ProgressBar::no_length(),
+    };
+    bar.set_draw_target(if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
+    bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ETA {eta} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let progress = Bar { bar, bytes: corpus.bytes_read(), articles: AtomicU64::new(0), quotes: AtomicU64::new(0) };
+
+    let destination = Destination::open(&args.output).with_context(|| format!("cannot write {}", args.output))?;
+    let mut writer = RowWriter::new(destination, args.format)?;
+    let pool = thread_pool(args.threads)?;
+    let options = RunOptions { strict: args.strict, ..RunOptions::default() };
+    let _ = args.skip_classify; // classification is not built yet: every run extracts only
+    let result = pool.install(|| pipeline::run(corpus, &mut writer, &options, &progress));
+    progress.bar.finish_and_clear();
+    match result {
+        Ok(summary) => {
+            writer.finish().with_context(|| format!("cannot write {}", args.output))?;
+            if !args.quiet {
+                eprintln!("quotestance: {} articles, {} quotes, {} records skipped, {:.2}s", summary.articles, summary.quotes, summary.skipped.len(), summary.elapsed.as_secs_f64());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(RunError::Strict(e)) => {
+            eprintln!("error: {e} (--strict)");
+            Ok(ExitCode::from(3))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn segment_command(input: &str) -> Result<ExitCode> {
+    let mut text = String::new();
+    if input == "-" {
+        std::io::stdin().read_to_string(&mut text).context("cannot read standard input as UTF-8 text")?;
+    } else {
+        text = std::fs::read_to_string(input).with_context(|| format!("cannot read {input} as UTF-8 text"))?;
+    }
+    let mut out = String::new();
+    for s in segment::sentences(&text) {
+        let folded: Vec<&str> = text[s.start..s.end].split_whitespace().collect();
+        out.push_str(&folded.join(" "));
+        out.push('\n');
+    }
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes()).context("cannot write to standard output")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_command(args: EvalArgs) -> Result<ExitCode> {
+    let gold = output::read_rows(&args.gold).map_err(anyhow::Error::msg)?;
+    let predictions = match (&args.predictions, &args.articles) {
+        (Some(path), _) => output::read_rows(path).map_err(anyhow::Error::msg)?,
+        (None, Some(articles)) => {
+            let corpus = open_corpus(std::slice::from_ref(articles), args.input.read_options())?;
+            let mut rows = Vec::new();
+            for article in corpus {
+                match article {
+                    Ok(article) => rows.extend(pipeline::process_article(&article)),
+                    Err(e) => eprintln!("warning: {e}"),
+                }
+            }
+            rows
+        }
+        (None, None) => bail!("give --articles to run extraction, or a predictions file"),
+    };
+    let report = eval::evaluate(&gold, &predictions);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,388 @@
+//! Quote extraction and attribution.
+//!
+//! [`extract`] finds three kinds of quote in an article:
+//! - **direct**: words inside quote marks, attributed by a speech verb next to the marks
+//!   (`"…," said Mr Smith`, `Smith said: "…"`), or inherited from the previous quote when a
+//!   quotation stands on its own;
+//! - **indirect**: reported speech governed by a speech verb (`Smith said (that) …`, `…, Smith
+//!   said`, `according to Smith, …`, `Smith accused Jones of …`);
+//! - **mixed**: reported speech with a quoted fragment inside (`Smith called the plan "dead"`).
+//!
+//! Speakers are resolved to the fullest name the article gives by [`crate::speakers::Resolver`].
+//! Scare quotes and quoted titles (short quotations that no speech verb governs) are not quotes.
+
+pub mod marks;
+pub mod phrases;
+mod reported;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lexicon;
+use crate::segment::{self, Span};
+use crate::speakers::Resolver;
+use crate::tokens::{self, Token};
+use marks::Quotation;
+use phrases::SpeakerPhrase;
+
+/// The kind of a quote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    Direct,
+    Indirect,
+    Mixed,
+}
+
+impl QuoteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Indirect => "indirect",
+            QuoteKind::Mixed => "mixed",
+        }
+    }
+
+    pub const ALL: [QuoteKind; 3] = [QuoteKind::Direct, QuoteKind::Indirect, QuoteKind::Mixed];
+}
+
+impl std::str::FromStr for QuoteKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "direct" => Ok(QuoteKind::Direct),
+            "indirect" => Ok(QuoteKind::Indirect),
+            "mixed" => Ok(QuoteKind::Mixed),
+            other => Err(format!("unknown quote kind {other:?} (expected direct, indirect or mixed)")),
+        }
+    }
+}
+
+/// One quote found in an article. `span` is a byte range into the article text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    pub span: Span,
+    pub kind: QuoteKind,
+    /// The resolved speaker; empty when unknown.
+    pub speaker: String,
+    /// The speech verb or phrase as written, lower case; empty when none.
+    pub cue: String,
+}
+
+/// Where a candidate's speaker comes from.
+#[derive(Clone, Debug)]
+enum Source {
+    /// A speaker phrase next to the cue.
+    Phrase(SpeakerPhrase),
+    /// The subject of the sentence holding this byte offset ("…, saying that …", "He was blunt: …").
+    Subject(usize),
+    /// No attribution of its own: inherit from a neighbouring quote.
+    Inherit,
+}
+
+#[derive(Clone, Debug)]
+struct Candidate {
+    span: Span,
+    kind: QuoteKind,
+    cue: String,
+    source: Source,
+    /// Continues a quotation from the previous paragraph.
+    continued: bool,
+    paragraph: usize,
+}
+
+/// Everything the rules need to know about one article.
+struct Article<'a> {
+    text: &'a str,
+    tokens: Vec<Token<'a>>,
+    sentences: Vec<Span>,
+    paragraphs: Vec<Span>,
+}
+
+impl<'a> Article<'a> {
+    /// Index of the first token starting at or after `pos`.
+    fn token_at(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| t.start < pos)
+    }
+
+    fn sentence_of(&self, pos: usize) -> Span {
+        let k = self.sentences.partition_point(|s| s.end <= pos);
+        self.sentences.get(k).copied().unwrap_or(Span::new(pos, pos))
+    }
+
+    fn paragraph_of(&self, pos: usize) -> usize {
+        self.paragraphs.partition_point(|s| s.end <= pos)
+    }
+}
+
+/// Finds every quote in `text`, in order of position.
+pub fn extract(text: &str) -> Vec<Quote> {
+    let paragraphs = segment::paragraphs(text);
+    let article = Article { text, tokens: tokens::tokenize(text), sentences: segment::sentences(text), paragraphs };
+    let quotations = marks::quotations(text, &article.paragraphs);
+
+    let mut candidates = Vec::new();
+    let mut fragments = Vec::new();
+    for q in &quotations {
+        match classify(&article, q) {
+            Some(candidate) => candidates.push(candidate),
+            None => fragments.push(*q),
+        }
+    }
+    let direct: Vec<Span> = candidates.iter().map(|c| c.span).collect();
+    let direct_quotations: Vec<Quotation> = quotations.iter().filter(|q| direct.contains(&q.inner)).copied().collect();
+    let mut absorbed = vec![false; fragments.len()];
+    for sentence in &article.sentences {
+        if let Some(found) = reported::find(&article, *sentence, &direct_quotations, &quotations) {
+            let mut kind = QuoteKind::Indirect;
+            for (k, f) in fragments.iter().enumerate() {
+                if found.span.start <= f.open && f.inner.end <= found.span.end {
+                    absorbed[k] = true;
+                    kind = QuoteKind::Mixed;
+                }
+            }
+            candidates.push(Candidate { span: found.span, kind, cue: found.cue, source: found.source, continued: false, paragraph: article.paragraph_of(found.span.start) });
+        }
+    }
+    // A long quoted fragment outside any reported clause is still someone's words.
+    for (k, f) in fragments.iter().enumerate() {
+        if !absorbed[k] && word_count(&text[f.inner.start..f.inner.end]) >= 4 && !is_title_like(&text[f.inner.start..f.inner.end]) {
+            let source = attribution_after(&article, f).or_else(|| attribution_before(&article, f, &quotations)).unwrap_or((String::new(), Source::Subject(f.open)));
+            candidates.push(Candidate { span: f.inner, kind: QuoteKind::Direct, cue: source.0, source: source.1, continued: f.continued, paragraph: article.paragraph_of(f.open) });
+        }
+    }
+    candidates.sort_by_key(|c| (c.span.start, c.span.end));
+    candidates.dedup_by_key(|c| c.span);
+    resolve(&article, &quotations, candidates)
+}
+
+/// Decides whether a quotation is a direct quote on its own. Returns `None` for fragments inside a
+/// sentence (candidates for mixed quotes) and for scare quotes and titles.
+fn classify(article: &Article, q: &Quotation) -> Option<Candidate> {
+    let text = article.text;
+    let inner = &text[q.inner.start..q.inner.end];
+    let words = word_count(inner);
+    let paragraph = article.paragraph_of(q.open);
+    let standalone = q.continued || is_standalone(article, q);
+    if !standalone {
+        return None;
+    }
+    let attribution = attribution_after(article, q).or_else(|| attribution_before(article, q, &[]));
+    let candidate = |cue: String, source: Source| Candidate { span: q.inner, kind: QuoteKind::Direct, cue, source, continued: q.continued, paragraph };
+    match attribution {
+        Some((cue, source)) => Some(candidate(cue, source)),
+        None if words >= 4 && !is_title_like(inner) => Some(candidate(String::new(), Source::Inherit)),
+        None if q.continued || q.runs_on => Some(candidate(String::new(), Source::Inherit)),
+        None => None,
+    }
+}
+
+/// True when the quotation starts a sentence or follows a colon, a dash, or a speech verb and
+/// comma: the shape of a direct quote rather than a fragment inside someone else's sentence.
+fn is_standalone(article: &Article, q: &Quotation) -> bool {
+    let text = article.text;
+    let before = text[..q.open].trim_end();
+    let sentence = article.sentence_of(q.open);
+    let Some(prev) = before.chars().next_back() else { return true };
+    if sentence.start >= q.open || article.paragraphs.iter().any(|p| p.start == q.open) {
+        return true;
+    }
+    let first_upper = text[q.inner.start..].chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric());
+    let k = article.token_at(q.open);
+    let prev_word = article.tokens[..k].iter().rev().find(|t| t.is_word());
+    let prev_token_is_cue = k > 0 && article.tokens[k - 1].is_word() && lexicon::is_cue_verb(article.tokens[k - 1].text);
+    match prev {
+        ':' | '.' | '!' | '?' | '…' | '"' | '”' | '’' | '»' | '\'' => true,
+        ',' => {
+            let cue_before = article.tokens[..k.saturating_sub(1)].iter().rev().take(3).any(|t| t.is_word() && lexicon::is_cue_verb(t.text));
+            cue_before || (first_upper && prev_word.is_some_and(|w| w.start >= sentence.start))
+        }
+        '—' | '–' | '-' | '(' | '[' => first_upper,
+        _ => prev_token_is_cue && first_upper,
+    }
+}
+
+/// "…," said Mr Smith / "…," Smith told reporters / "…," according to police.
+fn attribution_after(article: &Article, q: &Quotation) -> Option<(String, Source)> {
+    if q.runs_on {
+        return None;
+    }
+    let tokens = &article.tokens;
+    let mut i = article.token_at(q.close_end);
+    let end_sentence = article.sentence_of(q.close_end.saturating_sub(1));
+    while i < tokens.len() && !tokens[i].is_word() && matches!(tokens[i].text, "," | "—" | "–" | "-") {
+        i += 1;
+    }
+    // The attribution must sit in the same sentence, before any further quotation or clause.
+    let mut ceil = i;
+    while ceil < tokens.len() && tokens[ceil].start < end_sentence.end.max(q.close_end) && !is_quote_mark(tokens[ceil].text) {
+        ceil += 1;
+    }
+    if i >= ceil {
+        return None;
+    }
+    let first = &tokens[i];
+    if first.is("according") && i + 1 < ceil && tokens[i + 1].is("to") {
+        let phrase = phrases::forward(tokens, i + 2, ceil)?;
+        return Some(("according to".to_string(), Source::Phrase(phrase)));
+    }
+    if first.is_word() && !first.is_capitalised() && lexicon::is_cue_verb(first.text) {
+        let phrase = phrases::forward(tokens, i + 1, ceil)?;
+        return Some((first.lower(), Source::Phrase(phrase)));
+    }
+    let phrase = phrases::forward(tokens, i, ceil)?;
+    let mut j = phrase.phrase.end;
+    while j < ceil && phrases::is_bridge(&tokens[j]) {
+        j += 1;
+    }
+    if j < ceil && tokens[j].is_word() && lexicon::is_cue_verb(tokens[j].text) {
+        return Some((tokens[j].lower(), Source::Phrase(phrase)));
+    }
+    None
+}
+
+/// Smith said: "…" / Putin stated, "…" / He put it bluntly: "…"
+fn attribution_before(article: &Article, q: &Quotation, others: &[Quotation]) -> Option<(String, Source)> {
+    let tokens = &article.tokens;
+    let sentence = article.sentence_of(q.open);
+    let end = article.token_at(q.open);
+    let mut floor = article.token_at(sentence.start);
+    // Do not look into other quotations before this one in the sentence.
+    for other in others.iter().chain(std::iter::once(q)) {
+        if other.close_end <= q.open && other.close_end > sentence.start {
+            floor = floor.max(article.token_at(other.close_end));
+        }
+    }
+    if end == 0 || end <= floor {
+        return None;
+    }
+    let last = &tokens[end - 1];
+    let introduces = matches!(last.text, ":" | "," | "—" | "–") || (last.is_word() && lexicon::is_cue_verb(last.text));
+    if !introduces {
+        return None;
+    }
+    for c in (floor..end).rev() {
+        let t = &tokens[c];
+        if !(t.is_word() && lexicon::is_cue_verb(t.text)) {
+            continue;
+        }
+        if let Some(phrase) = phrases::backward(tokens, c, floor) {
+            return Some((t.lower(), Source::Phrase(phrase)));
+        }
+        if c + 1 < end && tokens[c + 1].is_word() {
+            if let Some(phrase) = phrases::forward(tokens, c + 1, end) {
+                return Some((t.lower(), Source::Phrase(phrase)));
+            }
+        }
+    }
+    if last.text == ":" {
+        return Some((String::new(), Source::Subject(q.open)));
+    }
+    None
+}
+
+fn is_quote_mark(text: &str) -> bool {
+    matches!(text, "\"" | "“" | "”" | "„" | "«" | "»" | "‘" | "’" | "'")
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+}
+
+/// "The Lord of the Rings", "Sea Shield": a title or name in quote marks, not speech.
+fn is_title_like(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() || text.ends_with(['.', '!', '?', ',']) {
+        return false;
+    }
+    let small = ["of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with"];
+    words.iter().all(|w| small.contains(w) || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()))
+}
+
+/// Resolves every candidate's speaker, in text order, so that pronouns and inherited speakers see
+/// the speakers before them.
+fn resolve(article: &Article, quotations: &[Quotation], mut candidates: Vec<Candidate>) -> Vec<Quote> {
+    let exclude: Vec<Span> = quotations.iter().map(|q| q.inner).collect();
+    let mut resolver = Resolver::new(&article.tokens, &article.sentences, &exclude);
+    resolver.finish();
+    let mut speakers: Vec<Option<String>> = vec![None; candidates.len()];
+    for (k, c) in candidates.iter().enumerate() {
+        let speaker = match &c.source {
+            Source::Phrase(phrase) => {
+                let tokens = &article.tokens[phrase.phrase.clone()];
+                let apposition = phrase.apposition.clone().map(|r| &article.tokens[r]);
+                let pos = tokens.first().map_or(c.span.start, |t| t.start);
+                Some(resolver.resolve(tokens, apposition, pos))
+            }
+            Source::Subject(pos) => Some(resolver.subject_at(&article.tokens, *pos)),
+            Source::Inherit => None,
+        };
+        if let Some(name) = &speaker {
+            resolver.note_speaker(name, c.span.start);
+        }
+        speakers[k] = speaker;
+    }
+    // Quotes with no attribution of their own take the speaker of the quote they continue, or of an
+    // attributed quote in the same paragraph, or of the quote just before (same or previous
+    // paragraph), or the person the sentence before is about.
+    for k in 0..candidates.len() {
+        if speakers[k].is_some() {
+            continue;
+        }
+        let c = &candidates[k];
+        let same_paragraph_next = (k + 1..candidates.len()).take_while(|&j| candidates[j].paragraph == c.paragraph).find(|&j| speakers[j].as_ref().is_some_and(|s| !s.is_empty()) && candidates[j].kind == QuoteKind::Direct && !candidates[j].cue.is_empty());
+        let previous = (0..k).rev().find(|&j| speakers[j].is_some()).filter(|&j| c.paragraph <= candidates[j].paragraph + 1);
+        let chosen = if c.continued { previous.or(same_paragraph_next) } else { same_paragraph_next.or(previous) };
+        let name = match chosen {
+            Some(j) => speakers[j].clone().unwrap_or_default(),
+            None => resolver.nearest_person(c.span.start).unwrap_or_default(),
+        };
+        speakers[k] = Some(name);
+    }
+    candidates
+        .drain(..)
+        .zip(speakers)
+        .map(|(c, speaker)| Quote { span: c.span, kind: c.kind, speaker: speaker.unwrap_or_default(), cue: c.cue })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quotes(text: &str) -> Vec<(String, QuoteKind, String, String)> {
+        extract(text).into_iter().map(|q| (text[q.span.start..q.span.end].to_string(), q.kind, q.speaker, q.cue)).collect()
+    }
+
+    #[test]
+    fn direct_quote_with_trailing_attribution() {
+        let found = quotes("Officials met on Monday.\n\n“We are ready to talk,” said Foreign Minister Anna Berg.");
+        assert_eq!(found, vec![("We are ready to talk,".into(), QuoteKind::Direct, "Anna Berg".into(), "said".into())]);
+    }
+
+    #[test]
+    fn split_quote_gives_two_rows_with_one_speaker() {
+        let found = quotes("Mayor John Reed spoke. “We tried,” he said, “and we failed.”");
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|q| q.2 == "John Reed"), "{found:?}");
+    }
+
+    #[test]
+    fn reported_speech_with_that() {
+        let found = quotes("Prime Minister Jane Holt said on Tuesday that the budget would be cut.");
+        assert_eq!(found, vec![("the budget would be cut".into(), QuoteKind::Indirect, "Jane Holt".into(), "said".into())]);
+    }
+
+    #[test]
+    fn mixed_quote() {
+        let found = quotes("Senator Bill Ames said the plan was \"dead on arrival\" in the Senate.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, QuoteKind::Mixed);
+        assert_eq!(found[0].2, "Bill Ames");
+    }
+
+    #[test]
+    fn scare_quotes_are_not_quotes() {
+        assert!(quotes("The so-called \"peace plan\" was published on Monday.").is_empty());
+    }
+}

@@ -1,0 +1,293 @@
+//! Rule-based sentence segmentation for news text.
+//!
+//! A sentence ends at `.`, `!`, `?` or an ellipsis followed by white space and a word that can open a
+//! sentence, unless the full stop belongs to an abbreviation ("Dr.", "No. 10"), an initial ("George W.
+//! Bush") or a multi-period abbreviation that does not end the sentence ("the U.S. Senate"), or the
+//! punctuation closes a quotation followed by its attribution ("Go!" Smith said.). Paragraph breaks
+//! (blank lines) always end a sentence, and so does a line break after a headline-like line.
+//!
+//! All offsets are byte offsets into the text, on `char` boundaries.
+
+use crate::lexicon;
+
+/// A half-open byte range `start..end` into a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// The paragraphs of `text`: runs of text separated by blank lines, trimmed of surrounding white
+/// space. Empty paragraphs are not returned.
+pub fn paragraphs(text: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
+            // A blank line: newline, optional horizontal space, newline.
+            let mut j = i + 1;
+            while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\r') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'\n' {
+                push_trimmed(text, start, i, &mut spans);
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                start = j;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    push_trimmed(text, start, text.len(), &mut spans);
+    spans
+}
+
+/// The sentences of `text`, in order, trimmed of surrounding white space.
+pub fn sentences(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    for paragraph in paragraphs(text) {
+        split_paragraph(text, paragraph, &mut out);
+    }
+    out
+}
+
+/// Pushes `start..end` trimmed of white space, when anything is left.
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push(Span::new(start + lead, end - trail));
+    }
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '‽')
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '"' | '”' | '’' | '\'' | '»' | ')' | ']' | '}' | '›')
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(c, '"' | '“' | '‘' | '\'' | '«' | '„' | '(' | '[' | '‹')
+}
+
+fn split_paragraph(text: &str, paragraph: Span, out: &mut Vec<Span>) {
+    let chars: Vec<(usize, char)> = text[paragraph.start..paragraph.end]
+        .char_indices()
+        .map(|(i, c)| (i + paragraph.start, c))
+        .collect();
+    let byte_at = |k: usize| chars.get(k).map_or(paragraph.end, |&(b, _)| b);
+    let mut sentence_start = paragraph.start;
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k].1;
+        if c == '\n' && headline_break(text, sentence_start, &chars, k) {
+            push_trimmed(text, sentence_start, chars[k].0, out);
+            sentence_start = byte_at(k + 1);
+            k += 1;
+            continue;
+        }
+        if !is_terminal(c) {
+            k += 1;
+            continue;
+        }
+        // The run of terminal punctuation, then any closing quotes or brackets.
+        let run_start = k;
+        let mut j = k;
+        while j < chars.len() && is_terminal(chars[j].1) {
+            j += 1;
+        }
+        let run_end = j;
+        while j < chars.len() && is_closing(chars[j].1) {
+            j += 1;
+        }
+        let closed_quote = j > run_end;
+        if j < chars.len() && !chars[j].1.is_whitespace() {
+            // "3.5", "example.com", "U.S.-led": no white space, no boundary.
+            k = j.max(k + 1);
+            continue;
+        }
+        let mut m = j;
+        while m < chars.len() && chars[m].1.is_whitespace() {
+            m += 1;
+        }
+        if m >= chars.len() {
+            break; // the paragraph's end closes the sentence
+        }
+        if ends_sentence(text, &chars, run_start, run_end, closed_quote, m) {
+            push_trimmed(text, sentence_start, byte_at(j), out);
+            sentence_start = byte_at(m);
+        }
+        k = m;
+    }
+    push_trimmed(text, sentence_start, paragraph.end, out);
+}
+
+/// Decides whether the terminal run `run_start..run_end` (followed by closing marks, white space and
+/// the character at `next`) ends a sentence.
+fn ends_sentence(
+    text: &str,
+    chars: &[(usize, char)],
+    run_start: usize,
+    run_end: usize,
+    closed_quote: bool,
+    next: usize,
+) -> bool {
+    let next_char = chars[next].1;
+    let next_word = word_at(text, chars, next);
+    let starts_upper = next_char.is_uppercase() || next_char.is_numeric();
+    if !(starts_upper || is_opening(next_char)) {
+        return false; // "Go!" he said; "etc. and"; "…and so"
+    }
+    let run: String = chars[run_start..run_end].iter().map(|&(_, c)| c).collect();
+    if closed_quote && attribution_follows(text, chars, next) {
+        return false; // "Go!" Smith said.
+    }
+    if run != "." {
+        return true; // "?!", "...", "…" followed by a capital
+    }
+    let before = word_before(chars, run_start);
+    if before.is_empty() {
+        return true;
+    }
+    let key = before.trim_end_matches('.').to_lowercase();
+    let opener = lexicon::is_sentence_opener(&next_word) || is_opening(next_char);
+    if lexicon::is_prefix_abbreviation(&key) {
+        // "Dr. Smith", "No. 10"; but "at 10 a.m. on Jan. 5" — months before a number only.
+        return false;
+    }
+    if lexicon::is_ambiguous_abbreviation(&key) {
+        return opener;
+    }
+    let letters: Vec<char> = before.chars().filter(|c| *c != '.').collect();
+    if letters.len() == 1 && letters[0].is_uppercase() {
+        // An initial: "George W. Bush", "J. K. Rowling".
+        return opener && next_word.len() > 1;
+    }
+    if before.contains('.') && letters.iter().all(|c| c.is_alphabetic()) && letters.len() <= 4 {
+        // Unknown dotted abbreviation ("U.A.E.", "Ph.D."): same rule as the ambiguous ones.
+        return opener;
+    }
+    true
+}
+
+/// The word (letters, digits, apostrophes, hyphens, inner dots) that ends just before index `end`.
+fn word_before(chars: &[(usize, char)], end: usize) -> String {
+    let mut i = end;
+    while i > 0 {
+        let c = chars[i - 1].1;
+        if c.is_alphanumeric() || c == '.' || c == '-' || c == '\'' || c == '’' {
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    chars[i..end].iter().map(|&(_, c)| c).collect::<String>().trim_start_matches('.').to_string()
+}
+
+/// The alphabetic word starting at index `start`, skipping opening marks.
+fn word_at(_text: &str, chars: &[(usize, char)], start: usize) -> String {
+    chars[start..]
+        .iter()
+        .map(|&(_, c)| c)
+        .skip_while(|c| is_opening(*c))
+        .take_while(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// True when the words from `start` read like an attribution: up to four capitalised words or a
+/// pronoun, then a speech verb ("Smith said", "Prime Minister Jane Doe told", "she asked").
+fn attribution_follows(text: &str, chars: &[(usize, char)], start: usize) -> bool {
+    let rest_start = chars[start].0;
+    let rest = &text[rest_start..];
+    let mut words = rest.split_whitespace().take(6);
+    let mut seen = 0;
+    for word in words.by_ref() {
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if bare.is_empty() {
+            return false;
+        }
+        if lexicon::is_cue_verb(bare) {
+            return seen > 0 || bare.chars().next().is_some_and(char::is_lowercase);
+        }
+        if seen >= 5 || word.ends_with(['.', ',', ';', ':', '!', '?']) {
+            return false;
+        }
+        seen += 1;
+    }
+    false
+}
+
+/// True when the line break at `k` follows a headline-like line: no final punctuation, short, and
+/// mostly capitalised words, with the next line starting with a capital.
+fn headline_break(text: &str, line_start: usize, chars: &[(usize, char)], k: usize) -> bool {
+    let line = text[line_start..chars[k].0].trim();
+    let next = chars[k + 1..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
+    if line.is_empty() || !next.is_some_and(|c| c.is_uppercase() || is_opening(c)) {
+        return false;
+    }
+    // Only consider the last line of the current sentence so far.
+    let line = line.rsplit('\n').next().unwrap_or(line).trim();
+    if line.ends_with(|c: char| is_terminal(c) || c == ',' || c == ';' || c == ':') {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > 14 {
+        return false;
+    }
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()))
+        .count();
+    capitalised * 3 >= words.len() * 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn paragraphs_are_split_on_blank_lines() {
+        let text = "One.\n\nTwo\nstill two.\n \n\nThree.";
+        let spans: Vec<&str> = paragraphs(text).iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(spans, vec!["One.", "Two\nstill two.", "Three."]);
+    }
+
+    #[test]
+    fn simple_split() {
+        assert_eq!(split("It rained. We stayed in."), vec!["It rained.", "We stayed in."]);
+    }
+}

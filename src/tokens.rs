@@ -1,0 +1,139 @@
+//! A small word/punctuation tokenizer with byte offsets, used by attribution rules.
+//!
+//! Words keep inner apostrophes and hyphens ("don't", "Peskov's", "long-term") and the full stops of
+//! abbreviations and initials ("Dr.", "U.S.", "W."), so that rules can look words up in the lexicon
+//! and walk noun phrases token by token.
+
+use crate::lexicon;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Punct,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+impl<'a> Token<'a> {
+    pub fn is_word(&self) -> bool {
+        self.kind == TokenKind::Word
+    }
+
+    /// The word without a possessive ending ("Putin’s" -> "Putin").
+    pub fn bare(&self) -> &'a str {
+        for suffix in ["'s", "’s", "'", "’"] {
+            if let Some(stem) = self.text.strip_suffix(suffix) {
+                if !stem.is_empty() {
+                    return stem;
+                }
+            }
+        }
+        self.text
+    }
+
+    pub fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+
+    /// True for a word that starts with an upper-case letter.
+    pub fn is_capitalised(&self) -> bool {
+        self.is_word() && self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    pub fn is_possessive(&self) -> bool {
+        self.bare().len() != self.text.len()
+    }
+
+    pub fn is(&self, text: &str) -> bool {
+        self.text.eq_ignore_ascii_case(text)
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// Splits `text` into words and single-character punctuation tokens; white space is dropped.
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let mut tokens = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte_at = |k: usize| chars.get(k).map_or(text.len(), |&(b, _)| b);
+    let mut k = 0;
+    while k < chars.len() {
+        let (start, c) = chars[k];
+        if c.is_whitespace() {
+            k += 1;
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            tokens.push(Token { text: &text[start..byte_at(k + 1)], start, end: byte_at(k + 1), kind: TokenKind::Punct });
+            k += 1;
+            continue;
+        }
+        let mut j = k + 1;
+        loop {
+            while j < chars.len() && chars[j].1.is_alphanumeric() {
+                j += 1;
+            }
+            // Inner apostrophe, hyphen, or dot/comma between digits ("3.5", "1,000").
+            let joins = j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() && {
+                let sep = chars[j].1;
+                is_apostrophe(sep)
+                    || sep == '-'
+                    || ((sep == '.' || sep == ',') && chars[j - 1].1.is_numeric() && chars[j + 1].1.is_numeric())
+                    || (sep == '.' && chars[j + 1].1.is_alphabetic() && j + 2 <= chars.len() && is_dotted_abbreviation(&chars, j))
+            };
+            if joins {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        // A trailing possessive apostrophe ("players’") stays with the word.
+        if j < chars.len() && is_apostrophe(chars[j].1) && chars[j - 1].1 == 's' && (j + 1 >= chars.len() || chars[j + 1].1.is_whitespace()) {
+            j += 1;
+        }
+        // The full stop of an abbreviation or an initial belongs to the word.
+        if j < chars.len() && chars[j].1 == '.' {
+            let word = &text[start..byte_at(j)];
+            let key = word.to_lowercase();
+            let initial = word.chars().count() == 1 && c.is_uppercase();
+            if initial || word.contains('.') || lexicon::is_prefix_abbreviation(&key) || lexicon::is_ambiguous_abbreviation(&key) {
+                j += 1;
+            }
+        }
+        tokens.push(Token { text: &text[start..byte_at(j)], start, end: byte_at(j), kind: TokenKind::Word });
+        k = j;
+    }
+    tokens
+}
+
+/// True when the dot at `j` sits inside a letter-dot-letter abbreviation such as "U.S" or "a.m".
+fn is_dotted_abbreviation(chars: &[(usize, char)], j: usize) -> bool {
+    let single_before = j >= 1 && chars[j - 1].1.is_alphabetic() && (j < 2 || !chars[j - 2].1.is_alphanumeric() || chars[j - 2].1 == '.');
+    let single_after = j + 2 >= chars.len() || !chars[j + 2].1.is_alphanumeric();
+    single_before && single_after
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn keeps_abbreviations_apostrophes_and_numbers() {
+        assert_eq!(words("Dr. Smith's U.S. plan costs $3.5 billion."), vec!["Dr.", "Smith's", "U.S.", "plan", "costs", "$", "3.5", "billion", "."]);
+        assert_eq!(words("George W. Bush"), vec!["George", "W.", "Bush"]);
+        assert_eq!(words("the players’ union"), vec!["the", "players’", "union"]);
+        assert_eq!(words("“No,” he said."), vec!["“", "No", ",", "”", "he", "said", "."]);
+    }
+}
