@@ -281,6 +281,8 @@ const CUE_VERBS: &[&str] = &[
     "thank", "apologise", "apologize", "regret", "believe", "think", "feel", "hope", "fear",
     "expect", "worry", "predict", "tell", "brief", "relay", "disclose", "divulge", "publish",
     "tell", "wonder", "muse", "reason", "posit", "speculate", "theorise", "theorize",
+    "elaborate", "specify", "affirm", "reaffirm", "proclaim", "recount", "summarise",
+    "summarize", "stress", "warn",
 ];
 
 /// Irregular forms (and their lemmas) that the suffix rules in [`inflections`] do not produce.
@@ -329,7 +331,8 @@ const NEEDS_THAT: &[&str] = &[
     "appeal", "beg", "implore", "plead", "testify", "inform", "brief", "relay", "assure",
     "reassure", "clarify", "call", "shout", "scream", "whisper",
     "cry", "exclaim", "mutter", "sigh", "laugh", "grumble", "snap", "thunder", "fume", "quip",
-    "joke", "concur", "muse", "divulge", "theorise", "theorize", "caution",
+    "joke", "concur", "muse", "divulge", "theorise", "theorize", "caution", "elaborate",
+    "specify", "affirm", "reaffirm", "proclaim", "recount", "summarise", "summarize",
 ];
 
 /// Lemma (base form) of a cue verb, or `None` when `word` is not a speech or reporting verb.

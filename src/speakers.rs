@@ -237,7 +237,10 @@ impl Resolver {
         };
         let org = phrase.iter().any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()))
             && !name_tokens.iter().all(|t| is_name_token(t) && !lexicon::is_organisation_word(t.bare()) && !is_acronym(t.bare()));
-        if org || name_tokens.is_empty() {
+        if name_tokens.is_empty() {
+            return self.resolve_role(phrase, pos); // "The Russian President"
+        }
+        if org {
             return phrase_text(phrase);
         }
         let name_text = join(name_tokens.iter().copied().filter(|t| is_name_token(t) || is_name_connector(t.text)));

@@ -124,7 +124,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
     let mut candidates = Vec::new();
     let mut fragments = Vec::new();
     for q in &quotations {
-        match classify(&article, q) {
+        match classify(&article, q, &quotations) {
             Some(candidate) => candidates.push(candidate),
             None => fragments.push(*q),
         }
@@ -158,7 +158,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
 
 /// Decides whether a quotation is a direct quote on its own. Returns `None` for fragments inside a
 /// sentence (candidates for mixed quotes) and for scare quotes and titles.
-fn classify(article: &Article, q: &Quotation) -> Option<Candidate> {
+fn classify(article: &Article, q: &Quotation, all: &[Quotation]) -> Option<Candidate> {
     let text = article.text;
     let inner = &text[q.inner.start..q.inner.end];
     let words = word_count(inner);
@@ -167,7 +167,7 @@ fn classify(article: &Article, q: &Quotation) -> Option<Candidate> {
     if !standalone {
         return None;
     }
-    let attribution = attribution_after(article, q).or_else(|| attribution_before(article, q, &[]));
+    let attribution = attribution_after(article, q).or_else(|| attribution_before(article, q, all));
     let candidate = |cue: String, source: Source| Candidate { span: q.inner, kind: QuoteKind::Direct, cue, source, continued: q.continued, paragraph };
     match attribution {
         Some((cue, source)) => Some(candidate(cue, source)),
@@ -226,7 +226,7 @@ fn attribution_after(article: &Article, q: &Quotation) -> Option<(String, Source
         let phrase = phrases::forward(tokens, i + 2, ceil)?;
         return Some(("according to".to_string(), Source::Phrase(phrase)));
     }
-    if first.is_word() && !first.is_capitalised() && lexicon::is_cue_verb(first.text) {
+    if !first.is_capitalised() && phrases::is_cue(tokens, i) {
         let phrase = phrases::forward(tokens, i + 1, ceil)?;
         return Some((first.lower(), Source::Phrase(phrase)));
     }
@@ -263,7 +263,7 @@ fn attribution_before(article: &Article, q: &Quotation, others: &[Quotation]) ->
     }
     for c in (floor..end).rev() {
         let t = &tokens[c];
-        if !(t.is_word() && lexicon::is_cue_verb(t.text)) {
+        if !phrases::is_cue(tokens, c) {
             continue;
         }
         if let Some(phrase) = phrases::backward(tokens, c, floor) {
@@ -272,6 +272,15 @@ fn attribution_before(article: &Article, q: &Quotation, others: &[Quotation]) ->
         if c + 1 < end && tokens[c + 1].is_word() {
             if let Some(phrase) = phrases::forward(tokens, c + 1, end) {
                 return Some((t.lower(), Source::Phrase(phrase)));
+            }
+        }
+    }
+    // "He elaborated, "…"": any past-tense verb right before the comma, after a speaker.
+    if end >= floor + 3 && matches!(last.text, "," | ":") {
+        let verb = &tokens[end - 2];
+        if verb.is_word() && !verb.is_capitalised() && verb.text.ends_with("ed") {
+            if let Some(phrase) = phrases::backward(tokens, end - 2, floor) {
+                return Some((verb.lower(), Source::Phrase(phrase)));
             }
         }
     }
@@ -342,6 +351,8 @@ fn resolve(article: &Article, quotations: &[Quotation], mut candidates: Vec<Cand
     candidates
         .drain(..)
         .zip(speakers)
+        // "…, hoping that …" with no one named: the writer's own voice, not reported speech.
+        .filter(|(c, speaker)| !(c.kind != QuoteKind::Direct && matches!(c.source, Source::Subject(_)) && speaker.as_deref().is_none_or(str::is_empty)))
         .map(|(c, speaker)| Quote { span: c.span, kind: c.kind, speaker: speaker.unwrap_or_default(), cue: c.cue })
         .collect()
 }

@@ -56,21 +56,65 @@ fn is_pronoun(t: &Token) -> bool {
 }
 
 /// The speaker phrase that ends just before `end`, not reaching below `floor`. Adverbs and
-/// auxiliaries between the phrase and the verb are skipped ("Smith later told").
+/// auxiliaries between the phrase and the verb are skipped ("Smith later told", "The Kremlin,
+/// however, denied").
 pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhrase> {
     let mut i = end;
     let mut skipped = 0;
-    while i > floor && skipped < 3 && is_bridge(&tokens[i - 1]) {
-        i -= 1;
-        skipped += 1;
+    loop {
+        if i > floor && skipped < 3 && is_bridge(&tokens[i - 1]) {
+            i -= 1;
+            skipped += 1;
+        } else if i >= floor + 3 && tokens[i - 1].text == "," && tokens[i - 3].text == "," && is_parenthetical(&tokens[i - 2]) {
+            i -= 3;
+        } else {
+            break;
+        }
     }
     let phrase_end = i;
     if i > floor && is_pronoun(&tokens[i - 1]) {
         return Some(SpeakerPhrase { phrase: i - 1..i, apposition: None });
     }
-    while i > floor && phrase_end - i < 9 {
+    if let Some(start) = backward_plain(tokens, phrase_end, floor) {
+        return Some(SpeakerPhrase { phrase: start..phrase_end, apposition: None });
+    }
+    // "John Howard, the minister, said" and "the minister, John Howard, said".
+    if phrase_end > floor + 2 && tokens[phrase_end - 1].text == "," {
+        let inner_end = phrase_end - 1;
+        let inner_start = (floor..inner_end).rev().find(|&k| tokens[k].text == ",")?;
+        if inner_end - inner_start > 9 || inner_start <= floor {
+            return None;
+        }
+        let inner = inner_start + 1..inner_end;
+        let outer_start = backward_plain(tokens, inner_start, floor).or_else(|| {
+            // An unnamed role may carry any adjectives: "Putin's longtime foreign affairs advisor".
+            let from = (floor..inner_start).rev().find(|&k| !tokens[k].is_word()).map_or(floor, |k| k + 1);
+            (inner_start - from <= 8 && tokens[from..inner_start].iter().any(is_head_word)).then_some(from)
+        })?;
+        let outer = outer_start..inner_start;
+        let named = |r: &Range<usize>| tokens[r.clone()].iter().any(|t| t.is_capitalised() && !lexicon::is_title(t.bare()) && !lexicon::is_capitalised_non_name(t.bare()));
+        let inner_has_head = tokens[inner.clone()].iter().any(is_head_word);
+        if named(&inner) && inner_has_head && tokens[inner.clone()].iter().all(|t| t.is_capitalised() || !t.is_word()) {
+            return Some(SpeakerPhrase { phrase: outer, apposition: Some(inner) });
+        }
+        if named(&outer) && inner_has_head {
+            return Some(SpeakerPhrase { phrase: inner, apposition: Some(outer) });
+        }
+    }
+    None
+}
+
+/// Words set off by commas between a subject and its verb: "The Kremlin, however, denied".
+fn is_parenthetical(t: &Token) -> bool {
+    t.is_word() && ["however", "meanwhile", "though", "too", "also", "instead", "nonetheless", "nevertheless", "moreover", "separately", "likewise", "similarly", "for", "in"].contains(&t.lower().as_str())
+}
+
+/// The start of a phrase ending at `end`, without skipping bridge words or trying appositions.
+fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
+    let mut i = end;
+    while i > floor && end - i < 9 {
         let t = &tokens[i - 1];
-        if lexicon::is_determiner(t.text) && t.is_word() {
+        if t.is_word() && lexicon::is_determiner(t.text) {
             i -= 1;
             // "a spokesman for the Kremlin": a determiner after a preposition continues the phrase.
             if i >= floor + 2 && is_preposition(&tokens[i - 1]) && is_phrase_word(&tokens[i - 2]) {
@@ -83,47 +127,27 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
             i -= 1;
             continue;
         }
-        if is_preposition(t) && i >= floor + 2 && is_phrase_word(&tokens[i - 2]) && i < phrase_end {
+        if is_preposition(t) && i >= floor + 2 && is_phrase_word(&tokens[i - 2]) && i < end {
             i -= 1;
             continue;
         }
-        break;
-    }
-    while i < phrase_end && is_preposition(&tokens[i]) {
-        i += 1;
-    }
-    if i < phrase_end && tokens[i..phrase_end].iter().any(is_head_word) {
-        return Some(SpeakerPhrase { phrase: i..phrase_end, apposition: None });
-    }
-    // "John Howard, the minister, said": a role in commas after a name.
-    if phrase_end > floor + 2 && tokens[phrase_end - 1].text == "," {
-        let role = backward_plain(tokens, phrase_end - 1, floor)?;
-        if role.start > floor + 1 && tokens[role.start - 1].text == "," {
-            let name = backward_plain(tokens, role.start - 1, floor)?;
-            if tokens[name.clone()].iter().any(|t| t.is_capitalised()) {
-                return Some(SpeakerPhrase { phrase: role, apposition: Some(name) });
+        // "An emergency official": unknown modifiers between a determiner and a role noun.
+        if t.is_word() && !t.is_capitalised() && i < end && tokens[i..end].iter().any(is_head_word) {
+            let det = (i.saturating_sub(3).max(floor)..i - 1).rev().find(|&k| tokens[k].is_word() && ["a", "an", "the"].contains(&tokens[k].lower().as_str()));
+            if let Some(k) = det {
+                if tokens[k + 1..i].iter().all(|w| w.is_word() && !lexicon::is_cue_verb(w.text)) {
+                    i = k;
+                    break;
+                }
             }
         }
+        break;
     }
-    None
-}
-
-/// A phrase ending at `end` without skipping bridge words or trying appositions.
-fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<Range<usize>> {
-    let mut i = end;
-    while i > floor && end - i < 9 {
-        let t = &tokens[i - 1];
-        if t.is_word() && lexicon::is_determiner(t.text) {
-            i -= 1;
-            break;
-        }
-        if is_phrase_word(t) {
-            i -= 1;
-        } else {
-            break;
-        }
+    while i < end && is_preposition(&tokens[i]) {
+        i += 1;
     }
-    (i < end && tokens[i..end].iter().any(is_head_word)).then_some(i..end)
+    // Determiners are a speaker phrase's edge, not its head: "The" alone is nothing.
+    (i < end && tokens[i..end].iter().any(is_head_word)).then_some(i)
 }
 
 /// The speaker phrase starting at `start`, not reaching `ceil`, with a name in apposition when one
@@ -168,6 +192,18 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         }
     }
     Some(SpeakerPhrase { phrase: start..end, apposition })
+}
+
+/// True when the token at `c` is a speech verb used as a verb: "Putin's warning" and "the demands"
+/// are nouns.
+pub fn is_cue(tokens: &[Token], c: usize) -> bool {
+    let t = &tokens[c];
+    if !t.is_word() || !lexicon::is_cue_verb(t.text) {
+        return false;
+    }
+    let Some(prev) = c.checked_sub(1).map(|k| &tokens[k]) else { return true };
+    let noun_context = prev.is_word() && (prev.is_possessive() || ["the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "these", "those", "such", "any", "no", "of", "whose"].contains(&prev.lower().as_str()));
+    !noun_context
 }
 
 /// Adverbs and auxiliaries allowed between a speaker and the speech verb.

@@ -141,6 +141,9 @@ fn leading_cue(article: &Article, sentence: Span, first: usize, last: usize, in_
         if !t.is_word() || t.is_capitalised() || in_quote(t.start) {
             continue;
         }
+        if !phrases::is_cue(tokens, c) {
+            continue;
+        }
         let Some(lemma) = lexicon::cue_lemma(t.text) else { continue };
         let next = tokens.get(c + 1).filter(|_| c + 1 < last);
         let Some(next) = next else { continue };
