@@ -159,7 +159,7 @@ word_set!(
         "nasa", "esa", "who's", "afp", "ap", "united", "city", "rovers", "wanderers", "athletic",
         "council,", "commonwealth", "republic", "state", "states", "kingdom", "federal", "royal",
         "secretariat", "prosecutors", "prosecution", "investigators", "officials", "authorities",
-        "spokesman", "spokeswoman", "spokesperson", "headquarters", "firm", "lab", "studio",
+        "headquarters", "firm", "lab", "studio",
         "studios", "unit", "division", "camp", "campaign", "office's",
     ]
 );
@@ -201,6 +201,7 @@ word_set!(
         "already", "still", "even", "just", "only", "always", "consistently", "vehemently",
         "categorically", "emphatically", "bluntly", "calmly", "pointedly", "sharply", "tersely",
         "curtly", "cautiously", "confidently", "proudly", "hastily", "swiftly", "duly", "jointly",
+        "long", "since",
     ]
 );
 
@@ -260,6 +261,87 @@ word_set!(
         "other", "head", "assistant", "associate", "general", "executive", "managing",
     ]
 );
+
+word_set!(
+    /// Common first names read as male, for pronoun agreement ("he"). A small, audited list: a name
+    /// missing here only means the pronoun is matched without gender.
+    is_male_first_name,
+    &[
+        "john", "james", "robert", "michael", "william", "david", "richard", "joseph", "thomas",
+        "charles", "christopher", "daniel", "matthew", "anthony", "mark", "donald", "steven",
+        "steve", "paul", "andrew", "joshua", "kenneth", "kevin", "brian", "george", "timothy",
+        "ronald", "edward", "jason", "jeffrey", "ryan", "jacob", "gary", "nicholas", "eric",
+        "jonathan", "stephen", "larry", "justin", "scott", "brandon", "benjamin", "samuel",
+        "gregory", "frank", "alexander", "patrick", "jack", "dennis", "peter", "harry", "oliver",
+        "tom", "ben", "sam", "joe", "mike", "chris", "tony", "alan", "keir", "rishi", "boris",
+        "emmanuel", "olaf", "vladimir", "volodymyr", "dmitry", "sergei", "sergey", "yuri", "ivan",
+        "alexei", "mikhail", "nikolai", "andriy", "oleh", "oleksandr", "viktor", "xi", "wang",
+        "narendra", "rahul", "ahmed", "mohammed", "muhammad", "ali", "omar", "hassan", "hussein",
+        "abdul", "ibrahim", "anwar", "recep", "benjamin", "yair", "naftali", "isaac", "moshe",
+        "luiz", "carlos", "jose", "juan", "luis", "miguel", "pedro", "jorge",
+        "javier", "diego", "pablo", "antonio", "francisco", "giorgio", "matteo", "marco", "luca",
+        "giuseppe", "carlo", "pierre", "jean", "francois", "louis", "nicolas", "hans", "karl",
+        "friedrich", "wolfgang", "jurgen", "lars", "erik", "anders", "jan", "piet", "willem",
+        "cyril", "jacob", "uhuru", "william", "kwame", "olusegun", "bola", "emeka", "chidi",
+        "kenji", "hiroshi", "takeshi", "shinzo", "fumio", "yoshihide", "jin", "min", "joon",
+        "anthony", "scott", "kevin", "malcolm", "bill", "jim", "bob", "tim", "nick", "dan",
+        "martin", "simon", "neil", "ian", "graham", "nigel", "keith", "colin", "gordon", "ed",
+        "rob", "will", "greg", "jeff", "josh", "matt", "andy", "pete", "ron", "ray", "roy",
+        "marcus", "victor", "dean", "luke", "adam", "aaron", "henry", "arthur", "hugh", "leo",
+        "max", "felix", "hugo", "oscar", "rafael", "ricardo", "sergio", "mario", "fernando",
+        "chuck", "mitch", "rand", "ted", "jd", "elon", "jensen",
+        "tedros", "jens", "dmytro", "denys", "vitali", "petro",
+    ]
+);
+
+word_set!(
+    /// Common first names read as female, for pronoun agreement ("she").
+    is_female_first_name,
+    &[
+        "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan", "jessica",
+        "sarah", "karen", "nancy", "lisa", "betty", "margaret", "sandra", "ashley", "kimberly",
+        "emily", "donna", "michelle", "dorothy", "carol", "amanda", "melissa", "deborah",
+        "stephanie", "rebecca", "sharon", "laura", "cynthia", "kathleen", "amy", "angela",
+        "shirley", "anna", "brenda", "pamela", "emma", "nicole", "helen", "samantha", "katherine",
+        "christine", "debra", "rachel", "carolyn", "janet", "catherine", "maria", "heather",
+        "diane", "ruth", "julie", "olivia", "joyce", "virginia", "victoria", "kelly", "lauren",
+        "christina", "joan", "evelyn", "judith", "megan", "andrea", "cheryl", "hannah", "jacqueline",
+        "martha", "gloria", "teresa", "ann", "sara", "madison", "frances", "kathryn", "janice",
+        "jean", "abigail", "alice", "judy", "sophia", "grace", "denise", "amber", "doris",
+        "marilyn", "danielle", "beverly", "isabella", "theresa", "diana", "natalie", "brittany",
+        "charlotte", "marie", "kayla", "lori", "ursula",
+        "giorgia", "marine", "annalena", "kaja", "jacinda", "jacinta", "penny", "sussan", "tanya",
+        "natalia", "olena", "yulia", "iryna", "oksana", "svetlana", "irina", "olga", "tatiana",
+        "maria", "elena", "sofia", "lucia", "carmen", "isabel", "ana", "gabriela", "claudia",
+        "fernanda", "juliana", "beatriz", "priya", "anjali", "sunita", "aisha", "fatima",
+        "amina", "leila", "yasmin", "noura", "mariam", "zainab", "hana", "yuki", "keiko",
+        "mei", "li", "ying", "jia", "ngozi", "chioma", "wanjiru", "akinyi", "lerato", "thandiwe",
+        "nomvula", "fiona", "clare", "claire", "kemi", "yvette", "rachel", "liz", "kate",
+        "katie", "lucy", "sophie", "chloe", "ella", "amelia", "jessica", "holly", "zoe",
+        "ellie", "jane", "joanna", "louise", "nadia", "nina", "eva", "ingrid", "astrid",
+        "karin", "greta", "heidi", "petra", "monika", "sabine", "ulrike", "martine", "sylvie",
+        "nathalie", "isabelle", "valerie", "christine", "dana", "erin", "rosa", "alexandria",
+        "nikki", "hillary", "elise", "kristi", "kristina", "gina", "kirsty",
+    ]
+);
+
+word_set!(
+    /// Title words that only modify another title ("former", "deputy", "foreign"): alone they do
+    /// not make a role or show that a name belongs to a person.
+    is_title_modifier,
+    &[
+        "former", "senior", "junior", "acting", "interim", "shadow", "foreign", "defence",
+        "defense", "finance", "health", "interior", "home", "trade", "economy", "education",
+        "energy", "environment", "agriculture", "transport", "culture", "labour", "labor",
+        "industry", "immigration", "climate", "treasury", "state", "vice", "deputy", "chief",
+        "head", "assistant", "associate", "emeritus", "general's", "executive",
+    ]
+);
+
+/// Lower-case words that belong inside names ("Ursula von der Leyen", "Frutas del Pacífico").
+pub fn is_name_connector(word: &str) -> bool {
+    ["de", "der", "van", "von", "bin", "al", "da", "la", "del", "le", "di", "du", "dos", "das", "ibn", "y"].contains(&word)
+}
 
 /// The base forms of speech and reporting verbs. Inflected forms are generated by [`is_cue_verb`].
 const CUE_VERBS: &[&str] = &[

@@ -132,7 +132,12 @@ fn split_paragraph(text: &str, paragraph: Span, out: &mut Vec<Span>) {
         }
         let closed_quote = j > run_end;
         if j < chars.len() && !chars[j].1.is_whitespace() {
-            // "3.5", "example.com", "U.S.-led": no white space, no boundary.
+            // "3.5", "example.com", "U.S.-led": no white space, no boundary; but a capital right
+            // after a lower-case word's full stop is a missing space ("the laws.Premier Allan").
+            if missing_space(&chars, run_start, j) {
+                push_trimmed(text, sentence_start, byte_at(j), out);
+                sentence_start = byte_at(j);
+            }
             k = j.max(k + 1);
             continue;
         }
@@ -198,6 +203,21 @@ fn ends_sentence(
         return opener;
     }
     true
+}
+
+/// "…the criticism.Premier Jacinta Allan": a full stop glued to a capitalised word after a plain
+/// lower-case word (not an abbreviation, not a domain name).
+fn missing_space(chars: &[(usize, char)], run_start: usize, next: usize) -> bool {
+    let before = word_before(chars, run_start);
+    let next_char = chars[next].1;
+    let lower_word = before.len() >= 2 && before.chars().all(|c| c.is_lowercase());
+    let following: String = chars[next..].iter().map(|&(_, c)| c).skip_while(|c| is_opening(*c)).take_while(|c| c.is_alphabetic()).collect();
+    lower_word
+        && (next_char.is_uppercase() || matches!(next_char, '“' | '«' | '‘'))
+        && following.chars().next().is_some_and(char::is_uppercase)
+        && following.chars().skip(1).all(char::is_lowercase)
+        && !lexicon::is_prefix_abbreviation(&before)
+        && !lexicon::is_ambiguous_abbreviation(&before)
 }
 
 /// The word (letters, digits, apostrophes, hyphens, inner dots) that ends just before index `end`.

@@ -4,8 +4,9 @@
 //! with any leading titles split off as a role ("Russian President Vladimir Putin" is the person
 //! "Vladimir Putin" with the role "russian president"). Speaker phrases are then resolved against
 //! them: surnames and honorific forms to the full name ("Mr Putin" -> "Vladimir Putin"), role
-//! phrases to the person the article gave that role ("the Russian president"), and pronouns to the
-//! subject of the nearest sentence naming a compatible person.
+//! phrases to the person the article gave that role ("the Russian president"), "the spokesman" to
+//! the unnamed "a spokesman for No. 10" introduced before, acronyms to the name they abbreviate, and
+//! pronouns to the subject of the nearest sentence naming a compatible person or group.
 
 use std::collections::HashMap;
 
@@ -25,13 +26,15 @@ struct Mention {
     /// Index of the entity in `Resolver::entities`.
     entity: usize,
     sentence: usize,
+    /// The entity spoke here (a resolved speaker), rather than being mentioned.
+    speaker: bool,
 }
 
 #[derive(Clone, Debug)]
 struct Entity {
     name: String,
     is_person: bool,
-    /// Seen with a title, honorific, role or as a speaker: surely a person.
+    /// Seen with a title, honorific, role, known first name or as a speaker: surely a person.
     confirmed: bool,
     gender: Option<Gender>,
 }
@@ -43,13 +46,14 @@ pub struct Resolver {
     mentions: Vec<Mention>,
     /// Role phrase (lower case, without determiner) -> entity, latest wins.
     roles: HashMap<String, usize>,
+    /// Acronym -> entity ("the British Antarctic Survey (BAS)").
+    acronyms: HashMap<String, usize>,
+    /// Unnamed speakers as written ("a spokesman for No. 10"), with their head noun.
+    unnamed: Vec<(String, String)>,
     sentences: Vec<Span>,
 }
 
-/// Words that split a capitalised run but belong to names ("Ursula von der Leyen").
-fn is_name_connector(word: &str) -> bool {
-    ["de", "der", "van", "von", "bin", "al", "da", "la", "del", "le", "di", "du", "dos", "das", "ibn"].contains(&word)
-}
+use crate::lexicon::is_name_connector;
 
 fn is_name_token(t: &Token) -> bool {
     t.is_capitalised() && !lexicon::is_capitalised_non_name(t.bare())
@@ -59,25 +63,71 @@ fn strip_title(word: &str) -> String {
     word.trim_end_matches('.').to_lowercase()
 }
 
+/// A title or role word, hyphenated ones included ("Director-General").
+fn is_role_word(t: &Token) -> bool {
+    let word = strip_title(t.bare());
+    t.is_word() && (lexicon::is_title(&word) || (word.contains('-') && word.split('-').all(|part| lexicon::is_title(part))))
+}
+
+/// A role word that names a role by itself ("minister", "Mr"), not only a modifier ("former").
+fn is_full_title(t: &Token) -> bool {
+    is_role_word(t) && !lexicon::is_title_modifier(&strip_title(t.bare()))
+}
+
+fn is_acronym(word: &str) -> bool {
+    let letters = word.chars().filter(char::is_ascii_uppercase).count();
+    (2..=5).contains(&letters) && word.chars().all(|c| c.is_ascii_uppercase() || c == '.' || c == '&')
+}
+
+fn is_all_caps_word(t: &Token) -> bool {
+    t.is_word() && t.text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && t.text.chars().all(|c| !c.is_lowercase())
+}
+
+fn honorific_gender(word: &str) -> Option<Gender> {
+    let w = strip_title(word);
+    if lexicon::is_male_honorific(&w) {
+        Some(Gender::Male)
+    } else if lexicon::is_female_honorific(&w) {
+        Some(Gender::Female)
+    } else {
+        None
+    }
+}
+
+fn first_name_gender(name: &str) -> Option<Gender> {
+    let first = name.split(' ').next()?.to_lowercase();
+    match (lexicon::is_male_first_name(&first), lexicon::is_female_first_name(&first)) {
+        (true, false) => Some(Gender::Male),
+        (false, true) => Some(Gender::Female),
+        _ => None,
+    }
+}
+
 impl Resolver {
-    /// Reads `text` (tokenised as `tokens`) for mentions, skipping the spans in `exclude` (the
-    /// inside of quotations, where names are not the speaker's).
+    /// Reads `tokens` for mentions, skipping the spans in `exclude` (the inside of quotations, where
+    /// names are not the speaker's) and datelines ("MOSCOW (Reuters) —").
     pub fn new(tokens: &[Token], sentences: &[Span], exclude: &[Span]) -> Self {
         let mut resolver = Resolver { sentences: sentences.to_vec(), ..Resolver::default() };
         let inside = |pos: usize| exclude.iter().any(|s| s.start <= pos && pos < s.end);
+        let dateline = datelines(tokens, sentences);
+        let skip = |k: usize| inside(tokens[k].start) || dateline.get(k).copied().unwrap_or(false);
         let mut i = 0;
         while i < tokens.len() {
-            if inside(tokens[i].start) || !(is_name_token(&tokens[i]) || is_role_word(&tokens[i])) {
+            if skip(i) || !(is_name_token(&tokens[i]) || is_role_word(&tokens[i])) {
                 i += 1;
                 continue;
             }
             // A run of titles, roles and names.
             let start = i;
+            let sentence_end = sentences.get(resolver.sentence_of(tokens[i].start)).map_or(usize::MAX, |s| s.end);
             let mut j = i;
-            while j < tokens.len() && !inside(tokens[j].start) {
+            while j < tokens.len() && !skip(j) && tokens[j].start < sentence_end {
                 let t = &tokens[j];
-                let connector = t.is_word() && is_name_connector(t.text) && j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
-                if is_name_token(t) || is_role_word(t) || connector {
+                let next_is_name = j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
+                let connector = t.is_word() && is_name_connector(t.text) && next_is_name;
+                // "Reserve Bank of Australia", "Chamber of Shipping": "of" inside organisation names.
+                let of_org = t.is("of") && next_is_name && j > start && tokens[start..j].iter().any(|r| lexicon::is_organisation_word(r.bare()));
+                if is_name_token(t) || is_role_word(t) || connector || of_org {
                     j += 1;
                     if t.is_possessive() {
                         break;
@@ -86,10 +136,19 @@ impl Resolver {
                     break;
                 }
             }
-            resolver.add_run(&tokens[start..j]);
+            let owner = (start > 0 && tokens[start - 1].is_capitalised() && tokens[start - 1].is_possessive()).then(|| &tokens[start - 1]);
+            let entity = resolver.add_run(&tokens[start..j], owner);
+            // "the British Antarctic Survey (BAS)"
+            if let Some(entity) = entity {
+                if j + 2 < tokens.len() && tokens[j].text == "(" && tokens[j + 2].text == ")" && is_acronym(tokens[j + 1].text) {
+                    resolver.acronyms.insert(tokens[j + 1].text.to_string(), entity);
+                }
+            }
             i = j.max(i + 1);
         }
         resolver.add_appositions(tokens, &inside);
+        resolver.add_definite_organisations(tokens, &inside);
+        resolver.finish();
         resolver
     }
 
@@ -97,61 +156,54 @@ impl Resolver {
         self.sentences.partition_point(|s| s.end <= pos)
     }
 
-    /// Registers a run such as "Russian President Vladimir Putin" or "Kremlin spokesperson Dmitry
-    /// Peskov" or "Smith".
-    fn add_run(&mut self, run: &[Token]) {
-        let last_title = run.iter().rposition(|t| lexicon::is_title(&strip_title(t.bare())));
+    /// Registers a run such as "Russian President Vladimir Putin", "Kremlin spokesperson Dmitry
+    /// Peskov" or "Smith". Returns the entity it names, if any.
+    fn add_run(&mut self, run: &[Token], owner: Option<&Token>) -> Option<usize> {
+        let last_title = run.iter().rposition(is_role_word);
         let (role, name) = match last_title {
             Some(k) => (&run[..=k], &run[k + 1..]),
             None => (&run[..0], run),
         };
         let name: Vec<&Token> = name.iter().filter(|t| is_name_token(t) || is_name_connector(t.text)).collect();
         if name.is_empty() {
-            return;
+            return None;
         }
         let org = name.iter().any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
         if org {
-            // Organisations keep their whole run as written ("General Motors").
-            let text = join(run.iter().filter(|t| !lexicon::is_capitalised_non_name(t.bare())));
-            if !text.is_empty() {
-                let entity = self.entity(&text, false, true);
-                self.mentions.push(Mention { pos: run[0].start, entity, sentence: self.sentence_of(run[0].start) });
+            // Organisations keep their whole run as written ("General Motors", "China's Foreign Ministry").
+            let mut text = join(run.iter().filter(|t| !lexicon::is_capitalised_non_name(t.bare())));
+            if let Some(owner) = owner {
+                text = format!("{} {text}", owner.text);
             }
-            return;
+            if text.is_empty() {
+                return None;
+            }
+            let entity = self.entity(&text, false, true);
+            self.mentions.push(Mention { pos: run[0].start, entity, sentence: self.sentence_of(run[0].start), speaker: false });
+            return Some(entity);
         }
         let name_text = join(name.iter().copied());
-        let honorific = role.iter().find_map(|t| {
-            let w = strip_title(t.bare());
-            if lexicon::is_male_honorific(&w) {
-                Some(Gender::Male)
-            } else if lexicon::is_female_honorific(&w) {
-                Some(Gender::Female)
-            } else {
-                None
-            }
-        });
-        let confirmed = !role.is_empty();
+        let honorific = role.iter().find_map(|t| honorific_gender(t.bare()));
+        let known_first = first_name_gender(&name_text).is_some() && name.len() >= 2;
+        let confirmed = role.iter().any(is_full_title) || known_first;
         if name.len() == 1 && !confirmed && self.find_by_part(&name_text).is_none() {
-            // A lone capitalised word: a person only once we know someone of that name, or it
-            // stands next to a speech verb (checked when the phrase is resolved).
-            return;
+            // A lone capitalised word: a person only once we know someone of that name.
+            return None;
         }
         let entity = if name.len() == 1 { self.find_by_part(&name_text).unwrap_or_else(|| self.entity(&name_text, true, confirmed)) } else { self.entity(&name_text, true, confirmed) };
-        if let Some(g) = honorific {
-            self.entities[entity].gender = Some(g);
+        let gender = honorific.or_else(|| first_name_gender(&self.entities[entity].name));
+        if let Some(g) = gender {
+            self.entities[entity].gender.get_or_insert(g);
         }
         if confirmed {
             self.entities[entity].confirmed = true;
-            let role_words: Vec<String> = role
-                .iter()
-                .map(|t| strip_title(t.bare()))
-                .filter(|w| !lexicon::is_male_honorific(w) && !lexicon::is_female_honorific(w) && w != "dr" && w != "prof")
-                .collect();
+            let role_words: Vec<String> = role.iter().map(|t| strip_title(t.bare())).filter(|w| honorific_gender(w).is_none() && w != "dr" && w != "prof").collect();
             if !role_words.is_empty() {
                 self.roles.insert(role_words.join(" "), entity);
             }
         }
-        self.mentions.push(Mention { pos: name[0].start, entity, sentence: self.sentence_of(name[0].start) });
+        self.mentions.push(Mention { pos: name[0].start, entity, sentence: self.sentence_of(name[0].start), speaker: false });
+        Some(entity)
     }
 
     /// "the minister, John Howard," and "John Howard, the minister," give John Howard that role.
@@ -162,10 +214,12 @@ impl Resolver {
             }
             // role , Name
             if let Some(role) = definite_role_before(tokens, k) {
-                let names: Vec<&Token> = tokens[k + 1..].iter().take_while(|t| is_name_token(t)).collect();
-                if names.len() >= 2 {
-                    let entity = self.entity(&join(names.iter().copied()), true, true);
-                    self.roles.insert(role, entity);
+                let run: Vec<Token> = tokens[k + 1..].iter().take_while(|t| is_name_token(t) || is_role_word(t)).cloned().collect();
+                if run.len() >= 2 {
+                    if let Some(entity) = self.add_run(&run, None) {
+                        self.entities[entity].confirmed = true;
+                        self.roles.insert(role, entity);
+                    }
                 }
             }
             // Name , the role
@@ -178,6 +232,24 @@ impl Resolver {
                     self.roles.insert(join(role.iter().copied()).to_lowercase(), entity);
                 }
             }
+        }
+    }
+
+    /// "the Kosovo government", "the Chinese embassy": a named body written with a common noun,
+    /// which "it" and "they" often refer back to.
+    fn add_definite_organisations(&mut self, tokens: &[Token], inside: &dyn Fn(usize) -> bool) {
+        for k in 0..tokens.len() {
+            if !tokens[k].is("the") || inside(tokens[k].start) {
+                continue;
+            }
+            let caps = tokens[k + 1..].iter().take(3).take_while(|t| t.is_capitalised()).count();
+            let Some(noun) = tokens.get(k + 1 + caps) else { continue };
+            if caps == 0 || !noun.is_word() || noun.is_capitalised() || !lexicon::is_organisation_word(noun.text) {
+                continue;
+            }
+            let name = phrase_text(&tokens[k..k + 2 + caps]).to_lowercase_first();
+            let entity = self.entity(&name, false, true);
+            self.mentions.push(Mention { pos: tokens[k].start, entity, sentence: self.sentence_of(tokens[k].start), speaker: false });
         }
     }
 
@@ -194,12 +266,15 @@ impl Resolver {
                 return k;
             }
         }
-        self.entities.push(Entity { name: name.to_string(), is_person, confirmed, gender: None });
+        self.entities.push(Entity { name: name.to_string(), is_person, confirmed, gender: first_name_gender(name).filter(|_| is_person) });
         self.entities.len() - 1
     }
 
     /// The known person whose name contains `part` as its last (or first) word.
     fn find_by_part(&self, part: &str) -> Option<usize> {
+        if let Some(&k) = self.acronyms.get(part) {
+            return Some(k);
+        }
         let by_last = self.entities.iter().rposition(|e| e.is_person && e.name.split(' ').next_back() == Some(part) && e.name != part);
         by_last
             .or_else(|| self.entities.iter().rposition(|e| e.is_person && e.name.split(' ').count() > 1 && e.name.split(' ').next() == Some(part)))
@@ -208,70 +283,87 @@ impl Resolver {
 
     /// Resolves the speaker phrase `phrase` (tokens) found at byte offset `pos`.
     pub fn resolve(&mut self, phrase: &[Token], apposition: Option<&[Token]>, pos: usize) -> String {
-        if let Some(name) = apposition {
-            let name_text = join(name.iter().filter(|t| is_name_token(t)));
-            if !name_text.is_empty() {
-                let resolved = self.resolve_name(&name_text, pos, true);
-                let role = role_key(phrase);
-                if !role.is_empty() {
-                    if let Some(k) = self.entities.iter().position(|e| e.name == resolved) {
-                        self.roles.insert(role, k);
-                    }
+        if let Some(name) = apposition.filter(|n| n.iter().any(is_name_token)) {
+            let resolved = self.resolve(name, None, pos);
+            let role = role_key(phrase);
+            if !role.is_empty() && !resolved.is_empty() {
+                if let Some(k) = self.entities.iter().position(|e| e.name == resolved) {
+                    self.roles.insert(role, k);
+                    self.entities[k].confirmed = true;
                 }
-                return resolved;
             }
+            return resolved;
         }
         let Some(first) = phrase.first() else { return String::new() };
         if phrase.len() == 1 && lexicon::is_speaker_pronoun(first.text) {
             return self.resolve_pronoun(&first.lower(), pos);
         }
-        let has_name = phrase.iter().any(|t| is_name_token(t) && !lexicon::is_title(&strip_title(t.bare())));
+        let descriptive = !first.is_capitalised() || lexicon::is_determiner(&first.lower()) || lexicon::is_group_noun(&first.lower()) || lexicon::is_person_noun(&first.lower()) && !lexicon::is_title(&first.lower());
+        let has_preposition = phrase.iter().any(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
+        if descriptive && has_preposition {
+            // "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping".
+            return self.unnamed_speaker(phrase);
+        }
+        // "Anouk Visser of the Netherlands": a name followed by where it is from.
+        let phrase = match phrase.iter().position(|t| t.is_word() && ["of", "from", "at", "in"].contains(&t.text)) {
+            Some(k) if k > 0 && phrase[..k].iter().filter(|t| is_name_token(t) && !is_role_word(t)).count() >= 2 && !phrase[..k].iter().any(|t| lexicon::is_organisation_word(t.bare())) => &phrase[..k],
+            _ => phrase,
+        };
+        let has_name = phrase.iter().any(|t| is_name_token(t) && !is_role_word(t));
         if !has_name {
             return self.resolve_role(phrase, pos);
         }
         // Names: strip titles; organisations stay as written.
-        let last_title = phrase.iter().rposition(|t| lexicon::is_title(&strip_title(t.bare())) || (!t.is_capitalised() && t.is_word()));
+        let last_title = phrase.iter().rposition(|t| is_role_word(t) || (!t.is_capitalised() && t.is_word() && !is_name_connector(t.text)));
         let name_tokens: Vec<&Token> = match last_title {
             Some(k) => phrase[k + 1..].iter().collect(),
             None => phrase.iter().collect(),
         };
-        let org = phrase.iter().any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()))
-            && !name_tokens.iter().all(|t| is_name_token(t) && !lexicon::is_organisation_word(t.bare()) && !is_acronym(t.bare()));
         if name_tokens.is_empty() {
             return self.resolve_role(phrase, pos); // "The Russian President"
         }
+        let org = name_tokens.iter().any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
         if org {
-            return phrase_text(phrase);
+            if let [single] = name_tokens.as_slice() {
+                if let Some(&k) = self.acronyms.get(single.bare()) {
+                    return self.entities[k].name.clone();
+                }
+            }
+            let start = phrase.len() - name_tokens.len();
+            let whole = phrase.iter().all(|t| t.is_capitalised() || !t.is_word() || is_name_connector(t.text) || t.text == "of");
+            return phrase_text(if whole { phrase } else { &phrase[start..] });
         }
         let name_text = join(name_tokens.iter().copied().filter(|t| is_name_token(t) || is_name_connector(t.text)));
-        let gender = phrase.iter().find_map(|t| {
-            let w = strip_title(t.bare());
-            if lexicon::is_male_honorific(&w) {
-                Some(Gender::Male)
-            } else if lexicon::is_female_honorific(&w) {
-                Some(Gender::Female)
-            } else {
-                None
-            }
-        });
-        let resolved = self.resolve_name(&name_text, pos, true);
+        let gender = phrase.iter().find_map(|t| honorific_gender(t.bare()));
+        let resolved = self.resolve_name(&name_text, pos);
         if let (Some(g), Some(k)) = (gender, self.entities.iter().position(|e| e.name == resolved)) {
             self.entities[k].gender.get_or_insert(g);
         }
         resolved
     }
 
-    fn resolve_name(&mut self, name: &str, pos: usize, speaker: bool) -> String {
+    /// An unnamed speaker keeps its phrase as written, and is remembered for "the spokesman".
+    fn unnamed_speaker(&mut self, phrase: &[Token]) -> String {
+        let text = phrase_text(phrase);
+        let before_preposition = phrase.iter().take_while(|t| !(t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text)));
+        let head = before_preposition.filter(|t| t.is_word() && !t.is_capitalised()).last().map(|t| t.bare().to_lowercase());
+        if let Some(head) = head {
+            self.unnamed.push((head, text.clone()));
+        }
+        text
+    }
+
+    fn resolve_name(&mut self, name: &str, pos: usize) -> String {
         let entity = if name.contains(' ') {
-            self.entity(name, true, speaker)
+            self.entity(name, true, true)
         } else {
             match self.find_by_part(name) {
                 Some(k) => k,
-                None => self.entity(name, true, speaker),
+                None => self.entity(name, true, true),
             }
         };
-        self.entities[entity].confirmed |= speaker;
-        self.mentions.push(Mention { pos, entity, sentence: self.sentence_of(pos) });
+        self.entities[entity].confirmed = true;
+        self.mentions.push(Mention { pos, entity, sentence: self.sentence_of(pos), speaker: false });
         self.entities[entity].name.clone()
     }
 
@@ -293,7 +385,7 @@ impl Resolver {
                 let same_qualifier = key.contains(' ') && role.split(' ').next() == Some(qualifier.as_str()) && ["leader", "official", "head", "chief"].contains(&head.as_str());
                 if same_head || same_qualifier {
                     let last = self.mentions.iter().filter(|m| m.entity == k && m.pos < pos).map(|m| m.pos).max().unwrap_or(0);
-                    if best.is_none_or(|(p, _)| last > p) {
+                    if best.is_none_or(|(p, _)| last > p || (last == p && k < best.map_or(0, |b| b.1))) {
                         best = Some((last, k));
                     }
                 }
@@ -301,8 +393,16 @@ impl Resolver {
             if let Some((_, k)) = best {
                 return self.entities[k].name.clone();
             }
+            // "the spokesman" after "a spokesman for No. 10 said".
+            if let Some((_, text)) = self.unnamed.iter().rev().find(|(h, _)| *h == head) {
+                return text.clone();
+            }
         }
-        phrase_text(phrase)
+        let text = phrase_text(phrase);
+        if !definite {
+            return self.unnamed_speaker(phrase);
+        }
+        text
     }
 
     fn resolve_pronoun(&mut self, pronoun: &str, pos: usize) -> String {
@@ -316,23 +416,37 @@ impl Resolver {
             return String::new(); // "we", "I": the speaker is inside the quote, not named here
         }
         let here = self.sentence_of(pos);
-        for strict in [true, false] {
-            for sentence in (here.saturating_sub(6)..=here).rev() {
-                let found = self.mentions.iter().filter(|m| m.sentence == sentence && m.pos < pos).find(|m| {
-                    let e = &self.entities[m.entity];
-                    if want_person {
-                        e.is_person && (e.confirmed || !strict) && (gender.is_none() || e.gender.is_none() || e.gender == gender)
-                    } else {
-                        !e.is_person
-                    }
-                });
-                if let Some(m) = found {
+        let from = self.mentions.partition_point(|m| m.sentence < here.saturating_sub(6));
+        let to = self.mentions.partition_point(|m| m.pos < pos);
+        if !want_person {
+            // "It said", "They said": most often the body that spoke just before.
+            let recent = self.mentions[from..to.max(from)].iter().rev().take_while(|m| m.sentence + 2 >= here);
+            if let Some(m) = recent.filter(|m| m.speaker && !self.entities[m.entity].is_person).next() {
+                return self.entities[m.entity].name.clone();
+            }
+        }
+        for sentence in (here.saturating_sub(6)..=here).rev() {
+            let in_sentence = self.mentions[from..to.max(from)].iter().filter(|m| m.sentence == sentence);
+            let mut fallback = None;
+            for m in in_sentence {
+                let e = &self.entities[m.entity];
+                let fits = if want_person { e.is_person && (gender.is_none() || e.gender.is_none() || e.gender == gender) } else { !e.is_person };
+                if fits && (e.confirmed || !want_person) {
                     let k = m.entity;
                     if let Some(g) = gender {
                         self.entities[k].gender.get_or_insert(g);
                     }
                     return self.entities[k].name.clone();
                 }
+                if fits && fallback.is_none() {
+                    fallback = Some(m.entity);
+                }
+            }
+            if let Some(k) = fallback {
+                if let Some(g) = gender {
+                    self.entities[k].gender.get_or_insert(g);
+                }
+                return self.entities[k].name.clone();
             }
         }
         String::new()
@@ -343,15 +457,22 @@ impl Resolver {
         if name.is_empty() {
             return;
         }
-        let is_person = name.split(' ').all(|w| w.chars().next().is_some_and(char::is_uppercase)) && !name.split(' ').any(|w| lexicon::is_organisation_word(w) || is_acronym(w));
         let entity = match self.entities.iter().position(|e| e.name == name) {
             Some(k) => k,
             None => {
+                let words: Vec<&str> = name.split(' ').collect();
+                let before_preposition = words.iter().take_while(|w| !["of", "for", "at", "from", "in", "with"].contains(w));
+                let head = before_preposition.filter(|w| w.chars().next().is_some_and(char::is_lowercase)).last().map(|w| w.to_lowercase());
+                let capitalised = words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+                let org_word = words.iter().any(|w| lexicon::is_organisation_word(w) || is_acronym(w));
+                let person_noun = head.as_deref().is_some_and(|h| (lexicon::is_person_noun(h) || lexicon::is_title(h)) && !lexicon::is_organisation_word(h) && !lexicon::is_group_noun(h));
+                let is_person = (capitalised && !org_word) || person_noun;
                 self.entities.push(Entity { name: name.to_string(), is_person, confirmed: true, gender: None });
                 self.entities.len() - 1
             }
         };
-        self.mentions.push(Mention { pos, entity, sentence: self.sentence_of(pos) });
+        self.entities[entity].confirmed = true;
+        self.mentions.push(Mention { pos, entity, sentence: self.sentence_of(pos), speaker: true });
         self.mentions.sort_by_key(|m| m.pos);
     }
 
@@ -370,33 +491,49 @@ impl Resolver {
     /// The first person or organisation named in the sentence holding `pos`, before `pos`; failing
     /// that, a leading "he"/"she"/"they" resolved. Used for "…, saying that …" and for quotes
     /// introduced by a colon.
-    pub fn subject_at(&mut self, tokens: &[Token], pos: usize) -> String {
+    pub fn subject_at(&mut self, tokens: &[Token], pos: usize, prefer_last: bool) -> String {
         let here = self.sentence_of(pos);
-        if let Some(m) = self.mentions.iter().find(|m| m.sentence == here && m.pos < pos) {
-            return self.entities[m.entity].name.clone();
-        }
         let start = self.sentences.get(here).map_or(0, |s| s.start);
-        let pronoun = tokens.iter().filter(|t| t.start >= start && t.start < pos).find(|t| t.is_word() && ["he", "she", "they"].contains(&t.lower().as_str()));
-        match pronoun {
-            Some(t) => {
-                let (word, at) = (t.lower(), t.start);
+        let pronoun = tokens.iter().filter(|t| t.start >= start && t.start < pos).find(|t| t.is_word() && ["he", "she", "they"].contains(&t.lower().as_str())).map(|t| t.start);
+        let mut in_sentence = self.mentions.iter().filter(|m| m.sentence == here && m.pos < pos);
+        let mention = if prefer_last { in_sentence.next_back() } else { in_sentence.next() }.map(|m| (m.pos, m.entity));
+        match (mention, pronoun) {
+            (Some((at, entity)), p) if p.is_none_or(|p| at < p) || prefer_last => self.entities[entity].name.clone(),
+            (_, Some(at)) => {
+                let word = tokens.iter().find(|t| t.start == at).map(|t| t.lower()).unwrap_or_default();
                 self.resolve_pronoun(&word, at)
             }
-            None => String::new(),
+            _ => String::new(),
         }
     }
 
-    /// Sorts mentions by position; call once after construction and after adding speakers.
+    /// Sorts mentions by position.
     pub fn finish(&mut self) {
         self.mentions.sort_by_key(|m| m.pos);
     }
+}
+
+/// Marks the tokens of datelines: an all-capitals place at a sentence's start, up to a dash
+/// ("MOSCOW (Meridian) —", "WILMINGTON, Del. —").
+fn datelines(tokens: &[Token], sentences: &[Span]) -> Vec<bool> {
+    let mut marks = vec![false; tokens.len()];
+    for s in sentences {
+        let first = tokens.partition_point(|t| t.start < s.start);
+        if !tokens.get(first).is_some_and(is_all_caps_word) {
+            continue;
+        }
+        if let Some(dash) = (first..(first + 8).min(tokens.len())).find(|&k| matches!(tokens[k].text, "—" | "–" | "-")) {
+            marks[first..dash].iter_mut().for_each(|m| *m = true);
+        }
+    }
+    marks
 }
 
 /// Lower-case role words of a phrase, without determiners or possessives' owners.
 fn role_key(phrase: &[Token]) -> String {
     phrase
         .iter()
-        .filter(|t| t.is_word() && !lexicon::is_determiner(t.text))
+        .filter(|t| t.is_word() && !lexicon::is_determiner(&t.lower()) && !(t.is_possessive() && t.is_capitalised()))
         .map(|t| strip_title(t.bare()))
         .collect::<Vec<_>>()
         .join(" ")
@@ -407,15 +544,8 @@ fn definite_role_before(tokens: &[Token], comma: usize) -> Option<String> {
     while i > 0 && tokens[i - 1].is_word() && !tokens[i - 1].is_capitalised() && (is_role_word(&tokens[i - 1]) || lexicon::is_np_adjective(&tokens[i - 1].lower())) {
         i -= 1;
     }
-    (i < comma && i > 0 && tokens[i - 1].is("the")).then(|| join(tokens[i..comma].iter()).to_lowercase())
-}
-
-fn is_role_word(t: &Token) -> bool {
-    t.is_word() && lexicon::is_title(&strip_title(t.bare()))
-}
-
-fn is_acronym(word: &str) -> bool {
-    word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase() || c == '.') && word.chars().filter(char::is_ascii_uppercase).count() >= 2
+    let owner = i > 0 && (tokens[i - 1].is("the") || tokens[i - 1].is_possessive() || ["its", "his", "her", "their"].contains(&tokens[i - 1].lower().as_str()));
+    (i < comma && owner).then(|| join(tokens[i..comma].iter()).to_lowercase())
 }
 
 fn ends_with_words(long: &str, short: &str) -> bool {
@@ -426,7 +556,22 @@ fn join<'a, 'b: 'a>(tokens: impl Iterator<Item = &'a Token<'b>>) -> String {
     tokens.map(|t| t.bare()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// A phrase as written, tokens joined with single spaces (possessive "'s" kept attached).
+trait LowercaseFirst {
+    fn to_lowercase_first(&self) -> String;
+}
+
+impl LowercaseFirst for String {
+    /// "The Kosovo government" -> "the Kosovo government".
+    fn to_lowercase_first(&self) -> String {
+        let mut chars = self.chars();
+        match chars.next() {
+            Some(c) => c.to_lowercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+}
+
+/// A phrase as written, tokens joined with single spaces.
 pub fn phrase_text(phrase: &[Token]) -> String {
     let mut out = String::new();
     for t in phrase {

@@ -132,7 +132,8 @@ fn marks_in(text: &str, paragraph: Span, family: Family) -> Vec<Mark> {
         }
         let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
         let next = chars.get(k + 1).map(|&(_, c)| c);
-        let left_space = prev.is_none_or(|c| c.is_whitespace() || "([{—–-/".contains(c) || family_of(c).is_some());
+        // An opening mark before counts as space ("‘“Nested"), a closing one does not ("…?”’").
+        let left_space = prev.is_none_or(|c| c.is_whitespace() || "([{—–-/“‘«„".contains(c) || ((c == '"' || c == '\'') && k >= 2 && chars[k - 2].1.is_whitespace()));
         let right_space = next.is_none_or(char::is_whitespace);
         let right_punct = next.is_some_and(|c| ".,;:!?)]}…—–-".contains(c) || family_of(c).is_some());
         let (can_open, can_close) = match ch {

@@ -74,8 +74,10 @@ pub struct Quote {
 enum Source {
     /// A speaker phrase next to the cue.
     Phrase(SpeakerPhrase),
-    /// The subject of the sentence holding this byte offset ("…, saying that …", "He was blunt: …").
+    /// The subject of the sentence holding this byte offset ("…, saying that …").
     Subject(usize),
+    /// The person named last before a colon ("Mr. Watanabe was blunt: …").
+    BeforeColon(usize),
     /// No attribution of its own: inherit from a neighbouring quote.
     Inherit,
 }
@@ -133,7 +135,7 @@ pub fn extract(text: &str) -> Vec<Quote> {
     let direct_quotations: Vec<Quotation> = quotations.iter().filter(|q| direct.contains(&q.inner)).copied().collect();
     let mut absorbed = vec![false; fragments.len()];
     for sentence in &article.sentences {
-        if let Some(found) = reported::find(&article, *sentence, &direct_quotations, &quotations) {
+        for found in reported::find(&article, *sentence, &direct_quotations, &quotations) {
             let mut kind = QuoteKind::Indirect;
             for (k, f) in fragments.iter().enumerate() {
                 if found.span.start <= f.open && f.inner.end <= found.span.end {
@@ -231,14 +233,8 @@ fn attribution_after(article: &Article, q: &Quotation) -> Option<(String, Source
         return Some((first.lower(), Source::Phrase(phrase)));
     }
     let phrase = phrases::forward(tokens, i, ceil)?;
-    let mut j = phrase.phrase.end;
-    while j < ceil && phrases::is_bridge(&tokens[j]) {
-        j += 1;
-    }
-    if j < ceil && tokens[j].is_word() && lexicon::is_cue_verb(tokens[j].text) {
-        return Some((tokens[j].lower(), Source::Phrase(phrase)));
-    }
-    None
+    let cue = phrases::cue_after(tokens, &phrase, ceil)?;
+    Some((tokens[cue].lower(), Source::Phrase(phrase)))
 }
 
 /// Smith said: "…" / Putin stated, "…" / He put it bluntly: "…"
@@ -285,7 +281,7 @@ fn attribution_before(article: &Article, q: &Quotation, others: &[Quotation]) ->
         }
     }
     if last.text == ":" {
-        return Some((String::new(), Source::Subject(q.open)));
+        return Some((String::new(), Source::BeforeColon(q.open)));
     }
     None
 }
@@ -323,7 +319,8 @@ fn resolve(article: &Article, quotations: &[Quotation], mut candidates: Vec<Cand
                 let pos = tokens.first().map_or(c.span.start, |t| t.start);
                 Some(resolver.resolve(tokens, apposition, pos))
             }
-            Source::Subject(pos) => Some(resolver.subject_at(&article.tokens, *pos)),
+            Source::Subject(pos) => Some(resolver.subject_at(&article.tokens, *pos, false)),
+            Source::BeforeColon(pos) => Some(resolver.subject_at(&article.tokens, *pos, true)),
             Source::Inherit => None,
         };
         if let Some(name) = &speaker {

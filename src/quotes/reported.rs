@@ -3,10 +3,12 @@
 //! Patterns, tried in this order within one sentence:
 //! 1. `According to X, CLAUSE.` and `CLAUSE, according to X.`
 //! 2. `CLAUSE, X said.` / `CLAUSE, said X.`
-//! 3. `X said (that) CLAUSE.`, `X accused Y of …`, `X urged Y to …`, `X denied …`, `…, saying that …`
+//! 3. `X said (that) CLAUSE.`, `X accused Y of …`, `X urged Y to …`, `X denied …`, `…, saying that …`;
+//!    coordinated cues (`X denied A and said B`, `X said A, adding that B`) give one row each.
 //!
 //! The span is the reported content, never the cue; it ends at the sentence's end (final full stop
-//! excluded) or before a trailing attribution. Direct quotations are never part of a reported span.
+//! excluded), before a trailing attribution, or before the next coordinated cue. Direct quotations
+//! are never part of a reported span.
 
 use super::marks::Quotation;
 use super::phrases::{self, SpeakerPhrase};
@@ -22,149 +24,230 @@ pub(super) struct Found {
 }
 
 /// Verbs whose object comes before the reported content ("told reporters (that) …").
-const TAKES_OBJECT: &[&str] = &["tell", "assure", "inform", "remind", "reassure", "brief", "promise", "warn"];
+const TAKES_OBJECT: &[&str] = &["tell", "assure", "inform", "remind", "reassure", "brief"];
 
 /// Verbs whose content is everything after them ("accused Y of …", "urged Y to …", "denied …").
 const CONTENT_AFTER: &[&str] = &[
-    "accuse", "urge", "ask", "deny", "threaten", "vow", "pledge", "promise", "demand", "insist", "claim", "say", "warn", "predict", "beg", "implore",
-    "advise", "instruct", "order", "tell", "assure", "inform",
+    "accuse", "urge", "ask", "deny", "threaten", "vow", "pledge", "promise", "demand", "insist", "claim", "say", "warn", "predict", "beg", "implore", "advise",
+    "instruct", "order", "tell", "assure", "inform",
 ];
 
-/// The reported speech in `sentence`, if any.
-pub(super) fn find(article: &Article, sentence: Span, direct: &[Quotation], all: &[Quotation]) -> Option<Found> {
+/// Words that may stand between a cue and its "that": "said on Tuesday in a statement that".
+const BEFORE_THAT: &[&str] = &[
+    "on", "in", "at", "during", "after", "before", "a", "an", "the", "its", "his", "her", "their", "last", "this", "late", "early", "earlier", "later",
+    "statement", "interview", "news", "conference", "press", "briefing", "post", "video", "speech", "letter", "filing", "court", "hearing", "message",
+    "email", "e-mail", "appearance", "radio", "television", "tv", "broadcast", "report", "preliminary", "written", "joint", "brief", "reporters",
+    "journalists", "also", "privately", "publicly", "repeatedly", "again", "previously", "morning", "afternoon", "evening", "night", "week", "month",
+    "year", "weekend", "day", "today", "yesterday", "separately", "officially", "with", "to", "via", "online", "social", "media", "parliament",
+    "lawmakers", "investors", "analysts", "staff", "workers", "members", "supporters", "correspondents", "regular", "televised", "emailed",
+];
+
+/// Prepositions that cannot open reported content: "he said in a video" is not reported speech.
+const NOT_CONTENT_START: &[&str] = &["in", "on", "at", "after", "during", "before", "outside", "from", "with", "via", "through", "while", "as", "when", "inside", "near", "earlier", "later", "last"];
+
+/// The reported speech in `sentence`, in order.
+pub(super) fn find(article: &Article, sentence: Span, direct: &[Quotation], all: &[Quotation]) -> Vec<Found> {
     let tokens = &article.tokens;
     let first = article.token_at(sentence.start);
     let last = article.token_at(sentence.end);
     if first >= last {
-        return None;
+        return Vec::new();
     }
-    let in_quote = |pos: usize| all.iter().any(|q| q.open <= pos && pos < q.close_end);
-    let in_direct = |pos: usize| direct.iter().any(|q| q.open <= pos && pos < q.close_end);
-    if (first..last).all(|i| in_direct(tokens[i].start)) {
-        return None;
+    let in_quote = |pos: usize| contains(all, pos);
+    if (first..last).all(|i| contains(direct, tokens[i].start)) {
+        return Vec::new();
     }
-    let found = according_to(article, first, last, &in_quote)
-        .or_else(|| trailing_attribution(article, sentence, first, last, &in_quote))
-        .or_else(|| leading_cue(article, sentence, first, last, &in_quote))?;
-    finish(article, found, direct)
+    let found = match according_to(article, first, last, &in_quote).or_else(|| trailing_attribution(article, first, last, &in_quote)) {
+        Some(found) => vec![found],
+        None => leading_cues(article, sentence, first, last, all),
+    };
+    found.into_iter().filter_map(|f| finish(article, f, direct)).collect()
+}
+
+/// True when `pos` is inside one of `quotations` (sorted by position, not overlapping).
+fn contains(quotations: &[Quotation], pos: usize) -> bool {
+    let k = quotations.partition_point(|q| q.close_end <= pos);
+    quotations.get(k).is_some_and(|q| q.open <= pos && pos < q.close_end)
 }
 
 /// Trims the span, cuts it before a direct quotation, and rejects what is too short to be content.
 fn finish(article: &Article, mut found: Found, direct: &[Quotation]) -> Option<Found> {
     let text = article.text;
-    for q in direct {
-        if found.span.start <= q.open && q.open < found.span.end {
-            found.span.end = q.open;
-        }
-        if q.open <= found.span.start && found.span.start < q.close_end {
-            return None;
-        }
-    }
-    // Trim white space, the final full stop and dangling commas.
-    let mut end = found.span.end;
-    loop {
-        let slice = &text[found.span.start..end];
-        let trimmed = slice.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '—' | '–'));
-        // Keep a full stop that closes a quoted fragment at the end: `… "at the moment."`
-        if trimmed.len() == slice.len() {
+    let k = direct.partition_point(|q| q.close_end <= found.span.start);
+    for q in &direct[k..] {
+        if q.open >= found.span.end {
             break;
         }
-        end = found.span.start + trimmed.len();
+        if q.open <= found.span.start {
+            return None;
+        }
+        found.span.end = found.span.end.min(q.open);
     }
-    if text[found.span.start..found.span.end].trim_end().ends_with(['”', '"', '’', '»']) {
-        end = found.span.start + text[found.span.start..found.span.end].trim_end().len();
-    }
-    let slice = &text[found.span.start..end];
-    let lead = slice.len() - slice.trim_start_matches(|c: char| c.is_whitespace() || c == ',').len();
-    found.span = Span::new(found.span.start + lead, end);
+    // Trim white space, the final full stop and dangling commas; keep the closing mark of a quoted
+    // fragment at the end (`… "at the moment."`).
+    let slice = &text[found.span.start..found.span.end];
+    let ends_with_mark = slice.trim_end().ends_with(['”', '"', '’', '»', '\'']);
+    let trimmed = if ends_with_mark { slice.trim_end() } else { slice.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '—' | '–' | '-')) };
+    let lead = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_whitespace() || c == ',').len();
+    found.span = Span::new(found.span.start + lead, found.span.start + trimmed.len());
     let words = text[found.span.start..found.span.end].split_whitespace().count();
-    (words >= 3).then_some(found)
+    (words >= 2).then_some(found)
 }
 
 fn according_to(article: &Article, first: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
     let tokens = &article.tokens;
     let k = (first..last.saturating_sub(1)).find(|&i| tokens[i].is("according") && tokens[i + 1].is("to") && !in_quote(tokens[i].start))?;
-    let phrase = phrases::forward(tokens, k + 2, last)?;
-    let after = phrase.apposition.clone().map_or(phrase.phrase.end, |r| r.end);
-    let sentence_end = tokens.get(last.saturating_sub(1)).map_or(0, |t| t.end);
-    if after < last && tokens[after].text == "," && (k == first || (k > first && tokens[k - 1].text == ",")) {
+    let sentence_end = tokens[last - 1].end;
+    let opens_sentence = k == first || (k == first + 1 && ["but", "and", "yet", "still", "however"].contains(&tokens[first].lower().as_str()));
+    if opens_sentence {
         // According to X, CLAUSE.
-        let start = tokens.get(after + 1)?.start;
+        let comma = (k + 2..last).find(|&i| tokens[i].text == ",")?;
+        let phrase = source_phrase(tokens, k + 2, comma);
+        let start = tokens.get(comma + 1).filter(|_| comma + 1 < last)?.start;
         return Some(Found { span: Span::new(start, sentence_end), cue: "according to".into(), source: Source::Phrase(phrase) });
     }
     if k > first && tokens[k - 1].text == "," {
         // CLAUSE, according to X.
+        let end = (k + 2..last).find(|&i| tokens[i].text == "," || !tokens[i].is_word() && i + 1 == last).unwrap_or(last);
+        let phrase = source_phrase(tokens, k + 2, end);
         return Some(Found { span: Span::new(tokens[first].start, tokens[k - 1].start), cue: "according to".into(), source: Source::Phrase(phrase) });
     }
     None
 }
 
+/// The source named after "according to": a speaker phrase, or else the last capitalised name in
+/// the stretch ("figures published by the British Antarctic Survey"), or else the stretch itself.
+fn source_phrase(tokens: &[Token], start: usize, end: usize) -> SpeakerPhrase {
+    if let Some(phrase) = phrases::forward(tokens, start, end) {
+        if phrase.end() + 2 >= end || tokens[phrase.end()].text == "," {
+            return phrase;
+        }
+    }
+    let caps: Vec<usize> = (start..end).filter(|&i| tokens[i].is_capitalised()).collect();
+    if let Some(&last_cap) = caps.last() {
+        let mut s = last_cap;
+        while s > start && (tokens[s - 1].is_capitalised() || (tokens[s - 1].is("of") && s >= start + 2 && tokens[s - 2].is_capitalised())) {
+            s -= 1;
+        }
+        if s > start && tokens[s - 1].is("the") {
+            s -= 1;
+        }
+        return SpeakerPhrase { phrase: s..last_cap + 1, apposition: None };
+    }
+    SpeakerPhrase { phrase: start..end.max(start + 1), apposition: None }
+}
+
 /// CLAUSE, X said. / CLAUSE, said X. (the attribution closes the sentence)
-fn trailing_attribution(article: &Article, sentence: Span, first: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
+fn trailing_attribution(article: &Article, first: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
     let tokens = &article.tokens;
-    let comma = (first + 1..last).rev().find(|&i| tokens[i].text == "," && !in_quote(tokens[i].start))?;
-    if (comma + 1..last).any(|i| in_quote(tokens[i].start)) {
+    let end = if last > first && !tokens[last - 1].is_word() { last - 1 } else { last };
+    // The attribution is short: at most a dozen tokens after the last comma of the clause.
+    let comma = (first + 1..end).rev().take(14).find(|&i| tokens[i].text == "," && !in_quote(tokens[i].start))?;
+    if (comma + 1..end).any(|i| in_quote(tokens[i].start)) {
         return None;
     }
-    let rest_end = last;
     let (cue, phrase) = if tokens.get(comma + 1).is_some_and(|t| t.is_word() && !t.is_capitalised() && lexicon::is_cue_verb(t.text)) {
-        (comma + 1, phrases::forward(tokens, comma + 2, rest_end)?)
-    } else {
-        let phrase = phrases::forward(tokens, comma + 1, rest_end)?;
-        let mut j = phrase.phrase.end;
-        while j < rest_end && phrases::is_bridge(&tokens[j]) {
-            j += 1;
-        }
-        if !(j < rest_end && tokens[j].is_word() && lexicon::is_cue_verb(tokens[j].text)) {
+        let phrase = phrases::forward(tokens, comma + 2, end)?;
+        if end - phrase.end() > 4 {
             return None;
         }
-        (j, phrase)
+        (comma + 1, phrase)
+    } else {
+        let phrase = phrases::forward(tokens, comma + 1, end)?;
+        (phrases::cue_after(tokens, &phrase, end)?, phrase)
     };
-    // Nothing but adverbials after the cue: no new clause.
-    if (cue + 1..rest_end).any(|i| tokens[i].is("that") || (tokens[i].text == "," && i + 1 < rest_end)) {
+    // After the cue, only a few words of circumstance: "…, officials said on Saturday."
+    let tail = (cue + 1..end).take_while(|&i| tokens[i].text != ",").count();
+    if tail > 6 || (cue + 1..end).any(|i| tokens[i].is("that")) {
         return None;
     }
-    let cue_lemma = lexicon::cue_lemma(tokens[cue].text)?;
-    if ["accuse", "urge", "deny", "call", "ask", "threaten", "offer", "propose", "reject", "dismiss", "blame", "praise", "welcome", "thank", "describe", "label", "brand", "condemn", "criticise", "criticize"].contains(&cue_lemma) {
+    let lemma = lexicon::cue_lemma(tokens[cue].text)?;
+    if !["say", "tell", "add", "warn", "insist", "claim", "argue", "stress", "note", "explain", "write", "report", "announce", "state", "predict", "estimate", "confirm", "admit", "concede", "acknowledge", "suggest", "believe", "reply", "respond", "maintain", "contend", "allege", "assert", "declare", "caution", "complain"].contains(&lemma) {
         return None;
     }
-    let _ = sentence;
+    if (first..comma).filter(|&i| tokens[i].is_word()).count() < 3 {
+        return None;
+    }
     Some(Found { span: Span::new(tokens[first].start, tokens[comma].start), cue: tokens[cue].lower(), source: Source::Phrase(phrase) })
 }
 
-/// X said (that) CLAUSE, and its relatives.
-fn leading_cue(article: &Article, sentence: Span, first: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
+/// X said (that) CLAUSE, and its relatives, each coordinated cue giving its own row.
+fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, all: &[Quotation]) -> Vec<Found> {
     let tokens = &article.tokens;
+    let in_quote = |pos: usize| contains(all, pos);
     let sentence_end = tokens[last - 1].end.min(sentence.end);
-    for c in first..last {
+    let mut found: Vec<Found> = Vec::new();
+    let mut previous_source: Option<Source> = None;
+    let mut c = first;
+    while c < last {
         let t = &tokens[c];
-        if !t.is_word() || t.is_capitalised() || in_quote(t.start) {
+        if !t.is_word() || t.is_capitalised() || in_quote(t.start) || !phrases::is_cue(tokens, c) {
+            c += 1;
             continue;
         }
-        if !phrases::is_cue(tokens, c) {
+        let Some(lemma) = lexicon::cue_lemma(t.text) else {
+            c += 1;
             continue;
-        }
-        let Some(lemma) = lexicon::cue_lemma(t.text) else { continue };
-        let next = tokens.get(c + 1).filter(|_| c + 1 < last);
-        let Some(next) = next else { continue };
-        if !next.is_word() && !matches!(next.text, "\"" | "“" | "‘" | "'" | "«") {
+        };
+        let next_ok = tokens.get(c + 1).is_some_and(|n| c + 1 < last && (n.is_word() || matches!(n.text, "\"" | "“" | "‘" | "'" | "«")));
+        if !next_ok {
+            c += 1;
             continue; // "…, he said." or `he said: "…"`
         }
-        // Who speaks.
+        // Who speaks: the phrase before the cue, or for a coordinated cue ("and said") the previous
+        // cue's speaker, or for "…, saying that" the sentence's subject.
         let floor = (first..c).rev().find(|&i| in_quote(tokens[i].start)).map_or(first, |i| i + 1);
-        let source = match phrases::backward(tokens, c, floor) {
-            Some(phrase) if !starts_relative(tokens, &phrase) => Source::Phrase(phrase),
-            _ if c > first && tokens[c - 1].text == "," && t.text.ends_with("ing") => Source::Subject(t.start),
-            _ => continue,
+        let coordinated = previous_source.is_some() && c > first && (tokens[c - 1].is("and") || tokens[c - 1].text == "," || tokens[c - 1].is("but") || phrases::is_bridge(&tokens[c - 1]));
+        let source = if coordinated {
+            previous_source.clone()
+        } else {
+            match phrases::backward(tokens, c, floor) {
+                Some(phrase) if !starts_relative(tokens, &phrase) && !after_quotation(article, all, tokens[phrase.phrase.start].start) => Some(Source::Phrase(phrase)),
+                Some(_) => None,
+                None if c > first && tokens[c - 1].text == "," && t.text.ends_with("ing") => Some(Source::Subject(t.start)),
+                None => None,
+            }
         };
-        let Some(start) = content_start(tokens, c, lemma, last) else { continue };
-        if start >= last || in_quote_only(tokens, start, last, in_quote) {
+        let Some(source) = source else {
+            c += 1;
+            continue;
+        };
+        let Some(start) = content_start(tokens, c, lemma, last) else {
+            c += 1;
+            continue;
+        };
+        if start >= last || (start..last).filter(|&i| tokens[i].is_word()).all(|i| in_quote(tokens[i].start)) {
+            c += 1;
             continue;
         }
+        // The content runs to the next coordinated cue, or to the sentence's end.
+        let split = (start + 1..last).find(|&k| {
+            let joiner = tokens[k].is("and") || tokens[k].is("but") || tokens[k].text == ",";
+            joiner && !in_quote(tokens[k].start) && {
+                let mut j = k + 1;
+                while j < last && phrases::is_bridge(&tokens[j]) {
+                    j += 1;
+                }
+                j < last && !tokens[j].is_capitalised() && phrases::is_cue(tokens, j) && lexicon::cue_lemma(tokens[j].text).is_some_and(|l| !lexicon::cue_needs_that(l) || tokens.get(j + 1).is_some_and(|n| n.is("that")) || tokens[j].text.ends_with("ing"))
+            }
+        });
+        let end = split.map_or(sentence_end, |k| tokens[k].start);
         let cue = if lemma == "call" { format!("{} {}", t.lower(), tokens[c + 1].lower()) } else { t.lower() };
-        return Some(Found { span: Span::new(tokens[start].start, sentence_end), cue, source });
+        found.push(Found { span: Span::new(tokens[start].start, end), cue, source: source.clone() });
+        previous_source = Some(source);
+        c = match split {
+            Some(k) => k + 1,
+            None => last,
+        };
     }
-    None
+    found
+}
+
+/// `"…," he said in a video`: a cue whose speaker phrase follows a closing quotation attributes that
+/// quotation; it governs no reported content.
+fn after_quotation(article: &Article, all: &[Quotation], phrase_start: usize) -> bool {
+    let k = all.partition_point(|q| q.close_end <= phrase_start);
+    k > 0 && article.text[all[k - 1].close_end..phrase_start].trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '—' | '–')).is_empty()
 }
 
 /// "which said", "who told": a relative pronoun is not a speaker phrase we can resolve here.
@@ -174,37 +257,34 @@ fn starts_relative(tokens: &[Token], phrase: &SpeakerPhrase) -> bool {
 
 /// Index of the first token of the reported content after the cue at `c`.
 fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option<usize> {
-    // An explicit "that" within a short stretch of adverbials and objects.
-    let window_end = (c + 10).min(last);
-    for i in c + 1..window_end {
+    // An explicit "that" after a short stretch of circumstances ("on Tuesday in a statement").
+    let takes_object = TAKES_OBJECT.contains(&lemma) || lemma == "warn" || lemma == "promise";
+    for i in c + 1..(c + 10).min(last) {
         let t = &tokens[i];
         if t.is("that") {
             return Some(i + 1);
         }
-        if !t.is_word() && t.text != "'" && t.text != "’" {
-            break;
-        }
-        if i > c + 1 && lexicon::is_cue_verb(t.text) {
+        let circumstance = t.is_word() && (t.is_capitalised() || BEFORE_THAT.contains(&t.lower().as_str()) || t.text.chars().all(|ch| ch.is_ascii_digit()) || (takes_object && i < c + 5 && !lexicon::is_cue_verb(t.text)));
+        let punct_ok = matches!(t.text, "'" | "’" | "." | "-");
+        if !(circumstance || punct_ok) {
             break;
         }
     }
+    let after = tokens.get(c + 1)?;
+    if NOT_CONTENT_START.contains(&after.lower().as_str()) {
+        return None;
+    }
     if lemma == "call" {
-        let next = tokens.get(c + 1)?;
-        return (next.is("on") || next.is("for") || next.is("upon")).then_some(c + 2);
+        return (after.is("on") || after.is("for") || after.is("upon")).then_some(c + 2);
     }
     if lexicon::cue_needs_that(lemma) || !CONTENT_AFTER.contains(&lemma) {
         return None;
     }
-    if TAKES_OBJECT.contains(&lemma) && lemma != "warn" && lemma != "promise" {
+    if TAKES_OBJECT.contains(&lemma) {
         // "told reporters the plan was dead": skip the object phrase.
         let object = phrases::forward(tokens, c + 1, last)?;
         let after = object.phrase.end;
-        return (after < last && tokens[after].is_word()).then_some(after);
+        return (after < last && tokens[after].is_word() && !NOT_CONTENT_START.contains(&tokens[after].lower().as_str())).then_some(after);
     }
     Some(c + 1)
-}
-
-/// True when everything from `start` to `last` is inside quotations.
-fn in_quote_only(tokens: &[Token], start: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> bool {
-    (start..last).filter(|&i| tokens[i].is_word()).all(|i| in_quote(tokens[i].start))
 }
