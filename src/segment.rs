@@ -174,8 +174,8 @@ fn ends_sentence(
         return false; // "Go!" he said; "etc. and"; "…and so"
     }
     let run: String = chars[run_start..run_end].iter().map(|&(_, c)| c).collect();
-    if closed_quote && attribution_follows(text, chars, next) {
-        return false; // "Go!" Smith said.
+    if closed_quote && run != "." && attribution_follows(text, chars, next) {
+        return false; // "Go!" Smith said. (A full stop inside the marks ends the sentence.)
     }
     if run != "." {
         return true; // "?!", "...", "…" followed by a capital

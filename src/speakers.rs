@@ -171,7 +171,7 @@ impl Resolver {
         let org = name.iter().any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
         if org {
             // Organisations keep their whole run as written ("General Motors", "China's Foreign Ministry").
-            let mut text = join(run.iter().filter(|t| !lexicon::is_capitalised_non_name(t.bare())));
+            let mut text = run.iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
             if let Some(owner) = owner {
                 text = format!("{} {text}", owner.text);
             }
@@ -330,7 +330,7 @@ impl Resolver {
                 }
             }
             let start = phrase.len() - name_tokens.len();
-            let whole = phrase.iter().all(|t| t.is_capitalised() || !t.is_word() || is_name_connector(t.text) || t.text == "of");
+            let whole = phrase.iter().enumerate().all(|(k, t)| t.is_capitalised() || !t.is_word() || is_name_connector(t.text) || t.text == "of" || (k == 0 && t.is("the")));
             return phrase_text(if whole { phrase } else { &phrase[start..] });
         }
         let name_text = join(name_tokens.iter().copied().filter(|t| is_name_token(t) || is_name_connector(t.text)));

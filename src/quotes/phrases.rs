@@ -207,6 +207,11 @@ fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
             if let Some(k) = det {
                 if tokens[k + 1..i].iter().all(|w| w.is_word() && !lexicon::is_cue_verb(w.text) && !is_preposition(w)) {
                     i = k;
+                    // "A spokesman for the utility": continue past "for" as after a determiner.
+                    if i >= floor + 2 && is_preposition(&tokens[i - 1]) && is_phrase_word(&tokens[i - 2]) {
+                        i -= 1;
+                        continue;
+                    }
                     return Some(i);
                 }
             }

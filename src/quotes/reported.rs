@@ -202,7 +202,7 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
             previous_source.clone()
         } else {
             match phrases::backward(tokens, c, floor) {
-                Some(phrase) if !starts_relative(tokens, &phrase) && !after_quotation(article, all, tokens[phrase.phrase.start].start) => Some(Source::Phrase(phrase)),
+                Some(phrase) if !starts_relative(tokens, &phrase) && !after_quotation(article, all, sentence, tokens[phrase.phrase.start].start) => Some(Source::Phrase(phrase)),
                 Some(_) => None,
                 None if c > first && tokens[c - 1].text == "," && t.text.ends_with("ing") => Some(Source::Subject(t.start)),
                 None => None,
@@ -245,9 +245,9 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
 
 /// `"…," he said in a video`: a cue whose speaker phrase follows a closing quotation attributes that
 /// quotation; it governs no reported content.
-fn after_quotation(article: &Article, all: &[Quotation], phrase_start: usize) -> bool {
+fn after_quotation(article: &Article, all: &[Quotation], sentence: Span, phrase_start: usize) -> bool {
     let k = all.partition_point(|q| q.close_end <= phrase_start);
-    k > 0 && article.text[all[k - 1].close_end..phrase_start].trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '—' | '–')).is_empty()
+    k > 0 && all[k - 1].close_end > sentence.start && article.text[all[k - 1].close_end..phrase_start].trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '—' | '–')).is_empty()
 }
 
 /// "which said", "who told": a relative pronoun is not a speaker phrase we can resolve here.
