@@ -43,7 +43,10 @@ word_set!(
     &[
         "u.s", "u.k", "u.n", "e.u", "u.s.a", "d.c", "a.m", "p.m", "inc", "co", "corp", "ltd", "llc",
         "plc", "bros", "jr", "sr", "etc", "esq", "ph.d", "b.a", "m.a", "n.y", "l.a", "s.a", "ag",
-        "n.z", "p.a", "s.p.a", "a.d", "b.c", "gmbh",
+        "n.z", "p.a", "s.p.a", "a.d", "b.c", "gmbh", "ala", "ariz", "ark", "calif", "colo",
+        "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "md", "mass", "mich", "minn",
+        "miss", "mo", "mont", "neb", "nev", "n.h", "n.j", "n.m", "n.c", "n.d", "okla", "ore",
+        "pa", "r.i", "s.c", "s.d", "tenn", "tex", "vt", "va", "wash", "w.va", "wis", "wyo",
     ]
 );
 
@@ -364,7 +367,7 @@ const CUE_VERBS: &[&str] = &[
     "expect", "worry", "predict", "tell", "brief", "relay", "disclose", "divulge", "publish",
     "tell", "wonder", "muse", "reason", "posit", "speculate", "theorise", "theorize",
     "elaborate", "specify", "affirm", "reaffirm", "proclaim", "recount", "summarise",
-    "summarize", "stress", "warn",
+    "summarize", "stress", "warn", "rule",
 ];
 
 /// Irregular forms (and their lemmas) that the suffix rules in [`inflections`] do not produce.
@@ -414,7 +417,7 @@ const NEEDS_THAT: &[&str] = &[
     "reassure", "clarify", "call", "shout", "scream", "whisper",
     "cry", "exclaim", "mutter", "sigh", "laugh", "grumble", "snap", "thunder", "fume", "quip",
     "joke", "concur", "muse", "divulge", "theorise", "theorize", "caution", "elaborate",
-    "specify", "affirm", "reaffirm", "proclaim", "recount", "summarise", "summarize",
+    "specify", "affirm", "reaffirm", "proclaim", "recount", "summarise", "summarize", "rule",
 ];
 
 /// Lemma (base form) of a cue verb, or `None` when `word` is not a speech or reporting verb.

@@ -495,7 +495,8 @@ impl Resolver {
         let here = self.sentence_of(pos);
         let start = self.sentences.get(here).map_or(0, |s| s.start);
         let pronoun = tokens.iter().filter(|t| t.start >= start && t.start < pos).find(|t| t.is_word() && ["he", "she", "they"].contains(&t.lower().as_str())).map(|t| t.start);
-        let mut in_sentence = self.mentions.iter().filter(|m| m.sentence == here && m.pos < pos);
+        // Only someone surely a person or a body: "Hurricane Delia …, threatening" is not a speaker.
+        let mut in_sentence = self.mentions.iter().filter(|m| m.sentence == here && m.pos < pos && self.entities[m.entity].confirmed);
         let mention = if prefer_last { in_sentence.next_back() } else { in_sentence.next() }.map(|m| (m.pos, m.entity));
         match (mention, pronoun) {
             (Some((at, entity)), p) if p.is_none_or(|p| at < p) || prefer_last => self.entities[entity].name.clone(),

@@ -21,6 +21,8 @@ struct Mark {
     ch: char,
     can_open: bool,
     can_close: bool,
+    /// Closes only when no other closing mark follows ("the players’ union" vs "‘measures’ to").
+    weak: bool,
 }
 
 /// One quotation (or one paragraph of a quotation running over several paragraphs).
@@ -152,8 +154,8 @@ fn marks_in(text: &str, paragraph: Span, family: Family) -> Vec<Mark> {
                 if elision {
                     continue;
                 }
-                let possessive = prev == Some('s') && right_space && plural_possessive(&chars, k);
-                if possessive {
+                if prev == Some('s') && right_space && plural_possessive(&chars, k) {
+                    marks.push(Mark { pos: paragraph.start + offset, ch, can_open: false, can_close: true, weak: true });
                     continue;
                 }
                 match ch {
@@ -163,8 +165,10 @@ fn marks_in(text: &str, paragraph: Span, family: Family) -> Vec<Mark> {
                 }
             }
         };
-        if can_open || can_close {
-            marks.push(Mark { pos: paragraph.start + offset, ch, can_open, can_close });
+        // `said."They knew`: a straight mark glued after a full stop and before a capital opens.
+        let glued_open = ch == '"' && prev.is_some_and(|c| ".!?".contains(c)) && next.is_some_and(char::is_uppercase);
+        if can_open || can_close || glued_open {
+            marks.push(Mark { pos: paragraph.start + offset, ch, can_open: can_open || glued_open, can_close: can_close && !glued_open, weak: false });
         }
     }
     marks
@@ -212,7 +216,8 @@ fn pair(marks: &[Mark], next_reopens: bool) -> (Vec<(usize, usize)>, Option<usiz
                     }
                 }
                 Some(o) => {
-                    if mark.can_close && closes(marks[o].ch, mark.ch) {
+                    let stronger_later = mark.weak && marks[i + 1..].iter().any(|m| m.can_close && !m.weak && closes(marks[o].ch, m.ch));
+                    if mark.can_close && closes(marks[o].ch, mark.ch) && !stronger_later {
                         pairs.push((o, i));
                         open = None;
                     } else if mark.can_open && !mark.can_close && marks[o].ch == mark.ch {

@@ -89,6 +89,11 @@ fn is_parenthetical(t: &Token) -> bool {
             || party_tag)
 }
 
+/// Days and times that may sit between a subject and its verb ("on Thursday", "last week").
+fn is_time_word(t: &Token) -> bool {
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year", "night", "morning", "evening", "afternoon", "weekend", "today", "yesterday"].contains(&t.lower().as_str())
+}
+
 /// True when the comma-delimited segment starting at `k` is a clause or aside rather than a name or
 /// role: "who hosted the summit", "speaking in Kyiv", "for his part", "which oversees referees".
 fn is_aside(tokens: &[Token], k: usize) -> bool {
@@ -117,6 +122,8 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
             skipped += 1;
         } else if i >= floor + 3 && tokens[i - 1].text == "," && tokens[i - 3].text == "," && is_parenthetical(&tokens[i - 2]) {
             i -= 3;
+        } else if i >= floor + 2 && is_time_word(&tokens[i - 1]) && ["on", "late", "early", "last", "this"].contains(&tokens[i - 2].lower().as_str()) {
+            i -= 2; // "The Kremlin on Thursday warned"
         } else {
             break;
         }
@@ -146,6 +153,10 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
             (inner_start - from <= 8 && tokens[from..inner_start].iter().any(is_head_word)).then_some(from)
         });
     let inner_tokens = &tokens[inner.clone()];
+    let appositive_shape = inner.len() <= 12 && !inner_tokens.iter().any(|t| matches!(t.text, "—" | "–" | "(" | ")" | ";" | ":"));
+    if !is_aside(tokens, inner.start) && !appositive_shape {
+        return None;
+    }
     if is_aside(tokens, inner.start) {
         // "Zelensky, speaking in Kyiv, urged": the aside is not the speaker.
         return outer_start.map(|s| SpeakerPhrase::plain(s..inner_start));
@@ -298,7 +309,9 @@ pub fn is_cue(tokens: &[Token], c: usize) -> bool {
     }
     let Some(prev) = c.checked_sub(1).map(|k| &tokens[k]) else { return true };
     let noun_context = prev.is_word() && (prev.is_possessive() || ["the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "these", "those", "such", "any", "no", "of", "whose"].contains(&prev.lower().as_str()));
-    !noun_context
+    // "a separate claim", "a stark warning": an indefinite article two words back makes a noun.
+    let indefinite = c >= 2 && ["a", "an"].contains(&tokens[c - 2].lower().as_str()) && prev.is_word() && !prev.is_capitalised();
+    !noun_context && !indefinite
 }
 
 /// Adverbs and auxiliaries allowed between a speaker and the speech verb.

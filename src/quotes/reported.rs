@@ -40,10 +40,11 @@ const BEFORE_THAT: &[&str] = &[
     "journalists", "also", "privately", "publicly", "repeatedly", "again", "previously", "morning", "afternoon", "evening", "night", "week", "month",
     "year", "weekend", "day", "today", "yesterday", "separately", "officially", "with", "to", "via", "online", "social", "media", "parliament",
     "lawmakers", "investors", "analysts", "staff", "workers", "members", "supporters", "correspondents", "regular", "televised", "emailed",
+    "a.m.", "p.m.", "suggestions", "claims", "reports", "allegations", "accusations", "speculation", "fears", "the", "gallery", "jury", "court",
 ];
 
 /// Prepositions that cannot open reported content: "he said in a video" is not reported speech.
-const NOT_CONTENT_START: &[&str] = &["in", "on", "at", "after", "during", "before", "outside", "from", "with", "via", "through", "while", "as", "when", "inside", "near", "earlier", "later", "last"];
+const NOT_CONTENT_START: &[&str] = &["in", "on", "at", "by", "after", "during", "before", "outside", "from", "with", "via", "through", "while", "as", "when", "inside", "near", "earlier", "later", "last"];
 
 /// The reported speech in `sentence`, in order.
 pub(super) fn find(article: &Article, sentence: Span, direct: &[Quotation], all: &[Quotation]) -> Vec<Found> {
@@ -141,14 +142,22 @@ fn source_phrase(tokens: &[Token], start: usize, end: usize) -> SpeakerPhrase {
 fn trailing_attribution(article: &Article, first: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
     let tokens = &article.tokens;
     let end = if last > first && !tokens[last - 1].is_word() { last - 1 } else { last };
-    // The attribution is short: at most a dozen tokens after the last comma of the clause.
-    let comma = (first + 1..end).rev().take(14).find(|&i| tokens[i].text == "," && !in_quote(tokens[i].start))?;
+    // The attribution is short: at most a dozen tokens after one of the clause's last two commas
+    // ("…, officials said Saturday, the largest haul on record").
+    let commas = (first + 1..end).rev().take(20).filter(|&i| tokens[i].text == "," && !in_quote(tokens[i].start)).take(2);
+    commas.into_iter().find_map(|comma| trailing_at(article, first, end, comma, in_quote))
+}
+
+fn trailing_at(article: &Article, first: usize, end: usize, comma: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
+    let tokens = &article.tokens;
     if (comma + 1..end).any(|i| in_quote(tokens[i].start)) {
         return None;
     }
     let (cue, phrase) = if tokens.get(comma + 1).is_some_and(|t| t.is_word() && !t.is_capitalised() && lexicon::is_cue_verb(t.text)) {
+        // "…, said the minister." — nothing but circumstances may follow the speaker.
         let phrase = phrases::forward(tokens, comma + 2, end)?;
-        if end - phrase.end() > 4 {
+        let after = phrase.end();
+        if after < end && !(tokens[after].text == "," || NOT_CONTENT_START.contains(&tokens[after].lower().as_str())) {
             return None;
         }
         (comma + 1, phrase)
@@ -160,6 +169,12 @@ fn trailing_attribution(article: &Article, first: usize, last: usize, in_quote: 
     let tail = (cue + 1..end).take_while(|&i| tokens[i].text != ",").count();
     if tail > 6 || (cue + 1..end).any(|i| tokens[i].is("that")) {
         return None;
+    }
+    if let Some(next) = tokens.get(cue + 1).filter(|_| cue + 1 < end) {
+        let circumstance = !next.is_word() || next.is_capitalised() || NOT_CONTENT_START.contains(&next.lower().as_str()) || ["reporters", "journalists", "today", "yesterday", "late", "early"].contains(&next.lower().as_str());
+        if !circumstance {
+            return None; // "…, Sunil Mehra, said the company was thrilled": a new clause follows
+        }
     }
     let lemma = lexicon::cue_lemma(tokens[cue].text)?;
     if !["say", "tell", "add", "warn", "insist", "claim", "argue", "stress", "note", "explain", "write", "report", "announce", "state", "predict", "estimate", "confirm", "admit", "concede", "acknowledge", "suggest", "believe", "reply", "respond", "maintain", "contend", "allege", "assert", "declare", "caution", "complain"].contains(&lemma) {
@@ -201,11 +216,15 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
         let source = if coordinated {
             previous_source.clone()
         } else {
+            let participle = c > first && tokens[c - 1].text == "," && t.text.ends_with("ing");
             match phrases::backward(tokens, c, floor) {
                 Some(phrase) if !starts_relative(tokens, &phrase) && !after_quotation(article, all, sentence, tokens[phrase.phrase.start].start) => Some(Source::Phrase(phrase)),
-                Some(_) => None,
-                None if c > first && tokens[c - 1].text == "," && t.text.ends_with("ing") => Some(Source::Subject(t.start)),
-                None => None,
+                // `"…," a spokesperson said, adding that …`: the quotation's speaker goes on.
+                _ if participle => match (floor..c - 1).rev().find(|&k| phrases::is_cue(tokens, k) && !in_quote(tokens[k].start)) {
+                    Some(k) => phrases::backward(tokens, k, floor).map(Source::Phrase).or(Some(Source::Subject(t.start))),
+                    None => Some(Source::Subject(t.start)),
+                },
+                _ => None,
             }
         };
         let Some(source) = source else {
@@ -228,7 +247,8 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
                 while j < last && phrases::is_bridge(&tokens[j]) {
                     j += 1;
                 }
-                j < last && !tokens[j].is_capitalised() && phrases::is_cue(tokens, j) && lexicon::cue_lemma(tokens[j].text).is_some_and(|l| !lexicon::cue_needs_that(l) || tokens.get(j + 1).is_some_and(|n| n.is("that")) || tokens[j].text.ends_with("ing"))
+                let call = lexicon::cue_lemma(tokens[j].text) == Some("call") && tokens.get(j + 1).is_some_and(|n| n.is("for") || n.is("on"));
+                j < last && !tokens[j].is_capitalised() && phrases::is_cue(tokens, j) && lexicon::cue_lemma(tokens[j].text).is_some_and(|l| call || !lexicon::cue_needs_that(l) || tokens.get(j + 1).is_some_and(|n| n.is("that")) || tokens[j].text.ends_with("ing"))
             }
         });
         let end = split.map_or(sentence_end, |k| tokens[k].start);
@@ -252,7 +272,32 @@ fn after_quotation(article: &Article, all: &[Quotation], sentence: Span, phrase_
 
 /// "which said", "who told": a relative pronoun is not a speaker phrase we can resolve here.
 fn starts_relative(tokens: &[Token], phrase: &SpeakerPhrase) -> bool {
-    tokens[phrase.phrase.clone()].iter().any(|t| ["which", "who", "that"].contains(&t.text))
+    phrase.apposition.is_none() && tokens[phrase.phrase.clone()].iter().any(|t| ["which", "who", "that"].contains(&t.text))
+}
+
+/// The end of the object of "told"/"assured" before its reported content: "told reporters",
+/// "told The Express", "told the court", "told him".
+fn object_end(tokens: &[Token], start: usize, last: usize) -> Option<usize> {
+    let first = tokens.get(start).filter(|_| start < last)?;
+    if !first.is_word() {
+        return None;
+    }
+    let mut i = start;
+    if phrases::is_determiner(first) {
+        i += 1;
+    }
+    let caps = tokens[i..last].iter().take_while(|t| t.is_capitalised() || (t.is_word() && t.text.chars().all(|c| c.is_ascii_digit()))).count();
+    i += caps;
+    if caps == 0 || phrases::is_determiner(first) && caps == 0 {
+        // One common noun: "reporters", "the court", "a news conference" (two).
+        i += 1;
+        if i < last && tokens[i].is_word() && !tokens[i].is_capitalised() && phrases::is_determiner(first) && !lexicon::is_determiner(tokens[i].text) && tokens[i - 1].text.len() > 2 && ["news", "press", "radio", "television"].contains(&tokens[i - 1].lower().as_str()) {
+            i += 1;
+        }
+    } else if i < last && tokens[i].is_word() && !tokens[i].is_capitalised() && tokens[i - 1].is_possessive() {
+        i += 1; // "the BBC's programme"
+    }
+    (i < last).then_some(i)
 }
 
 /// Index of the first token of the reported content after the cue at `c`.
@@ -262,29 +307,31 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
     for i in c + 1..(c + 10).min(last) {
         let t = &tokens[i];
         if t.is("that") {
-            return Some(i + 1);
+            // "disputed that claim in several reports": "that" as a determiner.
+            let noun_next = tokens.get(i + 1).is_some_and(|n| n.is_word() && !n.is_capitalised() && !phrases::is_determiner(n) && !lexicon::is_speaker_pronoun(n.text));
+            let determiner = i == c + 1 && noun_next && tokens.get(i + 2).is_none_or(|n| !n.is_word() || NOT_CONTENT_START.contains(&n.lower().as_str()) || n.is("of"));
+            return (!determiner).then_some(i + 1);
         }
         let circumstance = t.is_word() && (t.is_capitalised() || BEFORE_THAT.contains(&t.lower().as_str()) || t.text.chars().all(|ch| ch.is_ascii_digit()) || (takes_object && i < c + 5 && !lexicon::is_cue_verb(t.text)));
-        let punct_ok = matches!(t.text, "'" | "’" | "." | "-");
+        let punct_ok = matches!(t.text, "'" | "’" | "." | "-" | ":");
         if !(circumstance || punct_ok) {
             break;
         }
     }
     let after = tokens.get(c + 1)?;
-    if NOT_CONTENT_START.contains(&after.lower().as_str()) {
-        return None;
-    }
     if lemma == "call" {
         return (after.is("on") || after.is("for") || after.is("upon")).then_some(c + 2);
+    }
+    if NOT_CONTENT_START.contains(&after.lower().as_str()) {
+        return None;
     }
     if lexicon::cue_needs_that(lemma) || !CONTENT_AFTER.contains(&lemma) {
         return None;
     }
     if TAKES_OBJECT.contains(&lemma) {
-        // "told reporters the plan was dead": skip the object phrase.
-        let object = phrases::forward(tokens, c + 1, last)?;
-        let after = object.phrase.end;
-        return (after < last && tokens[after].is_word() && !NOT_CONTENT_START.contains(&tokens[after].lower().as_str())).then_some(after);
+        // "told reporters the plan was dead": skip the object.
+        let after = object_end(tokens, c + 1, last)?;
+        return (tokens[after].is_word() && !NOT_CONTENT_START.contains(&tokens[after].lower().as_str())).then_some(after);
     }
     Some(c + 1)
 }
