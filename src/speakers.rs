@@ -270,9 +270,25 @@ impl Resolver {
         self.entities.len() - 1
     }
 
+    /// The entity an acronym stands for: declared ("the British Antarctic Survey (BAS)") or by
+    /// initials ("WHO" for "World Health Organization").
+    fn find_acronym(&self, acronym: &str) -> Option<usize> {
+        if let Some(&k) = self.acronyms.get(acronym) {
+            return Some(k);
+        }
+        if !is_acronym(acronym) {
+            return None;
+        }
+        let letters: String = acronym.chars().filter(char::is_ascii_uppercase).collect();
+        self.entities.iter().position(|e| {
+            let initials: String = e.name.split(' ').filter(|w| !["of", "the", "and", "for", "de", "la"].contains(w)).filter_map(|w| w.chars().next()).collect();
+            e.name.split(' ').count() >= 2 && initials == letters
+        })
+    }
+
     /// The known person whose name contains `part` as its last (or first) word.
     fn find_by_part(&self, part: &str) -> Option<usize> {
-        if let Some(&k) = self.acronyms.get(part) {
+        if let Some(k) = self.find_acronym(part) {
             return Some(k);
         }
         let by_last = self.entities.iter().rposition(|e| e.is_person && e.name.split(' ').next_back() == Some(part) && e.name != part);
@@ -297,6 +313,12 @@ impl Resolver {
         let Some(first) = phrase.first() else { return String::new() };
         if phrase.len() == 1 && lexicon::is_speaker_pronoun(first.text) {
             return self.resolve_pronoun(&first.lower(), pos);
+        }
+        // "the Bureau of Meteorology's senior meteorologist Miriam Hale": a descriptor then a name.
+        let trailing_name = phrase.iter().rev().take_while(|t| is_name_token(t) && !is_role_word(t) && !lexicon::is_organisation_word(t.bare())).count();
+        if trailing_name >= 2 && trailing_name < phrase.len() && !phrase[phrase.len() - trailing_name - 1].is_capitalised() {
+            let name = &phrase[phrase.len() - trailing_name..];
+            return self.resolve_name(&join(name.iter()), pos);
         }
         let descriptive = !first.is_capitalised() || lexicon::is_determiner(&first.lower()) || lexicon::is_group_noun(&first.lower()) || lexicon::is_person_noun(&first.lower()) && !lexicon::is_title(&first.lower());
         let has_preposition = phrase.iter().any(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
@@ -325,7 +347,7 @@ impl Resolver {
         let org = name_tokens.iter().any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
         if org {
             if let [single] = name_tokens.as_slice() {
-                if let Some(&k) = self.acronyms.get(single.bare()) {
+                if let Some(k) = self.find_acronym(single.bare()) {
                     return self.entities[k].name.clone();
                 }
             }

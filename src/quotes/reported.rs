@@ -220,7 +220,7 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
             match phrases::backward(tokens, c, floor) {
                 Some(phrase) if !starts_relative(tokens, &phrase) && !after_quotation(article, all, sentence, tokens[phrase.phrase.start].start) => Some(Source::Phrase(phrase)),
                 // `"…," a spokesperson said, adding that …`: the quotation's speaker goes on.
-                _ if participle => match (floor..c - 1).rev().find(|&k| phrases::is_cue(tokens, k) && !in_quote(tokens[k].start)) {
+                _ if participle => match c.checked_sub(2).filter(|&k| k >= floor && phrases::is_cue(tokens, k)) {
                     Some(k) => phrases::backward(tokens, k, floor).map(Source::Phrase).or(Some(Source::Subject(t.start))),
                     None => Some(Source::Subject(t.start)),
                 },
