@@ -3,20 +3,39 @@
 //! Every list is plain data so that a reader can audit what the rules know. Lookups are by
 //! lower-cased word; the sets are built once, on first use.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
-fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
+use rustc_hash::{FxHashMap, FxHashSet};
+
+fn set(words: &'static [&'static str]) -> FxHashSet<&'static str> {
     words.iter().copied().collect()
+}
+
+/// Looks `word` up case-insensitively without allocating for ASCII words (the hot path).
+fn lookup<V: Copy>(get: impl Fn(&str) -> Option<V>, word: &str) -> Option<V> {
+    if word.len() > 40 {
+        return None;
+    }
+    if !word.is_ascii() {
+        return get(&word.to_lowercase());
+    }
+    if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        return get(word);
+    }
+    let mut buf = [0u8; 40];
+    let lower = &mut buf[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower).ok().and_then(get)
 }
 
 macro_rules! word_set {
     ($(#[$doc:meta])* $name:ident, $words:expr) => {
         $(#[$doc])*
         pub fn $name(word: &str) -> bool {
-            static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+            static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
             let set = SET.get_or_init(|| set($words));
-            set.contains(word.to_lowercase().as_str())
+            lookup(|w| set.contains(w).then_some(()), word).is_some()
         }
     };
 }
@@ -119,10 +138,12 @@ word_set!(
         "president-elect", "prime-minister", "commissioner", "secretary-general", "mme", "herr",
         "sra", "mlle", "emeritus", "associate", "assistant", "vice-president", "vice-chancellor",
         "editor", "correspondent", "astronaut", "commander-in-chief", "regulator", "auditor",
-        "governor-general", "ombudsman", "coroner", "sheriff", "marshal", "warden", "dean",
+        "governor-general", "ombudsman", "coroner", "sheriff", "marshal", "warden",
         "rector", "provost", "principal", "headteacher", "headmaster", "headmistress",
         "paramedic", "surgeon", "epidemiologist", "virologist", "meteorologist", "forecaster",
         "climatologist", "seismologist", "geologist", "physicist", "chemist", "biologist",
+        "mla", "mlc", "msp", "td", "co-founder", "cofounder", "co-chair", "chief-executive",
+        "curator", "agent", "mediator", "commentator", "pundit", "opener", "spokesperson",
     ]
 );
 
@@ -181,6 +202,8 @@ word_set!(
         "insurgents", "opponents", "supporters", "voters", "shareholders", "investors",
         "regulators", "lawyers", "judges", "staff", "employees", "executives", "managers",
         "airlines", "companies", "firms", "banks", "agencies", "governments", "sides", "both",
+        "organisations", "organizations", "groups", "charities", "families", "ngos", "owners",
+        "officers", "soldiers", "commanders", "spokesmen", "spokeswomen", "spokespeople", "mps",
     ]
 );
 
@@ -401,13 +424,13 @@ const CUE_IRREGULAR: &[(&str, &str)] = &[
 /// Cue verbs that are too often used in a non-speech sense to govern reported speech without an
 /// explicit "that" ("She maintained her lead", "He added sugar").
 const NEEDS_THAT: &[&str] = &[
-    "add", "maintain", "note", "stress", "acknowledge", "admit", "concede", "reveal", "confirm",
+    "add", "maintain", "note", "stress", "acknowledge", "concede", "reveal", "confirm",
     "report", "indicate", "signal", "suggest", "recall", "repeat", "point", "observe", "remark",
     "mention", "estimate", "forecast", "conclude", "hint", "emphasise", "emphasize",
     "underline", "underscore", "believe", "think", "feel", "hope", "fear", "expect", "worry",
     "write", "post", "tweet", "publish", "disclose", "agree", "disagree", "comment",
     "continue", "begin", "finish", "answer", "respond", "reply", "counter", "retort", "explain",
-    "state", "assert", "declare", "announce", "argue", "contend", "allege", "predict",
+    "state", "assert", "declare", "announce", "argue", "contend", "predict",
     "guarantee", "swear", "boast", "lament", "wonder", "reason", "posit", "speculate",
     "describe", "describe", "label", "brand", "characterise", "characterize", "hail", "praise",
     "welcome", "thank", "regret", "apologise", "apologize", "offer", "propose", "dismiss",
@@ -422,9 +445,9 @@ const NEEDS_THAT: &[&str] = &[
 
 /// Lemma (base form) of a cue verb, or `None` when `word` is not a speech or reporting verb.
 pub fn cue_lemma(word: &str) -> Option<&'static str> {
-    static MAP: OnceLock<std::collections::HashMap<String, &'static str>> = OnceLock::new();
+    static MAP: OnceLock<FxHashMap<String, &'static str>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        let mut map = std::collections::HashMap::new();
+        let mut map = FxHashMap::default();
         for &verb in CUE_VERBS {
             for form in inflections(verb) {
                 map.entry(form).or_insert(verb);
@@ -435,7 +458,7 @@ pub fn cue_lemma(word: &str) -> Option<&'static str> {
         }
         map
     });
-    map.get(word.to_lowercase().as_str()).copied()
+    lookup(|w| map.get(w).copied(), word)
 }
 
 /// True when `word` is any form of a speech or reporting verb.

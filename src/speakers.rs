@@ -65,13 +65,13 @@ fn strip_title(word: &str) -> String {
 
 /// A title or role word, hyphenated ones included ("Director-General").
 fn is_role_word(t: &Token) -> bool {
-    let word = strip_title(t.bare());
-    t.is_word() && (lexicon::is_title(&word) || (word.contains('-') && word.split('-').all(|part| lexicon::is_title(part))))
+    let word = t.bare().trim_end_matches('.');
+    t.is_word() && (lexicon::is_title(word) || (word.contains('-') && word.split('-').all(lexicon::is_title)))
 }
 
 /// A role word that names a role by itself ("minister", "Mr"), not only a modifier ("former").
 fn is_full_title(t: &Token) -> bool {
-    is_role_word(t) && !lexicon::is_title_modifier(&strip_title(t.bare()))
+    is_role_word(t) && !lexicon::is_title_modifier(t.bare().trim_end_matches('.'))
 }
 
 fn is_acronym(word: &str) -> bool {
@@ -108,7 +108,10 @@ impl Resolver {
     /// names are not the speaker's) and datelines ("MOSCOW (Reuters) —").
     pub fn new(tokens: &[Token], sentences: &[Span], exclude: &[Span]) -> Self {
         let mut resolver = Resolver { sentences: sentences.to_vec(), ..Resolver::default() };
-        let inside = |pos: usize| exclude.iter().any(|s| s.start <= pos && pos < s.end);
+        let inside = |pos: usize| {
+            let k = exclude.partition_point(|s| s.end <= pos);
+            exclude.get(k).is_some_and(|s| s.start <= pos)
+        };
         let dateline = datelines(tokens, sentences);
         let skip = |k: usize| inside(tokens[k].start) || dateline.get(k).copied().unwrap_or(false);
         let mut i = 0;
@@ -295,6 +298,8 @@ impl Resolver {
         by_last
             .or_else(|| self.entities.iter().rposition(|e| e.is_person && e.name.split(' ').count() > 1 && e.name.split(' ').next() == Some(part)))
             .or_else(|| self.entities.iter().rposition(|e| e.name == part))
+            // "Nordvik" for "Nordvik Shipping ASA".
+            .or_else(|| self.entities.iter().rposition(|e| !e.is_person && e.name.split(' ').count() > 1 && e.name.trim_start_matches("the ").split(' ').next() == Some(part)))
     }
 
     /// Resolves the speaker phrase `phrase` (tokens) found at byte offset `pos`.
@@ -339,7 +344,7 @@ impl Resolver {
         let last_title = phrase.iter().rposition(|t| is_role_word(t) || (!t.is_capitalised() && t.is_word() && !is_name_connector(t.text)));
         let name_tokens: Vec<&Token> = match last_title {
             Some(k) => phrase[k + 1..].iter().collect(),
-            None => phrase.iter().collect(),
+            None => phrase.iter().skip_while(|t| lexicon::is_determiner(t.text)).collect(),
         };
         if name_tokens.is_empty() {
             return self.resolve_role(phrase, pos); // "The Russian President"
@@ -397,27 +402,45 @@ impl Resolver {
                 return self.entities[k].name.clone();
             }
             // Head-word match: "the president" for "russian president", and "the Russian leader"
-            // for "russian president" (same qualifier, generic head).
+            // for "russian president" (same qualifier, generic head). A matching qualifier ("the
+            // Polish minister") beats recency; then the most recently mentioned wins.
             let head = key.split(' ').next_back().unwrap_or_default().to_string();
             let qualifier = key.split(' ').next().unwrap_or_default().to_string();
-            let mut best: Option<(usize, usize)> = None;
+            let qualified = key.contains(' ');
+            let mut best: Option<(bool, usize, usize)> = None;
             for (role, &k) in &self.roles {
                 let role_head = role.split(' ').next_back().unwrap_or_default();
+                let role_has_qualifier = qualified && role.split(' ').any(|w| w == qualifier);
                 let same_head = role_head == head;
-                let same_qualifier = key.contains(' ') && role.split(' ').next() == Some(qualifier.as_str()) && ["leader", "official", "head", "chief"].contains(&head.as_str());
+                let same_qualifier = role_has_qualifier && ["leader", "official", "head", "chief"].contains(&head.as_str());
                 if same_head || same_qualifier {
                     let last = self.mentions.iter().filter(|m| m.entity == k && m.pos < pos).map(|m| m.pos).max().unwrap_or(0);
-                    if best.is_none_or(|(p, _)| last > p || (last == p && k < best.map_or(0, |b| b.1))) {
-                        best = Some((last, k));
+                    let score = (role_has_qualifier, last, usize::MAX - k);
+                    if best.is_none_or(|b| score > b) {
+                        best = Some(score);
                     }
                 }
             }
-            if let Some((_, k)) = best {
-                return self.entities[k].name.clone();
+            if let Some((_, _, k)) = best {
+                return self.entities[usize::MAX - k].name.clone();
             }
             // "the spokesman" after "a spokesman for No. 10 said".
             if let Some((_, text)) = self.unnamed.iter().rev().find(|(h, _)| *h == head) {
                 return text.clone();
+            }
+            // "the company", "the union": the body the article is about, named just before.
+            let generic_body = phrase.len() == 2 && lexicon::is_organisation_word(&head) && !lexicon::is_title(&head);
+            let wanted_person = lexicon::is_title(&head) || lexicon::is_person_noun(&head);
+            let here = self.sentence_of(pos);
+            let recent = self.mentions.iter().rev().filter(|m| m.pos < pos && m.sentence + 4 >= here);
+            for m in recent {
+                let e = &self.entities[m.entity];
+                if generic_body && !e.is_person && e.name.split(' ').count() >= 2 && e.confirmed {
+                    return e.name.clone();
+                }
+                if wanted_person && !generic_body && e.is_person && e.confirmed && e.name.contains(' ') {
+                    return e.name.clone(); // "The researcher said" after naming her
+                }
             }
         }
         let text = phrase_text(phrase);

@@ -99,12 +99,14 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         if j < chars.len() && is_apostrophe(chars[j].1) && chars[j - 1].1 == 's' && (j + 1 >= chars.len() || chars[j + 1].1.is_whitespace()) {
             j += 1;
         }
-        // The full stop of an abbreviation or an initial belongs to the word.
+        // The full stop of an abbreviation or an initial belongs to the word, and so does that of a
+        // party-and-state tag ("D-Ore.").
         if j < chars.len() && chars[j].1 == '.' {
             let word = &text[start..byte_at(j)];
             let key = word.to_lowercase();
             let initial = word.chars().count() == 1 && c.is_uppercase();
-            if initial || word.contains('.') || lexicon::is_prefix_abbreviation(&key) || lexicon::is_ambiguous_abbreviation(&key) {
+            let party_tag = word.len() >= 3 && word.as_bytes()[1] == b'-' && c.is_ascii_uppercase() && word.len() <= 7;
+            if initial || party_tag || word.contains('.') || lexicon::is_prefix_abbreviation(&key) || lexicon::is_ambiguous_abbreviation(&key) {
                 j += 1;
             }
         }

@@ -44,13 +44,16 @@ pub struct Quotation {
 pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
     let mut found = Vec::new();
     for family in [Family::Double, Family::Single] {
+        // Marks inside quotations of the family paired before are not considered.
+        let mut blocked: Vec<Span> = found.iter().map(|q: &Quotation| Span::new(q.open, q.close_end)).collect();
+        blocked.sort();
+        let is_blocked = |pos: usize| {
+            let k = blocked.partition_point(|b| b.end <= pos);
+            blocked.get(k).is_some_and(|b| b.start <= pos)
+        };
         let mut continued = false;
         for (p, paragraph) in paragraphs.iter().enumerate() {
-            let blocked: Vec<Span> = found.iter().map(|q: &Quotation| Span::new(q.open, q.close_end)).collect();
-            let marks: Vec<Mark> = marks_in(text, *paragraph, family)
-                .into_iter()
-                .filter(|m| !blocked.iter().any(|b| b.start <= m.pos && m.pos < b.end))
-                .collect();
+            let marks: Vec<Mark> = marks_in(text, *paragraph, family).into_iter().filter(|m| !is_blocked(m.pos)).collect();
             let next_reopens = paragraphs.get(p + 1).is_some_and(|next| starts_with_opener(text, *next, family));
             let (mut pairs, mut dangling) = pair(&marks, next_reopens);
             if let Some(open) = dangling {
@@ -75,13 +78,15 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
             continued = next_continued;
         }
     }
-    found.sort_by_key(|q| q.open);
-    // Drop quotations nested inside another one.
-    let outer: Vec<Span> = found.iter().map(|q| Span::new(q.open, q.close_end)).collect();
+    found.sort_by_key(|q| (q.open, std::cmp::Reverse(q.close_end)));
+    // Drop quotations nested inside another one (sorted by start, so a running end suffices).
+    let mut reach = 0;
+    found.retain(|q| {
+        let nested = q.close_end <= reach;
+        reach = reach.max(q.close_end);
+        !nested
+    });
     found
-        .into_iter()
-        .filter(|q| !outer.iter().any(|o| o.start < q.open && q.close_end <= o.end))
-        .collect()
 }
 
 /// A quotation that runs on past its paragraph is a full sentence or more, not a stray mark.

@@ -131,14 +131,18 @@ pub fn extract(text: &str) -> Vec<Quote> {
             None => fragments.push(*q),
         }
     }
-    let direct: Vec<Span> = candidates.iter().map(|c| c.span).collect();
+    let direct: std::collections::HashSet<Span> = candidates.iter().map(|c| c.span).collect();
     let direct_quotations: Vec<Quotation> = quotations.iter().filter(|q| direct.contains(&q.inner)).copied().collect();
     let mut absorbed = vec![false; fragments.len()];
     for sentence in &article.sentences {
         for found in reported::find(&article, *sentence, &direct_quotations, &quotations) {
             let mut kind = QuoteKind::Indirect;
-            for (k, f) in fragments.iter().enumerate() {
-                if found.span.start <= f.open && f.inner.end <= found.span.end {
+            let first = fragments.partition_point(|f| f.open < found.span.start);
+            for (k, f) in fragments.iter().enumerate().skip(first) {
+                if f.open >= found.span.end {
+                    break;
+                }
+                if f.inner.end <= found.span.end {
                     absorbed[k] = true;
                     kind = QuoteKind::Mixed;
                 }
@@ -186,7 +190,7 @@ fn is_standalone(article: &Article, q: &Quotation) -> bool {
     let before = text[..q.open].trim_end();
     let sentence = article.sentence_of(q.open);
     let Some(prev) = before.chars().next_back() else { return true };
-    if sentence.start >= q.open || article.paragraphs.iter().any(|p| p.start == q.open) {
+    if sentence.start >= q.open || article.paragraphs.binary_search_by_key(&q.open, |p| p.start).is_ok() {
         return true;
     }
     let first_upper = text[q.inner.start..].chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric());
@@ -244,8 +248,9 @@ fn attribution_before(article: &Article, q: &Quotation, others: &[Quotation]) ->
     let end = article.token_at(q.open);
     let mut floor = article.token_at(sentence.start);
     // Do not look into other quotations before this one in the sentence.
-    for other in others.iter().chain(std::iter::once(q)) {
-        if other.close_end <= q.open && other.close_end > sentence.start {
+    let before = others.partition_point(|o| o.close_end <= q.open);
+    if let Some(other) = before.checked_sub(1).map(|k| &others[k]) {
+        if other.close_end > sentence.start {
             floor = floor.max(article.token_at(other.close_end));
         }
     }

@@ -124,6 +124,8 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
             i -= 3;
         } else if i >= floor + 2 && is_time_word(&tokens[i - 1]) && ["on", "late", "early", "last", "this"].contains(&tokens[i - 2].lower().as_str()) {
             i -= 2; // "The Kremlin on Thursday warned"
+        } else if i >= floor + 3 && tokens[i - 1].text == ")" && tokens[i - 3].text == "(" {
+            i -= 3; // "the Greater Chennai Corporation (GCC) announced"
         } else {
             break;
         }
@@ -140,8 +142,12 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
     }
     // Something in commas before the verb: "X, Y, said".
     let inner_end = phrase_end - 1;
-    let inner_start = (floor.max(inner_end.saturating_sub(30))..inner_end).rev().find(|&k| tokens[k].text == ",")?;
-    let inner = inner_start + 1..inner_end;
+    let mut inner_start = (floor.max(inner_end.saturating_sub(30))..inner_end).rev().find(|&k| tokens[k].text == ",")?;
+    // "Priya Chauhan, 52, who was threatened …, said": step over the age.
+    if inner_start >= floor + 2 && is_parenthetical(&tokens[inner_start - 1]) && tokens[inner_start - 2].text == "," {
+        inner_start -= 2;
+    }
+    let inner = if tokens[inner_start + 1].text != "," { inner_start + 1..inner_end } else { inner_start + 3..inner_end };
     if inner.is_empty() {
         return None;
     }
@@ -158,8 +164,16 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
         return None;
     }
     if is_aside(tokens, inner.start) {
-        // "Zelensky, speaking in Kyiv, urged": the aside is not the speaker.
-        return outer_start.map(|s| SpeakerPhrase::plain(s..inner_start));
+        // "Zelensky, speaking in Kyiv, urged": the aside is not the speaker. But "Dawn Okafor, the
+        // MP for Stockton North, who organised the letter, said": the name before the role is.
+        let outer = outer_start.map(|s| s..inner_start)?;
+        if outer.start > floor + 1 && tokens[outer.start - 1].text == "," {
+            let names = tokens[floor..outer.start - 1].iter().rev().take_while(|t| is_name_word(t) || lexicon::is_name_connector(t.text)).count();
+            if names >= 2 && !tokens[outer.clone()].iter().any(is_name_word) || names >= 2 && is_determiner(&tokens[outer.start]) {
+                return Some(SpeakerPhrase { phrase: outer.clone(), apposition: Some(outer.start - 1 - names..outer.start - 1) });
+            }
+        }
+        return Some(SpeakerPhrase::plain(outer));
     }
     let outer = outer_start.map(|s| s..inner_start);
     let named = |r: &Range<usize>| tokens[r.clone()].iter().any(is_name_word);
@@ -212,6 +226,11 @@ fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
             i -= 1;
             continue;
         }
+        // "residents of Velachery and Madipakkam", "co-founder and CEO Priya Raman".
+        if t.is("and") && i >= floor + 2 && i < end && is_phrase_word(&tokens[i - 2]) && is_phrase_word(&tokens[i]) && (tokens[i - 2].is_capitalised() == tokens[i].is_capitalised() || lexicon::is_title(tokens[i].text)) {
+            i -= 1;
+            continue;
+        }
         // "An emergency official", "The hackers": unknown words right after a determiner.
         if t.is_word() && !t.is_capitalised() && !lexicon::is_cue_verb(t.text) && !is_bridge(t) {
             let det = (i.saturating_sub(6).max(floor)..i).rev().find(|&k| tokens[k].is_word() && ["a", "an", "the"].contains(&tokens[k].lower().as_str()));
@@ -251,6 +270,10 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             i += 1;
         } else if is_preposition(t) && i > start && i + 1 < ceil && (is_determiner(&tokens[i + 1]) || is_phrase_word(&tokens[i + 1])) {
             i += 1;
+        } else if t.is("and") && i > start && i + 1 < ceil && is_phrase_word(&tokens[i - 1]) && is_phrase_word(&tokens[i + 1]) && lexicon::is_title(tokens[i + 1].text) {
+            i += 1; // "co-founder and CEO Priya Raman"
+        } else if i > start && is_determiner(&tokens[i - 1]) && t.is_word() && !t.is_capitalised() && !lexicon::is_cue_verb(t.text) && i + 1 < ceil && is_phrase_word(&tokens[i + 1]) && !tokens[i + 1].is_capitalised() {
+            i += 1; // "in the besieged city"
         } else if is_determiner(&tokens[start]) && t.is_word() && !t.is_capitalised() && !lexicon::is_cue_verb(t.text) && (i + 1..(i + 3).min(ceil)).any(|k| tokens[k].text == ",") {
             // "the Optus Stadium curator, Ryan Kellow": an unknown role noun before a name.
             i += 1;
@@ -285,6 +308,9 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
 /// ("Kenji Watanabe, Hinoda's president, said"); `None` when no cue follows.
 pub fn cue_after(tokens: &[Token], phrase: &SpeakerPhrase, ceil: usize) -> Option<usize> {
     let mut j = phrase.end();
+    if j + 2 < ceil && tokens[j].text == "(" && tokens[j + 2].text == ")" {
+        j += 3; // "the Doñana Biological Station (EBD-CSIC) confirmed"
+    }
     if j + 1 < ceil && tokens[j].text == "," && is_cue(tokens, j + 1) {
         j += 1; // "the lead prosecutor, Catherine Njeri, told"
     } else if j < ceil && tokens[j].text == "," {

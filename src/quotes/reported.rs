@@ -29,7 +29,7 @@ const TAKES_OBJECT: &[&str] = &["tell", "assure", "inform", "remind", "reassure"
 /// Verbs whose content is everything after them ("accused Y of …", "urged Y to …", "denied …").
 const CONTENT_AFTER: &[&str] = &[
     "accuse", "urge", "ask", "deny", "threaten", "vow", "pledge", "promise", "demand", "insist", "claim", "say", "warn", "predict", "beg", "implore", "advise",
-    "instruct", "order", "tell", "assure", "inform",
+    "instruct", "order", "tell", "assure", "inform", "allege", "admit",
 ];
 
 /// Words that may stand between a cue and its "that": "said on Tuesday in a statement that".
@@ -41,6 +41,7 @@ const BEFORE_THAT: &[&str] = &[
     "year", "weekend", "day", "today", "yesterday", "separately", "officially", "with", "to", "via", "online", "social", "media", "parliament",
     "lawmakers", "investors", "analysts", "staff", "workers", "members", "supporters", "correspondents", "regular", "televised", "emailed",
     "a.m.", "p.m.", "suggestions", "claims", "reports", "allegations", "accusations", "speculation", "fears", "the", "gallery", "jury", "court",
+    "out", "up", "website", "page", "site", "blog", "account", "newsletter", "podcast", "programme", "program", "show",
 ];
 
 /// Prepositions that cannot open reported content: "he said in a video" is not reported speech.
@@ -91,8 +92,10 @@ fn finish(article: &Article, mut found: Found, direct: &[Quotation]) -> Option<F
     let trimmed = if ends_with_mark { slice.trim_end() } else { slice.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '—' | '–' | '-')) };
     let lead = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_whitespace() || c == ',').len();
     found.span = Span::new(found.span.start + lead, found.span.start + trimmed.len());
+    // "called for hearings", "denied wrongdoing": a noun phrase may be one word.
     let words = text[found.span.start..found.span.end].split_whitespace().count();
-    (words >= 2).then_some(found)
+    let noun_phrase_cue = ["call", "deny", "urge", "accuse", "demand", "reject"].iter().any(|c| found.cue.starts_with(&c[..c.len().min(4)]));
+    (words >= 2 || (words == 1 && noun_phrase_cue)).then_some(found)
 }
 
 fn according_to(article: &Article, first: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
@@ -103,25 +106,29 @@ fn according_to(article: &Article, first: usize, last: usize, in_quote: &dyn Fn(
     if opens_sentence {
         // According to X, CLAUSE.
         let comma = (k + 2..last).find(|&i| tokens[i].text == ",")?;
-        let phrase = source_phrase(tokens, k + 2, comma);
+        let phrase = source_phrase(tokens, k + 2, comma)?;
         let start = tokens.get(comma + 1).filter(|_| comma + 1 < last)?.start;
         return Some(Found { span: Span::new(start, sentence_end), cue: "according to".into(), source: Source::Phrase(phrase) });
     }
     if k > first && tokens[k - 1].text == "," {
         // CLAUSE, according to X.
         let end = (k + 2..last).find(|&i| tokens[i].text == "," || !tokens[i].is_word() && i + 1 == last).unwrap_or(last);
-        let phrase = source_phrase(tokens, k + 2, end);
-        return Some(Found { span: Span::new(tokens[first].start, tokens[k - 1].start), cue: "according to".into(), source: Source::Phrase(phrase) });
+        let phrase = source_phrase(tokens, k + 2, end)?;
+        return Some(Found { span: Span::new(tokens[after_dateline(tokens, first, k)].start, tokens[k - 1].start), cue: "according to".into(), source: Source::Phrase(phrase) });
     }
     None
 }
 
 /// The source named after "according to": a speaker phrase, or else the last capitalised name in
 /// the stretch ("figures published by the British Antarctic Survey"), or else the stretch itself.
-fn source_phrase(tokens: &[Token], start: usize, end: usize) -> SpeakerPhrase {
+fn source_phrase(tokens: &[Token], start: usize, end: usize) -> Option<SpeakerPhrase> {
+    let end = end.min(tokens.len());
+    if start >= end {
+        return None;
+    }
     if let Some(phrase) = phrases::forward(tokens, start, end) {
         if phrase.end() + 2 >= end || tokens[phrase.end()].text == "," {
-            return phrase;
+            return Some(phrase);
         }
     }
     let caps: Vec<usize> = (start..end).filter(|&i| tokens[i].is_capitalised()).collect();
@@ -133,9 +140,18 @@ fn source_phrase(tokens: &[Token], start: usize, end: usize) -> SpeakerPhrase {
         if s > start && tokens[s - 1].is("the") {
             s -= 1;
         }
-        return SpeakerPhrase { phrase: s..last_cap + 1, apposition: None };
+        return Some(SpeakerPhrase { phrase: s..last_cap + 1, apposition: None });
     }
-    SpeakerPhrase { phrase: start..end.max(start + 1), apposition: None }
+    Some(SpeakerPhrase { phrase: start..end, apposition: None })
+}
+
+/// The first token after a dateline opening the sentence ("TORONTO —", "LONDON (Meridian) —").
+fn after_dateline(tokens: &[Token], first: usize, limit: usize) -> usize {
+    let caps = tokens[first].is_word() && tokens[first].text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !tokens[first].text.chars().any(char::is_lowercase);
+    if !caps {
+        return first;
+    }
+    (first..limit.min(first + 8)).find(|&k| matches!(tokens[k].text, "—" | "–")).map_or(first, |k| k + 1)
 }
 
 /// CLAUSE, X said. / CLAUSE, said X. (the attribution closes the sentence)
@@ -183,7 +199,7 @@ fn trailing_at(article: &Article, first: usize, end: usize, comma: usize, in_quo
     if (first..comma).filter(|&i| tokens[i].is_word()).count() < 3 {
         return None;
     }
-    Some(Found { span: Span::new(tokens[first].start, tokens[comma].start), cue: tokens[cue].lower(), source: Source::Phrase(phrase) })
+    Some(Found { span: Span::new(tokens[after_dateline(tokens, first, comma)].start, tokens[comma].start), cue: tokens[cue].lower(), source: Source::Phrase(phrase) })
 }
 
 /// X said (that) CLAUSE, and its relatives, each coordinated cue giving its own row.
@@ -204,7 +220,9 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
             c += 1;
             continue;
         };
-        let next_ok = tokens.get(c + 1).is_some_and(|n| c + 1 < last && (n.is_word() || matches!(n.text, "\"" | "“" | "‘" | "'" | "«")));
+        // "a treasurer accused of fraud": a passive participle, nobody speaks.
+        let passive = lemma == "accuse" && tokens.get(c + 1).is_some_and(|n| n.is("of"));
+        let next_ok = !passive && tokens.get(c + 1).is_some_and(|n| c + 1 < last && (n.is_word() || matches!(n.text, "\"" | "“" | "‘" | "'" | "«")));
         if !next_ok {
             c += 1;
             continue; // "…, he said." or `he said: "…"`
@@ -217,14 +235,18 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
             previous_source.clone()
         } else {
             let participle = c > first && tokens[c - 1].text == "," && t.text.ends_with("ing");
-            match phrases::backward(tokens, c, floor) {
-                Some(phrase) if !starts_relative(tokens, &phrase) && !after_quotation(article, all, sentence, tokens[phrase.phrase.start].start) => Some(Source::Phrase(phrase)),
-                // `"…," a spokesperson said, adding that …`: the quotation's speaker goes on.
-                _ if participle => match c.checked_sub(2).filter(|&k| k >= floor && phrases::is_cue(tokens, k)) {
+            if participle {
+                // "…, saying that …" speaks for the sentence's subject; `"…," a spokesperson said,
+                // adding that …` for the quotation's speaker.
+                match c.checked_sub(2).filter(|&k| k >= floor && phrases::is_cue(tokens, k)) {
                     Some(k) => phrases::backward(tokens, k, floor).map(Source::Phrase).or(Some(Source::Subject(t.start))),
                     None => Some(Source::Subject(t.start)),
-                },
-                _ => None,
+                }
+            } else {
+                match phrases::backward(tokens, c, floor) {
+                    Some(phrase) if !starts_relative(tokens, &phrase) && !after_quotation(article, all, sentence, tokens[phrase.phrase.start].start) => Some(Source::Phrase(phrase)),
+                    _ => None,
+                }
             }
         };
         let Some(source) = source else {
@@ -247,7 +269,7 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
                 while j < last && phrases::is_bridge(&tokens[j]) {
                     j += 1;
                 }
-                let call = lexicon::cue_lemma(tokens[j].text) == Some("call") && tokens.get(j + 1).is_some_and(|n| n.is("for") || n.is("on"));
+                let call = j < last && lexicon::cue_lemma(tokens[j].text) == Some("call") && tokens.get(j + 1).is_some_and(|n| n.is("for") || n.is("on"));
                 j < last && !tokens[j].is_capitalised() && phrases::is_cue(tokens, j) && lexicon::cue_lemma(tokens[j].text).is_some_and(|l| call || !lexicon::cue_needs_that(l) || tokens.get(j + 1).is_some_and(|n| n.is("that")) || tokens[j].text.ends_with("ing"))
             }
         });
@@ -308,7 +330,8 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
         let t = &tokens[i];
         if t.is("that") {
             // "disputed that claim in several reports": "that" as a determiner.
-            let noun_next = tokens.get(i + 1).is_some_and(|n| n.is_word() && !n.is_capitalised() && !phrases::is_determiner(n) && !lexicon::is_speaker_pronoun(n.text));
+            // A determiner "that" takes a singular noun: "that claim", not "that customers".
+            let noun_next = tokens.get(i + 1).is_some_and(|n| n.is_word() && !n.is_capitalised() && !phrases::is_determiner(n) && !lexicon::is_speaker_pronoun(n.text) && !n.text.ends_with('s'));
             let determiner = i == c + 1 && noun_next && tokens.get(i + 2).is_none_or(|n| !n.is_word() || NOT_CONTENT_START.contains(&n.lower().as_str()) || n.is("of"));
             return (!determiner).then_some(i + 1);
         }
