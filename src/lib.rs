@@ -12,12 +12,18 @@
 //!
 //! [`pipeline`] runs the stages over a corpus in parallel; [`eval`] scores extraction against gold.
 
+pub mod batch;
+pub mod classify;
+pub mod encoder;
 pub mod eval;
+pub mod heads;
 pub mod ingest;
 pub mod lexicon;
+pub mod models;
 pub mod output;
 pub mod pipeline;
 pub mod quotes;
 pub mod segment;
 pub mod speakers;
 pub mod tokens;
+pub mod train;

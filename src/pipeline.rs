@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::classify::Classifier;
 use crate::ingest::{Article, Corpus, RecordError};
 use crate::output::{self, Row, RowWriter};
 use crate::quotes;
@@ -46,6 +47,8 @@ pub enum RunError {
     Strict(RecordError),
     #[error("writing output: {0}")]
     Write(#[from] std::io::Error),
+    #[error("classifying: {0:#}")]
+    Classify(anyhow::Error),
 }
 
 /// Observes a run's progress (the CLI's progress bar; nothing in tests).
@@ -66,8 +69,25 @@ pub fn process_article(article: &Article) -> Vec<Row> {
     output::rows(article, &quotes)
 }
 
+/// Fills the stance and sentiment columns of every row, one classifier call per chunk (so that
+/// quotes are batched across articles).
+pub fn label_rows(classifier: &dyn Classifier, results: &mut [Vec<Row>]) -> anyhow::Result<()> {
+    let texts: Vec<&str> = results.iter().flatten().map(|r| r.quote.as_str()).collect();
+    if texts.is_empty() {
+        return Ok(());
+    }
+    let labels = classifier.classify(&texts)?;
+    for (row, label) in results.iter_mut().flatten().zip(labels) {
+        row.stance = Some(label.stance);
+        row.stance_score = Some(label.stance_score);
+        row.sentiment = Some(label.sentiment);
+        row.sentiment_score = Some(label.sentiment_score);
+    }
+    Ok(())
+}
+
 /// Runs extraction over `corpus`, writing rows to `writer`. Uses the current rayon pool.
-pub fn run(corpus: Corpus, writer: &mut RowWriter, options: &RunOptions, progress: &dyn Progress) -> Result<Summary, RunError> {
+pub fn run(corpus: Corpus, writer: &mut RowWriter, options: &RunOptions, classifier: Option<&dyn Classifier>, progress: &dyn Progress) -> Result<Summary, RunError> {
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut corpus = corpus.peekable();
@@ -97,7 +117,10 @@ pub fn run(corpus: Corpus, writer: &mut RowWriter, options: &RunOptions, progres
             }
             continue;
         }
-        let results: Vec<Vec<Row>> = chunk.par_iter().map(process_article).collect();
+        let mut results: Vec<Vec<Row>> = chunk.par_iter().map(process_article).collect();
+        if let Some(classifier) = classifier {
+            label_rows(classifier, &mut results).map_err(RunError::Classify)?;
+        }
         let mut quotes = 0;
         for rows in &results {
             for row in rows {

@@ -1,0 +1,107 @@
+//! Classifying quotes: stance (the speech act) and sentiment, each with a probability.
+//!
+//! Three classifiers share one trait so that `run`, `eval` and `compare` treat them alike:
+//! - [`trained::Trained`]: the encoder plus heads trained on labelled quotes (the default);
+//! - [`zero_shot::ZeroShot`]: the encoder plus label descriptions, nearest by cosine;
+//! - [`lexicon::Lexicon`]: transparent keyword rules for stance and VADER for sentiment.
+
+pub mod lexicon;
+pub mod trained;
+pub mod zero_shot;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::batch::BatchOptions;
+use crate::encoder::{self, DEFAULT_MAX_TOKENS, TextTokenizer};
+use crate::models;
+
+/// The labels of one quote.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Labels {
+    pub stance: String,
+    pub stance_score: f32,
+    pub sentiment: String,
+    pub sentiment_score: f32,
+}
+
+/// A stance and sentiment classifier.
+pub trait Classifier: Send + Sync {
+    fn name(&self) -> &str;
+    /// Labels for each text, in order.
+    fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>>;
+}
+
+/// The default stance labels, aligned with CAMEO verbal event classes (13, 03, 016, 10, 11, 12, rest).
+pub const STANCE_LABELS: [&str; 7] = ["threat", "offer", "denial", "demand", "accusation", "rejection", "neutral"];
+/// Sentiment labels.
+pub const SENTIMENT_LABELS: [&str; 3] = ["positive", "negative", "neutral"];
+
+/// Which classifier to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Trained,
+    ZeroShot,
+    Lexicon,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Trained => "trained",
+            Kind::ZeroShot => "zero-shot",
+            Kind::Lexicon => "lexicon",
+        }
+    }
+}
+
+/// Where the encoder and heads come from.
+#[derive(Clone, Debug, Default)]
+pub struct ModelOptions {
+    /// A local Hugging Face encoder folder instead of the pinned default.
+    pub model_dir: Option<PathBuf>,
+    /// Heads trained by `quotestance train` instead of the shipped ones.
+    pub heads_dir: Option<PathBuf>,
+    /// Never download.
+    pub offline: bool,
+    /// Truncation length in tokens.
+    pub max_tokens: Option<usize>,
+    pub batch: BatchOptions,
+    /// Show download progress.
+    pub progress: bool,
+}
+
+/// The encoder folder to use: `--model DIR` as given, or the pinned default (fetched on first use).
+pub fn model_folder(options: &ModelOptions) -> Result<PathBuf> {
+    match &options.model_dir {
+        Some(dir) => {
+            models::check_files(dir)?;
+            Ok(dir.clone())
+        }
+        None => Ok(models::ensure(&models::MINILM, options.offline, options.progress)?),
+    }
+}
+
+/// The heads shipped in the repository's `models/heads` folder.
+pub fn shipped_heads() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("heads")
+}
+
+/// Builds the classifier `kind`.
+pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> {
+    if kind == Kind::Lexicon {
+        return Ok(Box::new(lexicon::Lexicon::new()));
+    }
+    let dir = model_folder(options)?;
+    let tokenizer = TextTokenizer::from_folder(&dir, options.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS))?;
+    let encoder = encoder::load(&dir)?;
+    match kind {
+        Kind::Trained => {
+            let heads_dir = options.heads_dir.clone().unwrap_or_else(shipped_heads);
+            Ok(Box::new(trained::Trained::new(tokenizer, encoder, &heads_dir, options.batch)?))
+        }
+        Kind::ZeroShot => Ok(Box::new(zero_shot::ZeroShot::new(tokenizer, encoder, options.batch)?)),
+        Kind::Lexicon => unreachable!("handled above"),
+    }
+}

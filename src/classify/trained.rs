@@ -1,0 +1,49 @@
+//! The default classifier: sentence embedding, then the trained linear heads.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{Classifier, Labels};
+use crate::batch::{self, BatchOptions};
+use crate::encoder::{Encoder, TextTokenizer};
+use crate::heads::Heads;
+
+pub struct Trained {
+    tokenizer: TextTokenizer,
+    encoder: Box<dyn Encoder>,
+    heads: Heads,
+    batch: BatchOptions,
+}
+
+impl Trained {
+    pub fn new(tokenizer: TextTokenizer, encoder: Box<dyn Encoder>, heads_dir: &Path, batch: BatchOptions) -> Result<Self> {
+        let heads = Heads::load(heads_dir).with_context(|| format!("loading heads from {} (train them with `quotestance train`)", heads_dir.display()))?;
+        if heads.card.embedding_dim != encoder.dim() {
+            anyhow::bail!("{}: heads were trained on {}-wide embeddings but the encoder gives {}", heads_dir.display(), heads.card.embedding_dim, encoder.dim());
+        }
+        Ok(Trained { tokenizer, encoder, heads, batch })
+    }
+
+    pub fn heads(&self) -> &Heads {
+        &self.heads
+    }
+}
+
+impl Classifier for Trained {
+    fn name(&self) -> &str {
+        "trained"
+    }
+
+    fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>> {
+        let embeddings = batch::embed(&self.tokenizer, self.encoder.as_ref(), texts, self.batch)?;
+        Ok(embeddings
+            .iter()
+            .map(|e| {
+                let (stance, stance_score) = self.heads.stance.predict(e);
+                let (sentiment, sentiment_score) = self.heads.sentiment.predict(e);
+                Labels { stance, stance_score, sentiment, sentiment_score }
+            })
+            .collect())
+    }
+}

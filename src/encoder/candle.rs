@@ -1,0 +1,80 @@
+//! The candle backend: BERT-family encoders (BERT, MiniLM) in pure Rust, on the CPU.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+
+use super::Encoder;
+
+/// A BERT encoder with mean pooling and L2 normalisation (the sentence-transformers recipe).
+pub struct CandleBert {
+    model: BertModel,
+    device: Device,
+    dim: usize,
+}
+
+/// Model types the BERT implementation reads.
+const SUPPORTED: [&str; 3] = ["bert", "minilm", "roberta"];
+
+impl CandleBert {
+    pub fn load(dir: &Path) -> Result<Self> {
+        let config_path = dir.join("config.json");
+        let raw = std::fs::read_to_string(&config_path).with_context(|| format!("reading {}", config_path.display()))?;
+        let meta: serde_json::Value = serde_json::from_str(&raw).with_context(|| format!("parsing {}", config_path.display()))?;
+        let model_type = meta["model_type"].as_str().unwrap_or("bert");
+        if !SUPPORTED.contains(&model_type) {
+            bail!("{}: model_type {model_type:?} is not supported; quotestance runs BERT-family encoders (model_type bert)", config_path.display());
+        }
+        let config: Config = serde_json::from_str(&raw).with_context(|| format!("{} is not a BERT config", config_path.display()))?;
+        let weights = dir.join("model.safetensors");
+        if !weights.is_file() {
+            bail!("{}: no model.safetensors (PyTorch .bin weights are not read; convert them to safetensors)", dir.display());
+        }
+        let device = Device::Cpu;
+        let bytes = std::fs::read(&weights).with_context(|| format!("reading {}", weights.display()))?;
+        let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device).with_context(|| format!("reading {}", weights.display()))?;
+        let model = BertModel::load(vb, &config).with_context(|| format!("{} does not hold BERT weights", weights.display()))?;
+        Ok(CandleBert { model, device, dim: config.hidden_size })
+    }
+}
+
+impl Encoder for CandleBert {
+    fn name(&self) -> &str {
+        "candle"
+    }
+
+    fn dim(&self) -> usize {
+        self.dim
+    }
+
+    fn embed(&self, batch: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let longest = batch.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let mut ids = Vec::with_capacity(batch.len() * longest);
+        let mut mask = Vec::with_capacity(batch.len() * longest);
+        for seq in batch {
+            ids.extend(seq.iter().copied());
+            ids.extend(std::iter::repeat_n(0u32, longest - seq.len()));
+            mask.extend(std::iter::repeat_n(1u32, seq.len()));
+            mask.extend(std::iter::repeat_n(0u32, longest - seq.len()));
+        }
+        let shape = (batch.len(), longest);
+        let ids = Tensor::from_vec(ids, shape, &self.device)?;
+        let mask = Tensor::from_vec(mask, shape, &self.device)?;
+        let types = ids.zeros_like()?;
+        let hidden = self.model.forward(&ids, &types, Some(&mask))?;
+        // Mean over real tokens, then L2-normalise.
+        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+        let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+        let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
+        let mean = summed.broadcast_div(&counts)?;
+        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        let normalised = mean.broadcast_div(&norm)?;
+        Ok(normalised.to_vec2::<f32>()?)
+    }
+}

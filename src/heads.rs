@@ -1,0 +1,173 @@
+//! Trained classification heads on top of the encoder: a softmax-linear layer per task (stance,
+//! sentiment) over the sentence embedding, with a temperature fitted on the dev set so that scores
+//! are calibrated probabilities. Heads are saved as `heads.safetensors` plus a `model-card.json`
+//! that records labels, temperatures, data hashes and dev metrics.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// One task's head: `softmax((W x + b) / temperature)`.
+#[derive(Clone, Debug)]
+pub struct LinearHead {
+    pub labels: Vec<String>,
+    /// `labels.len() × dim`, row-major.
+    pub weight: Vec<f32>,
+    pub bias: Vec<f32>,
+    pub temperature: f32,
+}
+
+impl LinearHead {
+    pub fn dim(&self) -> usize {
+        self.weight.len() / self.labels.len().max(1)
+    }
+
+    /// Calibrated class probabilities for one input vector.
+    pub fn probabilities(&self, x: &[f32]) -> Vec<f32> {
+        let dim = self.dim();
+        let logits: Vec<f32> = (0..self.labels.len())
+            .map(|k| {
+                let row = &self.weight[k * dim..(k + 1) * dim];
+                (row.iter().zip(x).map(|(w, v)| w * v).sum::<f32>() + self.bias[k]) / self.temperature
+            })
+            .collect();
+        softmax(&logits)
+    }
+
+    /// The most probable label and its probability.
+    pub fn predict(&self, x: &[f32]) -> (String, f32) {
+        let p = self.probabilities(x);
+        let (k, score) = p.iter().copied().enumerate().fold((0, f32::MIN), |best, (k, v)| if v > best.1 { (k, v) } else { best });
+        (self.labels[k].clone(), score)
+    }
+}
+
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::MIN, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
+    let sum: f32 = exps.iter().sum();
+    exps.into_iter().map(|e| e / sum).collect()
+}
+
+/// What `model-card.json` records about one head.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HeadCard {
+    pub labels: Vec<String>,
+    pub temperature: f32,
+    pub l2: f32,
+    pub dev_accuracy: f64,
+    pub dev_macro_f1: f64,
+}
+
+/// `model-card.json`: how the heads were made.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ModelCard {
+    pub base_model: String,
+    pub base_model_sha256: String,
+    pub embedding_dim: usize,
+    pub max_tokens: usize,
+    pub train_file_sha256: String,
+    pub dev_file_sha256: String,
+    pub train_examples: usize,
+    pub dev_examples: usize,
+    pub seed: u64,
+    pub method: String,
+    pub created: String,
+    pub stance: HeadCard,
+    pub sentiment: HeadCard,
+}
+
+/// The stance and sentiment heads with their card.
+#[derive(Clone, Debug)]
+pub struct Heads {
+    pub stance: LinearHead,
+    pub sentiment: LinearHead,
+    pub card: ModelCard,
+}
+
+const WEIGHTS: &str = "heads.safetensors";
+const CARD: &str = "model-card.json";
+
+impl Heads {
+    /// Loads heads from a folder written by `quotestance train`.
+    pub fn load(dir: &Path) -> Result<Heads> {
+        let card_path = dir.join(CARD);
+        let card: ModelCard = serde_json::from_str(&std::fs::read_to_string(&card_path).with_context(|| format!("reading {}", card_path.display()))?)
+            .with_context(|| format!("parsing {}", card_path.display()))?;
+        let weights_path = dir.join(WEIGHTS);
+        let bytes = std::fs::read(&weights_path).with_context(|| format!("reading {}", weights_path.display()))?;
+        let tensors = safetensors::SafeTensors::deserialize(&bytes).with_context(|| format!("{} is not a safetensors file", weights_path.display()))?;
+        let read = |name: &str| -> Result<Vec<f32>> {
+            let view = tensors.tensor(name).with_context(|| format!("{}: no tensor {name}", weights_path.display()))?;
+            if view.dtype() != safetensors::Dtype::F32 {
+                bail!("{}: tensor {name} is not f32", weights_path.display());
+            }
+            Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        };
+        let head = |task: &str, card: &HeadCard| -> Result<LinearHead> {
+            let head = LinearHead { labels: card.labels.clone(), weight: read(&format!("{task}.weight"))?, bias: read(&format!("{task}.bias"))?, temperature: card.temperature };
+            if head.labels.is_empty() || head.weight.len() != head.labels.len() * card_dim(&head) || head.bias.len() != head.labels.len() {
+                bail!("{}: {task} head does not match its {} labels", weights_path.display(), head.labels.len());
+            }
+            Ok(head)
+        };
+        let stance = head("stance", &card.stance)?;
+        let sentiment = head("sentiment", &card.sentiment)?;
+        if stance.dim() != card.embedding_dim || sentiment.dim() != card.embedding_dim {
+            bail!("{}: heads expect {}-wide embeddings", weights_path.display(), stance.dim());
+        }
+        Ok(Heads { stance, sentiment, card })
+    }
+
+    /// Writes `heads.safetensors` and `model-card.json` into `dir`.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let bytes = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+        let data: Vec<(String, Vec<usize>, Vec<u8>)> = [("stance", &self.stance), ("sentiment", &self.sentiment)]
+            .iter()
+            .flat_map(|(task, head)| {
+                [(format!("{task}.weight"), vec![head.labels.len(), head.dim()], bytes(&head.weight)), (format!("{task}.bias"), vec![head.labels.len()], bytes(&head.bias))]
+            })
+            .collect();
+        let views: Vec<(String, safetensors::tensor::TensorView)> = data
+            .iter()
+            .map(|(name, shape, raw)| Ok((name.clone(), safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), raw)?)))
+            .collect::<Result<_>>()?;
+        let metadata: HashMap<String, String> = HashMap::from([("format".to_string(), "quotestance-heads".to_string())]);
+        let serialized = safetensors::tensor::serialize(views, Some(metadata))?;
+        write_atomic(&dir.join(WEIGHTS), &serialized)?;
+        write_atomic(&dir.join(CARD), serde_json::to_string_pretty(&self.card)?.as_bytes())?;
+        Ok(())
+    }
+}
+
+fn card_dim(head: &LinearHead) -> usize {
+    head.dim()
+}
+
+/// Writes a file through a temporary file renamed into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut temp, bytes)?;
+    temp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probabilities_sum_to_one_and_temperature_flattens() {
+        let head = LinearHead { labels: vec!["a".into(), "b".into()], weight: vec![1.0, 0.0, 0.0, 1.0], bias: vec![0.0, 0.0], temperature: 1.0 };
+        let p = head.probabilities(&[2.0, 0.0]);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        let hot = head.predict(&[2.0, 0.0]);
+        let flat = LinearHead { temperature: 4.0, ..head.clone() }.predict(&[2.0, 0.0]);
+        assert_eq!(hot.0, "a");
+        assert!(flat.1 < hot.1);
+    }
+}
