@@ -212,6 +212,48 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
     }
 }
 
+/// Stance and sentiment scores of a classifier on labelled quotes, with its speed.
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteReport {
+    pub classifier: String,
+    pub quotes: usize,
+    pub seconds: f64,
+    pub quotes_per_second: f64,
+    pub stance: LabelScores,
+    pub sentiment: LabelScores,
+}
+
+/// Classifies every example's text and scores the labels against the examples'.
+pub fn evaluate_quotes(classifier: &dyn crate::classify::Classifier, examples: &[crate::train::Example]) -> anyhow::Result<QuoteReport> {
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let started = std::time::Instant::now();
+    let labels = classifier.classify(&texts)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let stance: Vec<(String, String)> = examples.iter().zip(&labels).map(|(e, l)| (e.stance.clone(), l.stance.clone())).collect();
+    let sentiment: Vec<(String, String)> = examples.iter().zip(&labels).map(|(e, l)| (e.sentiment.clone(), l.sentiment.clone())).collect();
+    Ok(QuoteReport {
+        classifier: classifier.name().to_string(),
+        quotes: examples.len(),
+        seconds,
+        quotes_per_second: examples.len() as f64 / seconds.max(1e-9),
+        stance: LabelScores::from_pairs(&stance),
+        sentiment: LabelScores::from_pairs(&sentiment),
+    })
+}
+
+impl QuoteReport {
+    pub fn to_text(&self) -> String {
+        format!(
+            "classifier: {}   quotes: {}   {:.1} quotes/s\n\n{}\n{}",
+            self.classifier,
+            self.quotes,
+            self.quotes_per_second,
+            self.stance.to_text("stance"),
+            self.sentiment.to_text("sentiment")
+        )
+    }
+}
+
 impl Report {
     /// A plain-text report for people.
     pub fn to_text(&self) -> String {

@@ -51,6 +51,66 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     exps.into_iter().map(|e| e / sum).collect()
 }
 
+/// How a quote becomes the vector the heads read: its sentence embedding followed by hashed word
+/// unigrams and bigrams (lexical cues such as "will not", "must", "deny" that a frozen sentence
+/// embedding blurs).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeatureSpec {
+    /// Hash buckets for word n-grams; 0 turns them off.
+    pub ngram_buckets: usize,
+    /// Weight of the (L2-normalised) n-gram block relative to the unit-length embedding.
+    pub ngram_weight: f32,
+}
+
+impl Default for FeatureSpec {
+    fn default() -> Self {
+        FeatureSpec { ngram_buckets: 4096, ngram_weight: 1.0 }
+    }
+}
+
+impl FeatureSpec {
+    pub fn width(&self, embedding_dim: usize) -> usize {
+        embedding_dim + self.ngram_buckets
+    }
+
+    /// The feature vector of `text` with sentence embedding `embedding`.
+    pub fn features(&self, text: &str, embedding: &[f32]) -> Vec<f32> {
+        let mut out = Vec::with_capacity(self.width(embedding.len()));
+        out.extend_from_slice(embedding);
+        if self.ngram_buckets == 0 {
+            return out;
+        }
+        let mut grams = vec![0f32; self.ngram_buckets];
+        let lower = text.to_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).filter(|w| !w.is_empty()).collect();
+        for (i, w) in words.iter().enumerate() {
+            grams[(fnv1a(&[w]) % self.ngram_buckets as u64) as usize] = 1.0;
+            if let Some(next) = words.get(i + 1) {
+                grams[(fnv1a(&[w, next]) % self.ngram_buckets as u64) as usize] = 1.0;
+            }
+        }
+        let norm = grams.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+        out.extend(grams.into_iter().map(|v| v / norm * self.ngram_weight));
+        out
+    }
+}
+
+/// FNV-1a over words joined by a space: stable across platforms and releases.
+fn fnv1a(words: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            hash ^= u64::from(b' ');
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in w.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
 /// What `model-card.json` records about one head.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct HeadCard {
@@ -67,6 +127,7 @@ pub struct ModelCard {
     pub base_model: String,
     pub base_model_sha256: String,
     pub embedding_dim: usize,
+    pub features: FeatureSpec,
     pub max_tokens: usize,
     pub train_file_sha256: String,
     pub dev_file_sha256: String,
@@ -91,6 +152,12 @@ const WEIGHTS: &str = "heads.safetensors";
 const CARD: &str = "model-card.json";
 
 impl Heads {
+    /// Stance and sentiment of one quote from its text and sentence embedding.
+    pub fn predict(&self, text: &str, embedding: &[f32]) -> ((String, f32), (String, f32)) {
+        let x = self.card.features.features(text, embedding);
+        (self.stance.predict(&x), self.sentiment.predict(&x))
+    }
+
     /// Loads heads from a folder written by `quotestance train`.
     pub fn load(dir: &Path) -> Result<Heads> {
         let card_path = dir.join(CARD);
@@ -108,15 +175,16 @@ impl Heads {
         };
         let head = |task: &str, card: &HeadCard| -> Result<LinearHead> {
             let head = LinearHead { labels: card.labels.clone(), weight: read(&format!("{task}.weight"))?, bias: read(&format!("{task}.bias"))?, temperature: card.temperature };
-            if head.labels.is_empty() || head.weight.len() != head.labels.len() * card_dim(&head) || head.bias.len() != head.labels.len() {
+            if head.labels.is_empty() || head.weight.len() % head.labels.len() != 0 || head.bias.len() != head.labels.len() {
                 bail!("{}: {task} head does not match its {} labels", weights_path.display(), head.labels.len());
             }
             Ok(head)
         };
         let stance = head("stance", &card.stance)?;
         let sentiment = head("sentiment", &card.sentiment)?;
-        if stance.dim() != card.embedding_dim || sentiment.dim() != card.embedding_dim {
-            bail!("{}: heads expect {}-wide embeddings", weights_path.display(), stance.dim());
+        let width = card.features.width(card.embedding_dim);
+        if stance.dim() != width || sentiment.dim() != width {
+            bail!("{}: heads are {}-wide but the card describes {width}-wide features", weights_path.display(), stance.dim());
         }
         Ok(Heads { stance, sentiment, card })
     }
@@ -141,10 +209,6 @@ impl Heads {
         write_atomic(&dir.join(CARD), serde_json::to_string_pretty(&self.card)?.as_bytes())?;
         Ok(())
     }
-}
-
-fn card_dim(head: &LinearHead) -> usize {
-    head.dim()
 }
 
 /// Writes a file through a temporary file renamed into place.

@@ -174,8 +174,20 @@ struct EvalArgs {
     #[arg(long)]
     articles: Option<String>,
     /// Gold annotations in the output schema.
-    #[arg(long)]
-    gold: PathBuf,
+    #[arg(long, required_unless_present = "quotes")]
+    gold: Option<PathBuf>,
+    /// Score a classifier on labelled quotes instead (CSV: text,stance,sentiment), e.g.
+    /// datasets/stance/dev.csv.
+    #[arg(long, conflicts_with_all = ["articles", "gold"])]
+    quotes: Option<PathBuf>,
+    /// Classifier that labels stance and sentiment (with --quotes, or on matched quotes).
+    #[arg(long, value_enum)]
+    classifier: Option<Kind>,
+    /// Heads trained by `quotestance train` (default: the shipped heads).
+    #[arg(long, value_name = "DIR")]
+    heads: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
     /// Predictions in the output schema; when given, extraction is not run.
     predictions: Option<PathBuf>,
     /// Print a machine-readable JSON summary instead of the text report.
@@ -300,19 +312,35 @@ fn segment_command(input: &str) -> Result<ExitCode> {
 }
 
 fn eval_command(args: EvalArgs) -> Result<ExitCode> {
-    let gold = output::read_rows(&args.gold).map_err(anyhow::Error::msg)?;
+    let build = |kind: Kind| classify::build(kind, &args.model.options(args.heads.clone(), true));
+    if let Some(path) = &args.quotes {
+        let classifier = build(args.classifier.unwrap_or(Kind::Trained))?;
+        let report = eval::evaluate_quotes(classifier.as_ref(), &train::read_examples(path)?)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            print!("{}", report.to_text());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let classifier = args.classifier.map(build).transpose()?;
+    let gold_path = args.gold.as_ref().context("--gold is required")?;
+    let gold = output::read_rows(gold_path).map_err(anyhow::Error::msg)?;
     let predictions = match (&args.predictions, &args.articles) {
         (Some(path), _) => output::read_rows(path).map_err(anyhow::Error::msg)?,
         (None, Some(articles)) => {
             let corpus = open_corpus(std::slice::from_ref(articles), args.input.read_options())?;
-            let mut rows = Vec::new();
+            let mut per_article = Vec::new();
             for article in corpus {
                 match article {
-                    Ok(article) => rows.extend(pipeline::process_article(&article)),
+                    Ok(article) => per_article.push(pipeline::process_article(&article)),
                     Err(e) => eprintln!("warning: {e}"),
                 }
             }
-            rows
+            if let Some(classifier) = &classifier {
+                pipeline::label_rows(classifier.as_ref(), &mut per_article)?;
+            }
+            per_article.into_iter().flatten().collect()
         }
         (None, None) => bail!("give --articles to run extraction, or a predictions file"),
     };

@@ -37,11 +37,11 @@ impl Classifier for Trained {
 
     fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>> {
         let embeddings = batch::embed(&self.tokenizer, self.encoder.as_ref(), texts, self.batch)?;
-        Ok(embeddings
+        Ok(texts
             .iter()
-            .map(|e| {
-                let (stance, stance_score) = self.heads.stance.predict(e);
-                let (sentiment, sentiment_score) = self.heads.sentiment.predict(e);
+            .zip(&embeddings)
+            .map(|(t, e)| {
+                let ((stance, stance_score), (sentiment, sentiment_score)) = self.heads.predict(t, e);
                 Labels { stance, stance_score, sentiment, sentiment_score }
             })
             .collect())
