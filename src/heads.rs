@@ -216,7 +216,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut temp, bytes)?;
-    temp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    let file = temp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    crate::output::make_readable(&file)?;
     Ok(())
 }
 

@@ -96,9 +96,10 @@ impl ModelArgs {
 
 #[derive(clap::Args)]
 struct TrainArgs {
-    /// Training quotes: CSV with columns text,stance,sentiment (kind and domain optional).
-    #[arg(long)]
-    train: PathBuf,
+    /// Training quotes: CSV with columns text,stance,sentiment (kind and domain optional), or
+    /// labelled rows in quotestance's output schema. Repeat to combine files.
+    #[arg(long, required = true)]
+    train: Vec<PathBuf>,
     /// Dev quotes, same columns: chooses the regularisation and calibrates the scores.
     #[arg(long)]
     dev: PathBuf,

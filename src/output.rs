@@ -177,9 +177,22 @@ impl RowWriter {
                 file.sync_all()?;
             }
             temp.persist(&path).map_err(|e| io::Error::new(e.error.kind(), format!("cannot move the output into place at {}: {}", path.display(), e.error)))?;
+            make_readable(&File::open(&path)?)?;
         }
         Ok(())
     }
+}
+
+/// Temporary files are created private (0600); a finished output is an ordinary file (0644).
+pub fn make_readable(file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }
 
 /// CSV view of a row: scores written with four decimals, absent values empty.

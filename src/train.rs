@@ -5,10 +5,9 @@
 //! Everything is deterministic: zero initialisation, full batches, a fixed iteration count. The
 //! seed is recorded in the model card and orders nothing else.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 
 use crate::batch::BatchOptions;
 use crate::encoder::{Encoder, TextTokenizer};
@@ -16,28 +15,36 @@ use crate::eval::LabelScores;
 use crate::heads::{FeatureSpec, HeadCard, Heads, LinearHead, ModelCard, softmax};
 
 /// One labelled example of `datasets/stance/*.csv`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Example {
     pub text: String,
     pub stance: String,
     pub sentiment: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub domain: String,
 }
 
-/// Reads a labelled CSV (`text,stance,sentiment[,kind,domain]`), naming the line of any bad row.
+/// Reads labelled quotes: a CSV with `text,stance,sentiment[,kind,domain]`, or quotestance's own
+/// output schema (`quote` as the text, e.g. `datasets/articles/gold.csv`). Rows without both labels
+/// are an error naming their line.
 pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let headers = reader.headers().with_context(|| format!("reading the header of {}", path.display()))?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let text = column("text").or_else(|| column("quote")).with_context(|| format!("{}: no text or quote column", path.display()))?;
+    let (stance, sentiment) = match (column("stance"), column("sentiment")) {
+        (Some(a), Some(b)) => (a, b),
+        _ => bail!("{}: needs stance and sentiment columns", path.display()),
+    };
+    let (kind, domain) = (column("kind"), column("domain"));
     let mut out = Vec::new();
-    for record in reader.deserialize::<Example>() {
-        let example = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            anyhow::anyhow!("{}:{line}: {e}", path.display())
-        })?;
-        if example.stance.trim().is_empty() || example.sentiment.trim().is_empty() {
-            bail!("{}: an example has an empty label: {:?}", path.display(), example.text);
+    for record in reader.records() {
+        let record = record.map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), e.position().map_or(0, |p| p.line())))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |k: Option<usize>| k.and_then(|k| record.get(k)).unwrap_or_default().trim().to_string();
+        let example = Example { text: field(Some(text)), stance: field(Some(stance)), sentiment: field(Some(sentiment)), kind: field(kind), domain: field(domain) };
+        if example.stance.is_empty() || example.sentiment.is_empty() {
+            bail!("{}:{line}: a row without a stance or sentiment label", path.display());
         }
         out.push(example);
     }
@@ -146,8 +153,11 @@ fn fit_temperature(head: &LinearHead, x: &[Vec<f32>], y: &[usize]) -> f32 {
 }
 
 /// Trains stance and sentiment heads on `train_path`, choosing settings on `dev_path`.
-pub fn train_heads(tokenizer: &TextTokenizer, encoder: &dyn Encoder, base: &BaseModel, train_path: &Path, dev_path: &Path, seed: u64, progress: bool) -> Result<Heads> {
-    let train = read_examples(train_path)?;
+pub fn train_heads(tokenizer: &TextTokenizer, encoder: &dyn Encoder, base: &BaseModel, train_paths: &[PathBuf], dev_path: &Path, seed: u64, progress: bool) -> Result<Heads> {
+    let mut train = Vec::new();
+    for path in train_paths {
+        train.extend(read_examples(path)?);
+    }
     let dev = read_examples(dev_path)?;
     fn texts(set: &[Example]) -> Vec<&str> {
         set.iter().map(|e| e.text.as_str()).collect()
@@ -172,7 +182,7 @@ pub fn train_heads(tokenizer: &TextTokenizer, encoder: &dyn Encoder, base: &Base
         embedding_dim: encoder.dim(),
         features: spec,
         max_tokens: tokenizer.max_tokens(),
-        train_file_sha256: crate::models::sha256_file(train_path)?,
+        train_file_sha256: train_paths.iter().map(|p| crate::models::sha256_file(p)).collect::<std::io::Result<Vec<_>>>()?.join(","),
         dev_file_sha256: crate::models::sha256_file(dev_path)?,
         train_examples: train.len(),
         dev_examples: dev.len(),
