@@ -13,7 +13,12 @@ fn corpus() -> Vec<String> {
     std::fs::read_to_string(path)
         .expect("bundled corpus")
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["text"].as_str().expect("text").to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["text"]
+                .as_str()
+                .expect("text")
+                .to_string()
+        })
         .collect()
 }
 
@@ -23,10 +28,20 @@ fn text_stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("text");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("segment", |b| {
-        b.iter(|| texts.iter().map(|t| segment::sentences(black_box(t)).len()).sum::<usize>());
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| segment::sentences(black_box(t)).len())
+                .sum::<usize>()
+        });
     });
     group.bench_function("segment+extract", |b| {
-        b.iter(|| texts.iter().map(|t| quotes::extract(black_box(t)).len()).sum::<usize>());
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| quotes::extract(black_box(t)).len())
+                .sum::<usize>()
+        });
     });
     group.finish();
 }

@@ -18,12 +18,20 @@ pub struct BatchOptions {
 
 impl Default for BatchOptions {
     fn default() -> Self {
-        BatchOptions { batch_size: 16, sort: true }
+        BatchOptions {
+            batch_size: 16,
+            sort: true,
+        }
     }
 }
 
 /// Embeddings of `texts`, in input order.
-pub fn embed(tokenizer: &TextTokenizer, encoder: &dyn Encoder, texts: &[&str], options: BatchOptions) -> Result<Vec<Vec<f32>>> {
+pub fn embed(
+    tokenizer: &TextTokenizer,
+    encoder: &dyn Encoder,
+    texts: &[&str],
+    options: BatchOptions,
+) -> Result<Vec<Vec<f32>>> {
     // Deduplicate: syndicated news repeats itself.
     let mut unique: Vec<&str> = Vec::new();
     let mut slot: HashMap<&str, usize> = HashMap::new();

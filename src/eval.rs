@@ -32,7 +32,11 @@ impl Counts {
     }
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -51,7 +55,12 @@ pub struct Detection {
 
 impl From<Counts> for Detection {
     fn from(counts: Counts) -> Self {
-        Detection { counts, precision: counts.precision(), recall: counts.recall(), f1: counts.f1() }
+        Detection {
+            counts,
+            precision: counts.precision(),
+            recall: counts.recall(),
+            f1: counts.f1(),
+        }
     }
 }
 
@@ -79,7 +88,12 @@ pub struct ClassScores {
 impl LabelScores {
     /// Scores `(gold, predicted)` label pairs.
     pub fn from_pairs(pairs: &[(String, String)]) -> LabelScores {
-        let labels: Vec<String> = pairs.iter().flat_map(|(g, p)| [g.clone(), p.clone()]).collect::<BTreeSet<_>>().into_iter().collect();
+        let labels: Vec<String> = pairs
+            .iter()
+            .flat_map(|(g, p)| [g.clone(), p.clone()])
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let index = |l: &str| labels.iter().position(|x| x == l).unwrap_or(0);
         let mut confusion = vec![vec![0u64; labels.len()]; labels.len()];
         for (g, p) in pairs {
@@ -93,14 +107,35 @@ impl LabelScores {
                 let tp = confusion[k][k];
                 let predicted: u64 = confusion.iter().map(|row| row[k]).sum();
                 let support: u64 = confusion[k].iter().sum();
-                let c = Counts { tp, fp: predicted - tp, fn_: support - tp };
-                ClassScores { label: label.clone(), precision: c.precision(), recall: c.recall(), f1: c.f1(), support }
+                let c = Counts {
+                    tp,
+                    fp: predicted - tp,
+                    fn_: support - tp,
+                };
+                ClassScores {
+                    label: label.clone(),
+                    precision: c.precision(),
+                    recall: c.recall(),
+                    f1: c.f1(),
+                    support,
+                }
             })
             .collect();
         // Macro-F1 over the labels that occur in gold.
         let gold_classes: Vec<&ClassScores> = per_class.iter().filter(|c| c.support > 0).collect();
-        let macro_f1 = if gold_classes.is_empty() { 0.0 } else { gold_classes.iter().map(|c| c.f1).sum::<f64>() / gold_classes.len() as f64 };
-        LabelScores { labels, confusion, accuracy: ratio(correct, pairs.len() as u64), macro_f1, per_class, support: pairs.len() as u64 }
+        let macro_f1 = if gold_classes.is_empty() {
+            0.0
+        } else {
+            gold_classes.iter().map(|c| c.f1).sum::<f64>() / gold_classes.len() as f64
+        };
+        LabelScores {
+            labels,
+            confusion,
+            accuracy: ratio(correct, pairs.len() as u64),
+            macro_f1,
+            per_class,
+            support: pairs.len() as u64,
+        }
     }
 }
 
@@ -150,10 +185,18 @@ pub fn match_spans(gold: &[&Row], pred: &[&Row]) -> Vec<Match> {
 
 /// Speaker names compared case-insensitively, without leading determiners, titles or full stops.
 pub fn normalize_speaker(name: &str) -> String {
-    let cleaned: String = name.chars().map(|c| if c == '.' || c == '’' { ' ' } else { c }).collect();
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c == '.' || c == '’' { ' ' } else { c })
+        .collect();
     let words: Vec<String> = cleaned.split_whitespace().map(str::to_lowercase).collect();
     let mut start = 0;
-    while start < words.len() && (lexicon::is_determiner(&words[start]) || lexicon::is_male_honorific(&words[start]) || lexicon::is_female_honorific(&words[start]) || words[start] == "dr") {
+    while start < words.len()
+        && (lexicon::is_determiner(&words[start])
+            || lexicon::is_male_honorific(&words[start])
+            || lexicon::is_female_honorific(&words[start])
+            || words[start] == "dr")
+    {
         start += 1;
     }
     words[start..].join(" ")
@@ -169,7 +212,10 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
         by_article.entry(&row.article_id).or_default().1.push(row);
     }
     let mut overall = Counts::default();
-    let mut kinds: BTreeMap<QuoteKind, Counts> = QuoteKind::ALL.iter().map(|k| (*k, Counts::default())).collect();
+    let mut kinds: BTreeMap<QuoteKind, Counts> = QuoteKind::ALL
+        .iter()
+        .map(|k| (*k, Counts::default()))
+        .collect();
     let (mut matched, mut kind_ok, mut speaker_ok) = (0u64, 0u64, 0u64);
     let (mut stance_pairs, mut sentiment_pairs) = (Vec::new(), Vec::new());
     for (gold_rows, pred_rows) in by_article.values() {
@@ -179,7 +225,10 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
         overall.fn_ += (gold_rows.len() - matches.len()) as u64;
         for kind in QuoteKind::ALL {
             let c = kinds.entry(kind).or_default();
-            let tp = matches.iter().filter(|(g, p)| gold_rows[*g].kind == kind && pred_rows[*p].kind == kind).count() as u64;
+            let tp = matches
+                .iter()
+                .filter(|(g, p)| gold_rows[*g].kind == kind && pred_rows[*p].kind == kind)
+                .count() as u64;
             c.tp += tp;
             c.fp += pred_rows.iter().filter(|r| r.kind == kind).count() as u64 - tp;
             c.fn_ += gold_rows.iter().filter(|r| r.kind == kind).count() as u64 - tp;
@@ -202,7 +251,10 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
         gold_quotes: gold.len(),
         predicted_quotes: pred.len(),
         detection: overall.into(),
-        by_kind: kinds.into_iter().map(|(k, c)| (k.as_str().to_string(), c.into())).collect(),
+        by_kind: kinds
+            .into_iter()
+            .map(|(k, c)| (k.as_str().to_string(), c.into()))
+            .collect(),
         kind_accuracy: ratio(kind_ok, matched),
         speaker_accuracy: ratio(speaker_ok, matched),
         speaker_correct: speaker_ok,
@@ -224,13 +276,24 @@ pub struct QuoteReport {
 }
 
 /// Classifies every example's text and scores the labels against the examples'.
-pub fn evaluate_quotes(classifier: &dyn crate::classify::Classifier, examples: &[crate::train::Example]) -> anyhow::Result<QuoteReport> {
+pub fn evaluate_quotes(
+    classifier: &dyn crate::classify::Classifier,
+    examples: &[crate::train::Example],
+) -> anyhow::Result<QuoteReport> {
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let started = std::time::Instant::now();
     let labels = classifier.classify(&texts)?;
     let seconds = started.elapsed().as_secs_f64();
-    let stance: Vec<(String, String)> = examples.iter().zip(&labels).map(|(e, l)| (e.stance.clone(), l.stance.clone())).collect();
-    let sentiment: Vec<(String, String)> = examples.iter().zip(&labels).map(|(e, l)| (e.sentiment.clone(), l.sentiment.clone())).collect();
+    let stance: Vec<(String, String)> = examples
+        .iter()
+        .zip(&labels)
+        .map(|(e, l)| (e.stance.clone(), l.stance.clone()))
+        .collect();
+    let sentiment: Vec<(String, String)> = examples
+        .iter()
+        .zip(&labels)
+        .map(|(e, l)| (e.sentiment.clone(), l.sentiment.clone()))
+        .collect();
     Ok(QuoteReport {
         classifier: classifier.name().to_string(),
         quotes: examples.len(),
@@ -258,11 +321,23 @@ impl Report {
     /// A plain-text report for people.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "articles: {}   gold quotes: {}   predicted quotes: {}   matched: {}", self.articles, self.gold_quotes, self.predicted_quotes, self.matched);
+        let _ = writeln!(
+            out,
+            "articles: {}   gold quotes: {}   predicted quotes: {}   matched: {}",
+            self.articles, self.gold_quotes, self.predicted_quotes, self.matched
+        );
         let _ = writeln!(out);
-        let _ = writeln!(out, "{:<10} {:>9} {:>9} {:>9} {:>6} {:>6} {:>6}", "detection", "precision", "recall", "f1", "tp", "fp", "fn");
+        let _ = writeln!(
+            out,
+            "{:<10} {:>9} {:>9} {:>9} {:>6} {:>6} {:>6}",
+            "detection", "precision", "recall", "f1", "tp", "fp", "fn"
+        );
         let mut line = |name: &str, d: &Detection| {
-            let _ = writeln!(out, "{:<10} {:>9.3} {:>9.3} {:>9.3} {:>6} {:>6} {:>6}", name, d.precision, d.recall, d.f1, d.counts.tp, d.counts.fp, d.counts.fn_);
+            let _ = writeln!(
+                out,
+                "{:<10} {:>9.3} {:>9.3} {:>9.3} {:>6} {:>6} {:>6}",
+                name, d.precision, d.recall, d.f1, d.counts.tp, d.counts.fp, d.counts.fn_
+            );
         };
         line("all", &self.detection);
         for (kind, d) in &self.by_kind {
@@ -270,7 +345,11 @@ impl Report {
         }
         let _ = writeln!(out);
         let _ = writeln!(out, "kind accuracy (matched):    {:.3}", self.kind_accuracy);
-        let _ = writeln!(out, "speaker accuracy (matched): {:.3} ({} of {})", self.speaker_accuracy, self.speaker_correct, self.matched);
+        let _ = writeln!(
+            out,
+            "speaker accuracy (matched): {:.3} ({} of {})",
+            self.speaker_accuracy, self.speaker_correct, self.matched
+        );
         for (name, scores) in [("stance", &self.stance), ("sentiment", &self.sentiment)] {
             if let Some(s) = scores {
                 out.push('\n');
@@ -285,10 +364,22 @@ impl LabelScores {
     /// Accuracy, macro-F1, per-class scores and the confusion matrix as text.
     pub fn to_text(&self, name: &str) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{name}: accuracy {:.3}   macro-F1 {:.3}   ({} matched quotes)", self.accuracy, self.macro_f1, self.support);
-        let _ = writeln!(out, "  {:<12} {:>9} {:>9} {:>9} {:>8}", "label", "precision", "recall", "f1", "support");
+        let _ = writeln!(
+            out,
+            "{name}: accuracy {:.3}   macro-F1 {:.3}   ({} matched quotes)",
+            self.accuracy, self.macro_f1, self.support
+        );
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>9} {:>9} {:>9} {:>8}",
+            "label", "precision", "recall", "f1", "support"
+        );
         for c in &self.per_class {
-            let _ = writeln!(out, "  {:<12} {:>9.3} {:>9.3} {:>9.3} {:>8}", c.label, c.precision, c.recall, c.f1, c.support);
+            let _ = writeln!(
+                out,
+                "  {:<12} {:>9.3} {:>9.3} {:>9.3} {:>8}",
+                c.label, c.precision, c.recall, c.f1, c.support
+            );
         }
         let _ = writeln!(out, "  confusion (rows gold, columns predicted):");
         let _ = write!(out, "  {:<12}", "");
@@ -316,30 +407,73 @@ mod tests {
     use super::*;
 
     fn row(article: &str, start: usize, end: usize, kind: QuoteKind, speaker: &str) -> Row {
-        Row { article_id: article.into(), quote_index: 0, start, end, kind, speaker: speaker.into(), cue: String::new(), quote: String::new(), stance: None, stance_score: None, sentiment: None, sentiment_score: None }
+        Row {
+            article_id: article.into(),
+            quote_index: 0,
+            start,
+            end,
+            kind,
+            speaker: speaker.into(),
+            cue: String::new(),
+            quote: String::new(),
+            stance: None,
+            stance_score: None,
+            sentiment: None,
+            sentiment_score: None,
+        }
     }
 
     #[test]
     fn overlap_of_half_the_shorter_span_matches() {
         let gold = [row("a", 0, 10, QuoteKind::Direct, "Ann Lee")];
-        let pred = [row("a", 5, 30, QuoteKind::Direct, "Mrs Ann Lee"), row("a", 40, 50, QuoteKind::Indirect, "")];
+        let pred = [
+            row("a", 5, 30, QuoteKind::Direct, "Mrs Ann Lee"),
+            row("a", 40, 50, QuoteKind::Indirect, ""),
+        ];
         let report = evaluate(&gold, &pred);
-        assert_eq!(report.detection.counts, Counts { tp: 1, fp: 1, fn_: 0 });
+        assert_eq!(
+            report.detection.counts,
+            Counts {
+                tp: 1,
+                fp: 1,
+                fn_: 0
+            }
+        );
         assert_eq!(report.speaker_accuracy, 1.0);
         let pred = [row("a", 6, 30, QuoteKind::Direct, "Ann Lee")];
-        assert_eq!(evaluate(&gold, &pred).detection.counts, Counts { tp: 0, fp: 1, fn_: 1 });
+        assert_eq!(
+            evaluate(&gold, &pred).detection.counts,
+            Counts {
+                tp: 0,
+                fp: 1,
+                fn_: 1
+            }
+        );
     }
 
     #[test]
     fn matching_is_one_to_one() {
         let gold = [row("a", 0, 10, QuoteKind::Direct, "")];
-        let pred = [row("a", 0, 10, QuoteKind::Direct, ""), row("a", 0, 9, QuoteKind::Direct, "")];
-        assert_eq!(evaluate(&gold, &pred).detection.counts, Counts { tp: 1, fp: 1, fn_: 0 });
+        let pred = [
+            row("a", 0, 10, QuoteKind::Direct, ""),
+            row("a", 0, 9, QuoteKind::Direct, ""),
+        ];
+        assert_eq!(
+            evaluate(&gold, &pred).detection.counts,
+            Counts {
+                tp: 1,
+                fp: 1,
+                fn_: 0
+            }
+        );
     }
 
     #[test]
     fn label_scores() {
-        let pairs: Vec<(String, String)> = [("a", "a"), ("a", "b"), ("b", "b"), ("b", "b")].iter().map(|(g, p)| (g.to_string(), p.to_string())).collect();
+        let pairs: Vec<(String, String)> = [("a", "a"), ("a", "b"), ("b", "b"), ("b", "b")]
+            .iter()
+            .map(|(g, p)| (g.to_string(), p.to_string()))
+            .collect();
         let s = LabelScores::from_pairs(&pairs);
         assert_eq!(s.accuracy, 0.75);
         assert_eq!(s.confusion, vec![vec![1, 1], vec![0, 2]]);

@@ -30,7 +30,8 @@ impl LinearHead {
         let logits: Vec<f32> = (0..self.labels.len())
             .map(|k| {
                 let row = &self.weight[k * dim..(k + 1) * dim];
-                (row.iter().zip(x).map(|(w, v)| w * v).sum::<f32>() + self.bias[k]) / self.temperature
+                (row.iter().zip(x).map(|(w, v)| w * v).sum::<f32>() + self.bias[k])
+                    / self.temperature
             })
             .collect();
         softmax(&logits)
@@ -39,7 +40,14 @@ impl LinearHead {
     /// The most probable label and its probability.
     pub fn predict(&self, x: &[f32]) -> (String, f32) {
         let p = self.probabilities(x);
-        let (k, score) = p.iter().copied().enumerate().fold((0, f32::MIN), |best, (k, v)| if v > best.1 { (k, v) } else { best });
+        let (k, score) = p
+            .iter()
+            .copied()
+            .enumerate()
+            .fold(
+                (0, f32::MIN),
+                |best, (k, v)| if v > best.1 { (k, v) } else { best },
+            );
         (self.labels[k].clone(), score)
     }
 }
@@ -64,7 +72,10 @@ pub struct FeatureSpec {
 
 impl Default for FeatureSpec {
     fn default() -> Self {
-        FeatureSpec { ngram_buckets: 4096, ngram_weight: 1.0 }
+        FeatureSpec {
+            ngram_buckets: 4096,
+            ngram_weight: 1.0,
+        }
     }
 }
 
@@ -82,7 +93,10 @@ impl FeatureSpec {
         }
         let mut grams = vec![0f32; self.ngram_buckets];
         let lower = text.to_lowercase();
-        let words: Vec<&str> = lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .filter(|w| !w.is_empty())
+            .collect();
         for (i, w) in words.iter().enumerate() {
             grams[(fnv1a(&[w]) % self.ngram_buckets as u64) as usize] = 1.0;
             if let Some(next) = words.get(i + 1) {
@@ -161,22 +175,45 @@ impl Heads {
     /// Loads heads from a folder written by `quotestance train`.
     pub fn load(dir: &Path) -> Result<Heads> {
         let card_path = dir.join(CARD);
-        let card: ModelCard = serde_json::from_str(&std::fs::read_to_string(&card_path).with_context(|| format!("reading {}", card_path.display()))?)
-            .with_context(|| format!("parsing {}", card_path.display()))?;
+        let card: ModelCard = serde_json::from_str(
+            &std::fs::read_to_string(&card_path)
+                .with_context(|| format!("reading {}", card_path.display()))?,
+        )
+        .with_context(|| format!("parsing {}", card_path.display()))?;
         let weights_path = dir.join(WEIGHTS);
-        let bytes = std::fs::read(&weights_path).with_context(|| format!("reading {}", weights_path.display()))?;
-        let tensors = safetensors::SafeTensors::deserialize(&bytes).with_context(|| format!("{} is not a safetensors file", weights_path.display()))?;
+        let bytes = std::fs::read(&weights_path)
+            .with_context(|| format!("reading {}", weights_path.display()))?;
+        let tensors = safetensors::SafeTensors::deserialize(&bytes)
+            .with_context(|| format!("{} is not a safetensors file", weights_path.display()))?;
         let read = |name: &str| -> Result<Vec<f32>> {
-            let view = tensors.tensor(name).with_context(|| format!("{}: no tensor {name}", weights_path.display()))?;
+            let view = tensors
+                .tensor(name)
+                .with_context(|| format!("{}: no tensor {name}", weights_path.display()))?;
             if view.dtype() != safetensors::Dtype::F32 {
                 bail!("{}: tensor {name} is not f32", weights_path.display());
             }
-            Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+            Ok(view
+                .data()
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect())
         };
         let head = |task: &str, card: &HeadCard| -> Result<LinearHead> {
-            let head = LinearHead { labels: card.labels.clone(), weight: read(&format!("{task}.weight"))?, bias: read(&format!("{task}.bias"))?, temperature: card.temperature };
-            if head.labels.is_empty() || head.weight.len() % head.labels.len() != 0 || head.bias.len() != head.labels.len() {
-                bail!("{}: {task} head does not match its {} labels", weights_path.display(), head.labels.len());
+            let head = LinearHead {
+                labels: card.labels.clone(),
+                weight: read(&format!("{task}.weight"))?,
+                bias: read(&format!("{task}.bias"))?,
+                temperature: card.temperature,
+            };
+            if head.labels.is_empty()
+                || !head.weight.len().is_multiple_of(head.labels.len())
+                || head.bias.len() != head.labels.len()
+            {
+                bail!(
+                    "{}: {task} head does not match its {} labels",
+                    weights_path.display(),
+                    head.labels.len()
+                );
             }
             Ok(head)
         };
@@ -184,39 +221,77 @@ impl Heads {
         let sentiment = head("sentiment", &card.sentiment)?;
         let width = card.features.width(card.embedding_dim);
         if stance.dim() != width || sentiment.dim() != width {
-            bail!("{}: heads are {}-wide but the card describes {width}-wide features", weights_path.display(), stance.dim());
+            bail!(
+                "{}: heads are {}-wide but the card describes {width}-wide features",
+                weights_path.display(),
+                stance.dim()
+            );
         }
-        Ok(Heads { stance, sentiment, card })
+        Ok(Heads {
+            stance,
+            sentiment,
+            card,
+        })
     }
 
     /// Writes `heads.safetensors` and `model-card.json` into `dir`.
     pub fn save(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let bytes = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-        let data: Vec<(String, Vec<usize>, Vec<u8>)> = [("stance", &self.stance), ("sentiment", &self.sentiment)]
-            .iter()
-            .flat_map(|(task, head)| {
-                [(format!("{task}.weight"), vec![head.labels.len(), head.dim()], bytes(&head.weight)), (format!("{task}.bias"), vec![head.labels.len()], bytes(&head.bias))]
-            })
-            .collect();
+        let data: Vec<(String, Vec<usize>, Vec<u8>)> =
+            [("stance", &self.stance), ("sentiment", &self.sentiment)]
+                .iter()
+                .flat_map(|(task, head)| {
+                    [
+                        (
+                            format!("{task}.weight"),
+                            vec![head.labels.len(), head.dim()],
+                            bytes(&head.weight),
+                        ),
+                        (
+                            format!("{task}.bias"),
+                            vec![head.labels.len()],
+                            bytes(&head.bias),
+                        ),
+                    ]
+                })
+                .collect();
         let views: Vec<(String, safetensors::tensor::TensorView)> = data
             .iter()
-            .map(|(name, shape, raw)| Ok((name.clone(), safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), raw)?)))
+            .map(|(name, shape, raw)| {
+                Ok((
+                    name.clone(),
+                    safetensors::tensor::TensorView::new(
+                        safetensors::Dtype::F32,
+                        shape.clone(),
+                        raw,
+                    )?,
+                ))
+            })
             .collect::<Result<_>>()?;
-        let metadata: HashMap<String, String> = HashMap::from([("format".to_string(), "quotestance-heads".to_string())]);
+        let metadata: HashMap<String, String> =
+            HashMap::from([("format".to_string(), "quotestance-heads".to_string())]);
         let serialized = safetensors::tensor::serialize(views, Some(metadata))?;
         write_atomic(&dir.join(WEIGHTS), &serialized)?;
-        write_atomic(&dir.join(CARD), serde_json::to_string_pretty(&self.card)?.as_bytes())?;
+        write_atomic(
+            &dir.join(CARD),
+            serde_json::to_string_pretty(&self.card)?.as_bytes(),
+        )?;
         Ok(())
     }
 }
 
 /// Writes a file through a temporary file renamed into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut temp, bytes)?;
-    let file = temp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    let file = temp
+        .persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     crate::output::make_readable(&file)?;
     Ok(())
 }
@@ -227,11 +302,20 @@ mod tests {
 
     #[test]
     fn probabilities_sum_to_one_and_temperature_flattens() {
-        let head = LinearHead { labels: vec!["a".into(), "b".into()], weight: vec![1.0, 0.0, 0.0, 1.0], bias: vec![0.0, 0.0], temperature: 1.0 };
+        let head = LinearHead {
+            labels: vec!["a".into(), "b".into()],
+            weight: vec![1.0, 0.0, 0.0, 1.0],
+            bias: vec![0.0, 0.0],
+            temperature: 1.0,
+        };
         let p = head.probabilities(&[2.0, 0.0]);
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
         let hot = head.predict(&[2.0, 0.0]);
-        let flat = LinearHead { temperature: 4.0, ..head.clone() }.predict(&[2.0, 0.0]);
+        let flat = LinearHead {
+            temperature: 4.0,
+            ..head.clone()
+        }
+        .predict(&[2.0, 0.0]);
         assert_eq!(hot.0, "a");
         assert!(flat.1 < hot.1);
     }

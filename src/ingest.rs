@@ -58,7 +58,11 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { id_field: "id".into(), text_field: "text".into(), max_article_bytes: 5_000_000 }
+        ReadOptions {
+            id_field: "id".into(),
+            text_field: "text".into(),
+            max_article_bytes: 5_000_000,
+        }
     }
 }
 
@@ -94,7 +98,11 @@ pub enum Input {
 
 impl Input {
     pub fn parse(arg: &str) -> Input {
-        if arg == "-" { Input::Stdin } else { Input::Path(PathBuf::from(arg)) }
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
     }
 }
 
@@ -123,12 +131,18 @@ impl Corpus {
             match input {
                 Input::Stdin => pending.push_back(Pending::Stdin),
                 Input::Path(path) => {
-                    let meta = std::fs::metadata(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+                    let meta = std::fs::metadata(path).map_err(|e| {
+                        io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                    })?;
                     if meta.is_dir() {
                         let mut files = Vec::new();
                         for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-                            let entry = entry.map_err(|e| io::Error::other(format!("{}: {e}", path.display())))?;
-                            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                            let entry = entry.map_err(|e| {
+                                io::Error::other(format!("{}: {e}", path.display()))
+                            })?;
+                            if !entry.file_type().is_file()
+                                || entry.file_name().to_string_lossy().starts_with('.')
+                            {
                                 continue;
                             }
                             files.push(entry.into_path());
@@ -142,12 +156,20 @@ impl Corpus {
                         }
                     } else {
                         let format = Format::of(path).unwrap_or(Format::Text);
-                        pending.push_back(Pending::File { path: path.clone(), format });
+                        pending.push_back(Pending::File {
+                            path: path.clone(),
+                            format,
+                        });
                     }
                 }
             }
         }
-        Ok(Corpus { pending, current: None, options, bytes_read: Arc::new(AtomicU64::new(0)) })
+        Ok(Corpus {
+            pending,
+            current: None,
+            options,
+            bytes_read: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// Total size in bytes of the files to read (compressed size for `.gz`), when known.
@@ -156,7 +178,9 @@ impl Corpus {
         for p in &self.pending {
             match p {
                 Pending::Stdin => return None,
-                Pending::File { path, .. } | Pending::Skip { path, .. } => total += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+                Pending::File { path, .. } | Pending::Skip { path, .. } => {
+                    total += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+                }
             }
         }
         Some(total)
@@ -175,28 +199,65 @@ impl Corpus {
                 if let Ok(meta) = std::fs::metadata(&path) {
                     self.bytes_read.fetch_add(meta.len(), Ordering::Relaxed);
                 }
-                return Some(Err(RecordError { location: Location { path: path.display().to_string(), line: 0 }, message: reason }));
+                return Some(Err(RecordError {
+                    location: Location {
+                        path: path.display().to_string(),
+                        line: 0,
+                    },
+                    message: reason,
+                }));
             }
             Pending::File { path, format } => {
                 let display = path.display().to_string();
                 let file = match File::open(&path) {
                     Ok(f) => f,
-                    Err(e) => return Some(Err(RecordError { location: Location { path: display, line: 0 }, message: format!("cannot open: {e}") })),
+                    Err(e) => {
+                        return Some(Err(RecordError {
+                            location: Location {
+                                path: display,
+                                line: 0,
+                            },
+                            message: format!("cannot open: {e}"),
+                        }));
+                    }
                 };
-                let counted = CountingReader { inner: file, count: Arc::clone(&self.bytes_read) };
-                let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-                let raw: Box<dyn Read + Send> = if gz { Box::new(MultiGzDecoder::new(BufReader::new(counted))) } else { Box::new(counted) };
+                let counted = CountingReader {
+                    inner: file,
+                    count: Arc::clone(&self.bytes_read),
+                };
+                let gz = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+                let raw: Box<dyn Read + Send> = if gz {
+                    Box::new(MultiGzDecoder::new(BufReader::new(counted)))
+                } else {
+                    Box::new(counted)
+                };
                 (display, raw, format)
             }
         };
         let stem = file_stem(&display);
         self.current = Some(match format {
-            Format::Jsonl => Reader::Jsonl { path: display, stem, lines: BufReader::with_capacity(1 << 16, raw), line: 0 },
+            Format::Jsonl => Reader::Jsonl {
+                path: display,
+                stem,
+                lines: BufReader::with_capacity(1 << 16, raw),
+                line: 0,
+            },
             Format::Csv => {
                 let reader = csv::ReaderBuilder::new().flexible(true).from_reader(raw);
-                Reader::Csv { path: display, stem, reader, columns: None }
+                Reader::Csv {
+                    path: display,
+                    stem,
+                    reader,
+                    columns: None,
+                }
             }
-            Format::Text => Reader::Text { path: display, stem, raw: Some(raw) },
+            Format::Text => Reader::Text {
+                path: display,
+                stem,
+                raw: Some(raw),
+            },
         });
         Some(Ok(()))
     }
@@ -236,7 +297,10 @@ impl<R: Read> Read for CountingReader<R> {
 }
 
 fn file_stem(display: &str) -> String {
-    let name = Path::new(display).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| display.to_string());
+    let name = Path::new(display)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| display.to_string());
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     match name.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem.to_string(),
@@ -245,27 +309,65 @@ fn file_stem(display: &str) -> String {
 }
 
 enum Reader {
-    Jsonl { path: String, stem: String, lines: BufReader<Box<dyn Read + Send>>, line: u64 },
-    Csv { path: String, stem: String, reader: csv::Reader<Box<dyn Read + Send>>, columns: Option<Result<(Option<usize>, usize), String>> },
-    Text { path: String, stem: String, raw: Option<Box<dyn Read + Send>> },
+    Jsonl {
+        path: String,
+        stem: String,
+        lines: BufReader<Box<dyn Read + Send>>,
+        line: u64,
+    },
+    Csv {
+        path: String,
+        stem: String,
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        columns: Option<Result<(Option<usize>, usize), String>>,
+    },
+    Text {
+        path: String,
+        stem: String,
+        raw: Option<Box<dyn Read + Send>>,
+    },
 }
 
 fn error(path: &str, line: u64, message: impl Into<String>) -> RecordError {
-    RecordError { location: Location { path: path.to_string(), line }, message: message.into() }
+    RecordError {
+        location: Location {
+            path: path.to_string(),
+            line,
+        },
+        message: message.into(),
+    }
 }
 
 impl Reader {
     fn next_record(&mut self, options: &ReadOptions) -> Option<Result<Article, RecordError>> {
         match self {
-            Reader::Jsonl { path, stem, lines, line } => loop {
+            Reader::Jsonl {
+                path,
+                stem,
+                lines,
+                line,
+            } => loop {
                 *line += 1;
                 let bytes = match read_line_bounded(lines, options.max_article_bytes) {
                     Ok(Line::Eof) => return None,
-                    Ok(Line::TooLong(n)) => return Some(Err(error(path, *line, format!("record of {n} bytes or more is over the limit of {} bytes (--max-article-bytes)", options.max_article_bytes)))),
+                    Ok(Line::TooLong(n)) => {
+                        return Some(Err(error(
+                            path,
+                            *line,
+                            format!(
+                                "record of {n} bytes or more is over the limit of {} bytes (--max-article-bytes)",
+                                options.max_article_bytes
+                            ),
+                        )));
+                    }
                     Ok(Line::Bytes(b)) => b,
                     Err(e) => {
                         // A read error (a corrupt .gz, say) ends this file.
-                        let err = error(path, *line, format!("read error, rest of file skipped: {e}"));
+                        let err = error(
+                            path,
+                            *line,
+                            format!("read error, rest of file skipped: {e}"),
+                        );
                         *lines = BufReader::new(Box::new(io::empty()));
                         return Some(Err(err));
                     }
@@ -275,14 +377,26 @@ impl Reader {
                 }
                 return Some(parse_json_record(&bytes, path, stem, *line, options));
             },
-            Reader::Csv { path, stem, reader, columns } => {
+            Reader::Csv {
+                path,
+                stem,
+                reader,
+                columns,
+            } => {
                 if columns.is_none() {
                     *columns = Some(match reader.headers() {
                         Ok(headers) => {
-                            let find = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name);
+                            let find = |name: &str| {
+                                headers
+                                    .iter()
+                                    .position(|h| h.trim_start_matches('\u{feff}') == name)
+                            };
                             match find(&options.text_field) {
                                 Some(text) => Ok((find(&options.id_field), text)),
-                                None => Err(format!("no {:?} column in the header (use --text-field)", options.text_field)),
+                                None => Err(format!(
+                                    "no {:?} column in the header (use --text-field)",
+                                    options.text_field
+                                )),
                             }
                         }
                         Err(e) => Err(format!("cannot read the CSV header: {e}")),
@@ -293,13 +407,17 @@ impl Reader {
                         return Some(Err(err));
                     }
                 }
-                let Some(Ok((id_col, text_col))) = columns.clone() else { return None };
+                let Some(Ok((id_col, text_col))) = columns.clone() else {
+                    return None;
+                };
                 let mut record = csv::ByteRecord::new();
                 match reader.read_byte_record(&mut record) {
                     Ok(false) => None,
                     Ok(true) => {
                         let line = record.position().map_or(0, |p| p.line());
-                        Some(csv_record(&record, id_col, text_col, path, stem, line, options))
+                        Some(csv_record(
+                            &record, id_col, text_col, path, stem, line, options,
+                        ))
                     }
                     Err(e) => {
                         let line = e.position().map_or(0, |p| p.line());
@@ -319,18 +437,38 @@ impl Reader {
                     return Some(Err(error(path, 1, format!("read error: {e}"))));
                 }
                 if bytes.len() as u64 > limit {
-                    return Some(Err(error(path, 1, format!("file is over the limit of {limit} bytes (--max-article-bytes)"))));
+                    return Some(Err(error(
+                        path,
+                        1,
+                        format!("file is over the limit of {limit} bytes (--max-article-bytes)"),
+                    )));
                 }
                 if let Some(at) = bytes.iter().position(|&b| b == 0) {
                     let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
-                    return Some(Err(error(path, line, "binary data (NUL byte), file skipped")));
+                    return Some(Err(error(
+                        path,
+                        line,
+                        "binary data (NUL byte), file skipped",
+                    )));
                 }
                 match String::from_utf8(bytes) {
-                    Ok(text) => Some(Ok(Article { id: stem.clone(), text, source: Location { path: path.clone(), line: 1 } })),
+                    Ok(text) => Some(Ok(Article {
+                        id: stem.clone(),
+                        text,
+                        source: Location {
+                            path: path.clone(),
+                            line: 1,
+                        },
+                    })),
                     Err(e) => {
                         let at = e.utf8_error().valid_up_to();
-                        let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
-                        Some(Err(error(path, line, format!("invalid UTF-8 at byte {at}, file skipped"))))
+                        let line =
+                            1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+                        Some(Err(error(
+                            path,
+                            line,
+                            format!("invalid UTF-8 at byte {at}, file skipped"),
+                        )))
                     }
                 }
             }
@@ -348,7 +486,10 @@ enum Line {
 /// reported without being held in memory.
 fn read_line_bounded(reader: &mut impl BufRead, limit: usize) -> io::Result<Line> {
     let mut buf = Vec::new();
-    let n = reader.by_ref().take(limit as u64 + 1).read_until(b'\n', &mut buf)?;
+    let n = reader
+        .by_ref()
+        .take(limit as u64 + 1)
+        .read_until(b'\n', &mut buf)?;
     if n == 0 {
         return Ok(Line::Eof);
     }
@@ -385,24 +526,70 @@ fn read_line_bounded(reader: &mut impl BufRead, limit: usize) -> io::Result<Line
     Ok(Line::TooLong(skipped))
 }
 
-fn parse_json_record(bytes: &[u8], path: &str, stem: &str, line: u64, options: &ReadOptions) -> Result<Article, RecordError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| error(path, line, format!("invalid UTF-8 at byte {} of the line", e.valid_up_to())))?;
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| error(path, line, format!("malformed JSON: {e}")))?;
+fn parse_json_record(
+    bytes: &[u8],
+    path: &str,
+    stem: &str,
+    line: u64,
+    options: &ReadOptions,
+) -> Result<Article, RecordError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        error(
+            path,
+            line,
+            format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+        )
+    })?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| error(path, line, format!("malformed JSON: {e}")))?;
     let serde_json::Value::Object(map) = value else {
         return Err(error(path, line, "not a JSON object"));
     };
     let article_text = match map.get(&options.text_field) {
         Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => return Err(error(path, line, format!("field {:?} is {}, not a string", options.text_field, json_type(other)))),
-        None => return Err(error(path, line, format!("no {:?} field (use --text-field)", options.text_field))),
+        Some(other) => {
+            return Err(error(
+                path,
+                line,
+                format!(
+                    "field {:?} is {}, not a string",
+                    options.text_field,
+                    json_type(other)
+                ),
+            ));
+        }
+        None => {
+            return Err(error(
+                path,
+                line,
+                format!("no {:?} field (use --text-field)", options.text_field),
+            ));
+        }
     };
     let id = match map.get(&options.id_field) {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
         Some(serde_json::Value::Null) | None => format!("{stem}:{line}"),
-        Some(other) => return Err(error(path, line, format!("field {:?} is {}, not a string or number", options.id_field, json_type(other)))),
+        Some(other) => {
+            return Err(error(
+                path,
+                line,
+                format!(
+                    "field {:?} is {}, not a string or number",
+                    options.id_field,
+                    json_type(other)
+                ),
+            ));
+        }
     };
-    Ok(Article { id, text: article_text, source: Location { path: path.to_string(), line } })
+    Ok(Article {
+        id,
+        text: article_text,
+        source: Location {
+            path: path.to_string(),
+            line,
+        },
+    })
 }
 
 fn json_type(value: &serde_json::Value) -> &'static str {
@@ -416,19 +603,62 @@ fn json_type(value: &serde_json::Value) -> &'static str {
     }
 }
 
-fn csv_record(record: &csv::ByteRecord, id_col: Option<usize>, text_col: usize, path: &str, stem: &str, line: u64, options: &ReadOptions) -> Result<Article, RecordError> {
+fn csv_record(
+    record: &csv::ByteRecord,
+    id_col: Option<usize>,
+    text_col: usize,
+    path: &str,
+    stem: &str,
+    line: u64,
+    options: &ReadOptions,
+) -> Result<Article, RecordError> {
     let Some(text) = record.get(text_col) else {
-        return Err(error(path, line, format!("row has {} fields, no {:?} field", record.len(), options.text_field)));
+        return Err(error(
+            path,
+            line,
+            format!(
+                "row has {} fields, no {:?} field",
+                record.len(),
+                options.text_field
+            ),
+        ));
     };
     if text.len() > options.max_article_bytes {
-        return Err(error(path, line, format!("record of {} bytes is over the limit of {} bytes (--max-article-bytes)", text.len(), options.max_article_bytes)));
+        return Err(error(
+            path,
+            line,
+            format!(
+                "record of {} bytes is over the limit of {} bytes (--max-article-bytes)",
+                text.len(),
+                options.max_article_bytes
+            ),
+        ));
     }
-    let text = std::str::from_utf8(text).map_err(|e| error(path, line, format!("invalid UTF-8 in field {:?} at byte {}", options.text_field, e.valid_up_to())))?;
+    let text = std::str::from_utf8(text).map_err(|e| {
+        error(
+            path,
+            line,
+            format!(
+                "invalid UTF-8 in field {:?} at byte {}",
+                options.text_field,
+                e.valid_up_to()
+            ),
+        )
+    })?;
     let id = match id_col.and_then(|k| record.get(k)) {
-        Some(raw) if !raw.is_empty() => std::str::from_utf8(raw).map_err(|_| error(path, line, "invalid UTF-8 in the id field"))?.to_string(),
+        Some(raw) if !raw.is_empty() => std::str::from_utf8(raw)
+            .map_err(|_| error(path, line, "invalid UTF-8 in the id field"))?
+            .to_string(),
         _ => format!("{stem}:{line}"),
     };
-    Ok(Article { id, text: text.to_string(), source: Location { path: path.to_string(), line } })
+    Ok(Article {
+        id,
+        text: text.to_string(),
+        source: Location {
+            path: path.to_string(),
+            line,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -439,7 +669,10 @@ mod tests {
     fn bounded_lines() {
         let mut r = io::Cursor::new(b"short\nthis line is long\nend".to_vec());
         assert!(matches!(read_line_bounded(&mut r, 8).unwrap(), Line::Bytes(b) if b == b"short"));
-        assert!(matches!(read_line_bounded(&mut r, 8).unwrap(), Line::TooLong(_)));
+        assert!(matches!(
+            read_line_bounded(&mut r, 8).unwrap(),
+            Line::TooLong(_)
+        ));
         assert!(matches!(read_line_bounded(&mut r, 8).unwrap(), Line::Bytes(b) if b == b"end"));
         assert!(matches!(read_line_bounded(&mut r, 8).unwrap(), Line::Eof));
     }

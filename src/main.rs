@@ -88,7 +88,10 @@ impl ModelArgs {
             heads_dir: heads,
             offline: self.offline,
             max_tokens: Some(self.max_tokens),
-            batch: BatchOptions { batch_size: self.batch_size.max(1), sort: true },
+            batch: BatchOptions {
+                batch_size: self.batch_size.max(1),
+                sort: true,
+            },
             progress,
         }
     }
@@ -128,7 +131,11 @@ struct InputArgs {
 
 impl InputArgs {
     fn read_options(&self) -> ReadOptions {
-        ReadOptions { id_field: self.id_field.clone(), text_field: self.text_field.clone(), max_article_bytes: self.max_article_bytes }
+        ReadOptions {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            max_article_bytes: self.max_article_bytes,
+        }
     }
 }
 
@@ -230,7 +237,10 @@ impl Progress for Bar {
         let q = self.quotes.fetch_add(quotes, Ordering::Relaxed) + quotes;
         self.bar.set_position(self.bytes.load(Ordering::Relaxed));
         let secs = self.bar.elapsed().as_secs_f64().max(1e-6);
-        self.bar.set_message(format!("{a} articles ({:.0}/s), {q} quotes", a as f64 / secs));
+        self.bar.set_message(format!(
+            "{a} articles ({:.0}/s), {q} quotes",
+            a as f64 / secs
+        ));
     }
 
     fn warn(&self, error: &RecordError) {
@@ -261,27 +271,61 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         Some(total) => ProgressBar::new(total),
         None => ProgressBar::no_length(),
     };
-    bar.set_draw_target(if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
-    bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ETA {eta} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
-    let progress = Bar { bar, bytes: corpus.bytes_read(), articles: AtomicU64::new(0), quotes: AtomicU64::new(0) };
+    bar.set_draw_target(if show {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = Bar {
+        bar,
+        bytes: corpus.bytes_read(),
+        articles: AtomicU64::new(0),
+        quotes: AtomicU64::new(0),
+    };
 
-    let destination = Destination::open(&args.output).with_context(|| format!("cannot write {}", args.output))?;
+    let destination =
+        Destination::open(&args.output).with_context(|| format!("cannot write {}", args.output))?;
     let mut writer = RowWriter::new(destination, args.format)?;
     let pool = thread_pool(args.threads)?;
-    let options = RunOptions { strict: args.strict, ..RunOptions::default() };
+    let options = RunOptions {
+        strict: args.strict,
+        ..RunOptions::default()
+    };
     let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
         None
     } else {
         let model_options = args.model.options(args.heads.clone(), !args.quiet);
         Some(pool.install(|| classify::build(args.classifier, &model_options))?)
     };
-    let result = pool.install(|| pipeline::run(corpus, &mut writer, &options, classifier.as_deref(), &progress));
+    let result = pool.install(|| {
+        pipeline::run(
+            corpus,
+            &mut writer,
+            &options,
+            classifier.as_deref(),
+            &progress,
+        )
+    });
     progress.bar.finish_and_clear();
     match result {
         Ok(summary) => {
-            writer.finish().with_context(|| format!("cannot write {}", args.output))?;
+            writer
+                .finish()
+                .with_context(|| format!("cannot write {}", args.output))?;
             if !args.quiet {
-                eprintln!("quotestance: {} articles, {} quotes, {} records skipped, {:.2}s", summary.articles, summary.quotes, summary.skipped.len(), summary.elapsed.as_secs_f64());
+                eprintln!(
+                    "quotestance: {} articles, {} quotes, {} records skipped, {:.2}s",
+                    summary.articles,
+                    summary.quotes,
+                    summary.skipped.len(),
+                    summary.elapsed.as_secs_f64()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -296,9 +340,12 @@ fn run(args: RunArgs) -> Result<ExitCode> {
 fn segment_command(input: &str) -> Result<ExitCode> {
     let mut text = String::new();
     if input == "-" {
-        std::io::stdin().read_to_string(&mut text).context("cannot read standard input as UTF-8 text")?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read standard input as UTF-8 text")?;
     } else {
-        text = std::fs::read_to_string(input).with_context(|| format!("cannot read {input} as UTF-8 text"))?;
+        text = std::fs::read_to_string(input)
+            .with_context(|| format!("cannot read {input} as UTF-8 text"))?;
     }
     let mut out = String::new();
     for s in segment::sentences(&text) {
@@ -308,7 +355,9 @@ fn segment_command(input: &str) -> Result<ExitCode> {
     }
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(out.as_bytes()).context("cannot write to standard output")?;
+    stdout
+        .write_all(out.as_bytes())
+        .context("cannot write to standard output")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -360,12 +409,35 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
     let tokenizer = encoder::TextTokenizer::from_folder(&dir, args.model.max_tokens)?;
     let encoder = encoder::load(&dir)?;
     let sha256 = models::sha256_file(&dir.join("model.safetensors"))?;
-    let base = train::BaseModel { name: dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(), sha256 };
-    let heads = train::train_heads(&tokenizer, encoder.as_ref(), &base, &args.train, &args.dev, args.seed, true)?;
+    let base = train::BaseModel {
+        name: dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        sha256,
+    };
+    let heads = train::train_heads(
+        &tokenizer,
+        encoder.as_ref(),
+        &base,
+        &args.train,
+        &args.dev,
+        args.seed,
+        true,
+    )?;
     heads.save(&args.out)?;
     let card = &heads.card;
-    println!("stance:    dev accuracy {:.3}  macro-F1 {:.3}  (L2 {}, temperature {:.3})", card.stance.dev_accuracy, card.stance.dev_macro_f1, card.stance.l2, card.stance.temperature);
-    println!("sentiment: dev accuracy {:.3}  macro-F1 {:.3}  (L2 {}, temperature {:.3})", card.sentiment.dev_accuracy, card.sentiment.dev_macro_f1, card.sentiment.l2, card.sentiment.temperature);
+    println!(
+        "stance:    dev accuracy {:.3}  macro-F1 {:.3}  (L2 {}, temperature {:.3})",
+        card.stance.dev_accuracy, card.stance.dev_macro_f1, card.stance.l2, card.stance.temperature
+    );
+    println!(
+        "sentiment: dev accuracy {:.3}  macro-F1 {:.3}  (L2 {}, temperature {:.3})",
+        card.sentiment.dev_accuracy,
+        card.sentiment.dev_macro_f1,
+        card.sentiment.l2,
+        card.sentiment.temperature
+    );
     println!("wrote {}", args.out.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -380,7 +452,11 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
         ModelsCommand::Verify => {
             let dir = models::folder(&models::MINILM);
             models::verify(&models::MINILM, &dir)?;
-            println!("{}: ok (model.safetensors sha256 {})", dir.display(), models::MINILM.safetensors_sha256);
+            println!(
+                "{}: ok (model.safetensors sha256 {})",
+                dir.display(),
+                models::MINILM.safetensors_sha256
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -15,7 +15,20 @@ use crate::ingest::Article;
 use crate::quotes::{Quote, QuoteKind};
 
 /// The column names, in order.
-pub const COLUMNS: [&str; 12] = ["article_id", "quote_index", "start", "end", "kind", "speaker", "cue", "quote", "stance", "stance_score", "sentiment", "sentiment_score"];
+pub const COLUMNS: [&str; 12] = [
+    "article_id",
+    "quote_index",
+    "start",
+    "end",
+    "kind",
+    "speaker",
+    "cue",
+    "quote",
+    "stance",
+    "stance_score",
+    "sentiment",
+    "sentiment_score",
+];
 
 /// One output row: one quote.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,7 +112,10 @@ pub enum OutputFormat {
 /// Where rows go: standard output or a file made atomically.
 pub enum Destination {
     Stdout(io::Stdout),
-    File { temp: tempfile::NamedTempFile, path: PathBuf },
+    File {
+        temp: tempfile::NamedTempFile,
+        path: PathBuf,
+    },
 }
 
 impl Destination {
@@ -114,18 +130,26 @@ impl Destination {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".partial")
             .tempfile_in(&dir)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot create a file in {}: {e}", dir.display())))?;
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot create a file in {}: {e}", dir.display()),
+                )
+            })?;
         Ok(Destination::File { temp, path })
     }
 }
 
 enum Sink {
-    Csv(csv::Writer<Box<dyn Write + Send>>),
+    Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
     Jsonl(BufWriter<Box<dyn Write + Send>>),
 }
 
@@ -146,9 +170,11 @@ impl RowWriter {
         };
         let sink = match format {
             OutputFormat::Csv => {
-                let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(writer);
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(writer);
                 w.write_record(COLUMNS).map_err(io::Error::other)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             OutputFormat::Jsonl => Sink::Jsonl(BufWriter::with_capacity(1 << 16, writer)),
         };
@@ -176,7 +202,16 @@ impl RowWriter {
             if let Ok(file) = File::open(&temp) {
                 file.sync_all()?;
             }
-            temp.persist(&path).map_err(|e| io::Error::new(e.error.kind(), format!("cannot move the output into place at {}: {}", path.display(), e.error)))?;
+            temp.persist(&path).map_err(|e| {
+                io::Error::new(
+                    e.error.kind(),
+                    format!(
+                        "cannot move the output into place at {}: {}",
+                        path.display(),
+                        e.error
+                    ),
+                )
+            })?;
             make_readable(&File::open(&path)?)?;
         }
         Ok(())
@@ -234,7 +269,8 @@ impl<'a> From<&'a Row> for CsvRow<'a> {
 
 /// Reads rows from a CSV file in the output schema (gold or predictions).
 pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut rows = Vec::new();
     for (k, record) in reader.deserialize::<Row>().enumerate() {
         match record {
@@ -261,7 +297,10 @@ mod tests {
         let text = "a “b” é c";
         let offsets = CharOffsets::new(text);
         let byte = text.find('c').unwrap();
-        assert_eq!(offsets.char_index(byte), text.chars().position(|c| c == 'c').unwrap());
+        assert_eq!(
+            offsets.char_index(byte),
+            text.chars().position(|c| c == 'c').unwrap()
+        );
         assert_eq!(offsets.char_index(0), 0);
     }
 }

@@ -27,7 +27,11 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { chunk_articles: 2048, chunk_bytes: 32 << 20, strict: false }
+        RunOptions {
+            chunk_articles: 2048,
+            chunk_bytes: 32 << 20,
+            strict: false,
+        }
     }
 }
 
@@ -87,7 +91,13 @@ pub fn label_rows(classifier: &dyn Classifier, results: &mut [Vec<Row>]) -> anyh
 }
 
 /// Runs extraction over `corpus`, writing rows to `writer`. Uses the current rayon pool.
-pub fn run(corpus: Corpus, writer: &mut RowWriter, options: &RunOptions, classifier: Option<&dyn Classifier>, progress: &dyn Progress) -> Result<Summary, RunError> {
+pub fn run(
+    corpus: Corpus,
+    writer: &mut RowWriter,
+    options: &RunOptions,
+    classifier: Option<&dyn Classifier>,
+    progress: &dyn Progress,
+) -> Result<Summary, RunError> {
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut corpus = corpus.peekable();

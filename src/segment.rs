@@ -211,7 +211,12 @@ fn missing_space(chars: &[(usize, char)], run_start: usize, next: usize) -> bool
     let before = word_before(chars, run_start);
     let next_char = chars[next].1;
     let lower_word = before.len() >= 2 && before.chars().all(|c| c.is_lowercase());
-    let following: String = chars[next..].iter().map(|&(_, c)| c).skip_while(|c| is_opening(*c)).take_while(|c| c.is_alphabetic()).collect();
+    let following: String = chars[next..]
+        .iter()
+        .map(|&(_, c)| c)
+        .skip_while(|c| is_opening(*c))
+        .take_while(|c| c.is_alphabetic())
+        .collect();
     lower_word
         && (next_char.is_uppercase() || matches!(next_char, '“' | '«' | '‘'))
         && following.chars().next().is_some_and(char::is_uppercase)
@@ -231,7 +236,12 @@ fn word_before(chars: &[(usize, char)], end: usize) -> String {
             break;
         }
     }
-    chars[i..end].iter().map(|&(_, c)| c).collect::<String>().trim_start_matches('.').to_string()
+    chars[i..end]
+        .iter()
+        .map(|&(_, c)| c)
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
 }
 
 /// The alphabetic word starting at index `start`, skipping opening marks.
@@ -249,9 +259,7 @@ fn word_at(_text: &str, chars: &[(usize, char)], start: usize) -> String {
 fn attribution_follows(text: &str, chars: &[(usize, char)], start: usize) -> bool {
     let rest_start = chars[start].0;
     let rest = &text[rest_start..];
-    let mut words = rest.split_whitespace().take(6);
-    let mut seen = 0;
-    for word in words.by_ref() {
+    for (seen, word) in rest.split_whitespace().take(6).enumerate() {
         let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
         if bare.is_empty() {
             return false;
@@ -262,7 +270,6 @@ fn attribution_follows(text: &str, chars: &[(usize, char)], start: usize) -> boo
         if seen >= 5 || word.ends_with(['.', ',', ';', ':', '!', '?']) {
             return false;
         }
-        seen += 1;
     }
     false
 }
@@ -271,7 +278,10 @@ fn attribution_follows(text: &str, chars: &[(usize, char)], start: usize) -> boo
 /// mostly capitalised words, with the next line starting with a capital.
 fn headline_break(text: &str, line_start: usize, chars: &[(usize, char)], k: usize) -> bool {
     let line = text[line_start..chars[k].0].trim();
-    let next = chars[k + 1..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
+    let next = chars[k + 1..]
+        .iter()
+        .map(|&(_, c)| c)
+        .find(|c| !c.is_whitespace());
     if line.is_empty() || !next.is_some_and(|c| c.is_uppercase() || is_opening(c)) {
         return false;
     }
@@ -286,7 +296,11 @@ fn headline_break(text: &str, line_start: usize, chars: &[(usize, char)], k: usi
     }
     let capitalised = words
         .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()))
+        .filter(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+        })
         .count();
     capitalised * 3 >= words.len() * 2
 }
@@ -296,18 +310,27 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Vec<&str> {
-        sentences(text).iter().map(|s| &text[s.start..s.end]).collect()
+        sentences(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
     }
 
     #[test]
     fn paragraphs_are_split_on_blank_lines() {
         let text = "One.\n\nTwo\nstill two.\n \n\nThree.";
-        let spans: Vec<&str> = paragraphs(text).iter().map(|s| &text[s.start..s.end]).collect();
+        let spans: Vec<&str> = paragraphs(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
         assert_eq!(spans, vec!["One.", "Two\nstill two.", "Three."]);
     }
 
     #[test]
     fn simple_split() {
-        assert_eq!(split("It rained. We stayed in."), vec!["It rained.", "We stayed in."]);
+        assert_eq!(
+            split("It rained. We stayed in."),
+            vec!["It rained.", "We stayed in."]
+        );
     }
 }

@@ -66,7 +66,9 @@ fn strip_title(word: &str) -> String {
 /// A title or role word, hyphenated ones included ("Director-General").
 fn is_role_word(t: &Token) -> bool {
     let word = t.bare().trim_end_matches('.');
-    t.is_word() && (lexicon::is_title(word) || (word.contains('-') && word.split('-').all(lexicon::is_title)))
+    t.is_word()
+        && (lexicon::is_title(word)
+            || (word.contains('-') && word.split('-').all(lexicon::is_title)))
 }
 
 /// A role word that names a role by itself ("minister", "Mr"), not only a modifier ("former").
@@ -76,11 +78,16 @@ fn is_full_title(t: &Token) -> bool {
 
 fn is_acronym(word: &str) -> bool {
     let letters = word.chars().filter(char::is_ascii_uppercase).count();
-    (2..=5).contains(&letters) && word.chars().all(|c| c.is_ascii_uppercase() || c == '.' || c == '&')
+    (2..=5).contains(&letters)
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '.' || c == '&')
 }
 
 fn is_all_caps_word(t: &Token) -> bool {
-    t.is_word() && t.text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && t.text.chars().all(|c| !c.is_lowercase())
+    t.is_word()
+        && t.text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && t.text.chars().all(|c| !c.is_lowercase())
 }
 
 fn honorific_gender(word: &str) -> Option<Gender> {
@@ -96,7 +103,10 @@ fn honorific_gender(word: &str) -> Option<Gender> {
 
 fn first_name_gender(name: &str) -> Option<Gender> {
     let first = name.split(' ').next()?.to_lowercase();
-    match (lexicon::is_male_first_name(&first), lexicon::is_female_first_name(&first)) {
+    match (
+        lexicon::is_male_first_name(&first),
+        lexicon::is_female_first_name(&first),
+    ) {
         (true, false) => Some(Gender::Male),
         (false, true) => Some(Gender::Female),
         _ => None,
@@ -107,7 +117,10 @@ impl Resolver {
     /// Reads `tokens` for mentions, skipping the spans in `exclude` (the inside of quotations, where
     /// names are not the speaker's) and datelines ("MOSCOW (Reuters) —").
     pub fn new(tokens: &[Token], sentences: &[Span], exclude: &[Span]) -> Self {
-        let mut resolver = Resolver { sentences: sentences.to_vec(), ..Resolver::default() };
+        let mut resolver = Resolver {
+            sentences: sentences.to_vec(),
+            ..Resolver::default()
+        };
         let inside = |pos: usize| {
             let k = exclude.partition_point(|s| s.end <= pos);
             exclude.get(k).is_some_and(|s| s.start <= pos)
@@ -122,14 +135,21 @@ impl Resolver {
             }
             // A run of titles, roles and names.
             let start = i;
-            let sentence_end = sentences.get(resolver.sentence_of(tokens[i].start)).map_or(usize::MAX, |s| s.end);
+            let sentence_end = sentences
+                .get(resolver.sentence_of(tokens[i].start))
+                .map_or(usize::MAX, |s| s.end);
             let mut j = i;
             while j < tokens.len() && !skip(j) && tokens[j].start < sentence_end {
                 let t = &tokens[j];
                 let next_is_name = j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
                 let connector = t.is_word() && is_name_connector(t.text) && next_is_name;
                 // "Reserve Bank of Australia", "Chamber of Shipping": "of" inside organisation names.
-                let of_org = t.is("of") && next_is_name && j > start && tokens[start..j].iter().any(|r| lexicon::is_organisation_word(r.bare()));
+                let of_org = t.is("of")
+                    && next_is_name
+                    && j > start
+                    && tokens[start..j]
+                        .iter()
+                        .any(|r| lexicon::is_organisation_word(r.bare()));
                 if is_name_token(t) || is_role_word(t) || connector || of_org {
                     j += 1;
                     if t.is_possessive() {
@@ -139,13 +159,21 @@ impl Resolver {
                     break;
                 }
             }
-            let owner = (start > 0 && tokens[start - 1].is_capitalised() && tokens[start - 1].is_possessive()).then(|| &tokens[start - 1]);
+            let owner = (start > 0
+                && tokens[start - 1].is_capitalised()
+                && tokens[start - 1].is_possessive())
+            .then(|| &tokens[start - 1]);
             let entity = resolver.add_run(&tokens[start..j], owner);
             // "the British Antarctic Survey (BAS)"
-            if let Some(entity) = entity {
-                if j + 2 < tokens.len() && tokens[j].text == "(" && tokens[j + 2].text == ")" && is_acronym(tokens[j + 1].text) {
-                    resolver.acronyms.insert(tokens[j + 1].text.to_string(), entity);
-                }
+            if let Some(entity) = entity
+                && j + 2 < tokens.len()
+                && tokens[j].text == "("
+                && tokens[j + 2].text == ")"
+                && is_acronym(tokens[j + 1].text)
+            {
+                resolver
+                    .acronyms
+                    .insert(tokens[j + 1].text.to_string(), entity);
             }
             i = j.max(i + 1);
         }
@@ -167,11 +195,16 @@ impl Resolver {
             Some(k) => (&run[..=k], &run[k + 1..]),
             None => (&run[..0], run),
         };
-        let name: Vec<&Token> = name.iter().filter(|t| is_name_token(t) || is_name_connector(t.text)).collect();
+        let name: Vec<&Token> = name
+            .iter()
+            .filter(|t| is_name_token(t) || is_name_connector(t.text))
+            .collect();
         if name.is_empty() {
             return None;
         }
-        let org = name.iter().any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
+        let org = name
+            .iter()
+            .any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
         if org {
             // Organisations keep their whole run as written ("General Motors", "China's Foreign Ministry").
             let mut text = run.iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
@@ -182,7 +215,12 @@ impl Resolver {
                 return None;
             }
             let entity = self.entity(&text, false, true);
-            self.mentions.push(Mention { pos: run[0].start, entity, sentence: self.sentence_of(run[0].start), speaker: false });
+            self.mentions.push(Mention {
+                pos: run[0].start,
+                entity,
+                sentence: self.sentence_of(run[0].start),
+                speaker: false,
+            });
             return Some(entity);
         }
         let name_text = join(name.iter().copied());
@@ -193,19 +231,33 @@ impl Resolver {
             // A lone capitalised word: a person only once we know someone of that name.
             return None;
         }
-        let entity = if name.len() == 1 { self.find_by_part(&name_text).unwrap_or_else(|| self.entity(&name_text, true, confirmed)) } else { self.entity(&name_text, true, confirmed) };
+        let entity = if name.len() == 1 {
+            self.find_by_part(&name_text)
+                .unwrap_or_else(|| self.entity(&name_text, true, confirmed))
+        } else {
+            self.entity(&name_text, true, confirmed)
+        };
         let gender = honorific.or_else(|| first_name_gender(&self.entities[entity].name));
         if let Some(g) = gender {
             self.entities[entity].gender.get_or_insert(g);
         }
         if confirmed {
             self.entities[entity].confirmed = true;
-            let role_words: Vec<String> = role.iter().map(|t| strip_title(t.bare())).filter(|w| honorific_gender(w).is_none() && w != "dr" && w != "prof").collect();
+            let role_words: Vec<String> = role
+                .iter()
+                .map(|t| strip_title(t.bare()))
+                .filter(|w| honorific_gender(w).is_none() && w != "dr" && w != "prof")
+                .collect();
             if !role_words.is_empty() {
                 self.roles.insert(role_words.join(" "), entity);
             }
         }
-        self.mentions.push(Mention { pos: name[0].start, entity, sentence: self.sentence_of(name[0].start), speaker: false });
+        self.mentions.push(Mention {
+            pos: name[0].start,
+            entity,
+            sentence: self.sentence_of(name[0].start),
+            speaker: false,
+        });
         Some(entity)
     }
 
@@ -217,22 +269,38 @@ impl Resolver {
             }
             // role , Name
             if let Some(role) = definite_role_before(tokens, k) {
-                let run: Vec<Token> = tokens[k + 1..].iter().take_while(|t| is_name_token(t) || is_role_word(t)).cloned().collect();
-                if run.len() >= 2 {
-                    if let Some(entity) = self.add_run(&run, None) {
-                        self.entities[entity].confirmed = true;
-                        self.roles.insert(role, entity);
-                    }
+                let run: Vec<Token> = tokens[k + 1..]
+                    .iter()
+                    .take_while(|t| is_name_token(t) || is_role_word(t))
+                    .cloned()
+                    .collect();
+                if run.len() >= 2
+                    && let Some(entity) = self.add_run(&run, None)
+                {
+                    self.entities[entity].confirmed = true;
+                    self.roles.insert(role, entity);
                 }
             }
             // Name , the role
             if k + 2 < tokens.len() && tokens[k + 1].is("the") {
-                let role: Vec<&Token> = tokens[k + 2..].iter().take_while(|t| t.is_word() && !t.is_capitalised() && (is_role_word(t) || lexicon::is_np_adjective(&t.lower()))).collect();
-                let names: Vec<&Token> = tokens[..k].iter().rev().take_while(|t| is_name_token(t)).collect();
+                let role: Vec<&Token> = tokens[k + 2..]
+                    .iter()
+                    .take_while(|t| {
+                        t.is_word()
+                            && !t.is_capitalised()
+                            && (is_role_word(t) || lexicon::is_np_adjective(&t.lower()))
+                    })
+                    .collect();
+                let names: Vec<&Token> = tokens[..k]
+                    .iter()
+                    .rev()
+                    .take_while(|t| is_name_token(t))
+                    .collect();
                 if !role.is_empty() && names.len() >= 2 {
                     let name = join(names.iter().rev().copied());
                     let entity = self.entity(&name, true, true);
-                    self.roles.insert(join(role.iter().copied()).to_lowercase(), entity);
+                    self.roles
+                        .insert(join(role.iter().copied()).to_lowercase(), entity);
                 }
             }
         }
@@ -245,14 +313,29 @@ impl Resolver {
             if !tokens[k].is("the") || inside(tokens[k].start) {
                 continue;
             }
-            let caps = tokens[k + 1..].iter().take(3).take_while(|t| t.is_capitalised()).count();
-            let Some(noun) = tokens.get(k + 1 + caps) else { continue };
-            if caps == 0 || !noun.is_word() || noun.is_capitalised() || !lexicon::is_organisation_word(noun.text) {
+            let caps = tokens[k + 1..]
+                .iter()
+                .take(3)
+                .take_while(|t| t.is_capitalised())
+                .count();
+            let Some(noun) = tokens.get(k + 1 + caps) else {
+                continue;
+            };
+            if caps == 0
+                || !noun.is_word()
+                || noun.is_capitalised()
+                || !lexicon::is_organisation_word(noun.text)
+            {
                 continue;
             }
             let name = phrase_text(&tokens[k..k + 2 + caps]).to_lowercase_first();
             let entity = self.entity(&name, false, true);
-            self.mentions.push(Mention { pos: tokens[k].start, entity, sentence: self.sentence_of(tokens[k].start), speaker: false });
+            self.mentions.push(Mention {
+                pos: tokens[k].start,
+                entity,
+                sentence: self.sentence_of(tokens[k].start),
+                speaker: false,
+            });
         }
     }
 
@@ -262,14 +345,22 @@ impl Resolver {
             return k;
         }
         // A longer form of a name we know ("Putin" known, now "Vladimir Putin") replaces it.
-        if is_person {
-            if let Some(k) = self.entities.iter().position(|e| e.is_person && ends_with_words(name, &e.name)) {
-                self.entities[k].name = name.to_string();
-                self.entities[k].confirmed |= confirmed;
-                return k;
-            }
+        if is_person
+            && let Some(k) = self
+                .entities
+                .iter()
+                .position(|e| e.is_person && ends_with_words(name, &e.name))
+        {
+            self.entities[k].name = name.to_string();
+            self.entities[k].confirmed |= confirmed;
+            return k;
         }
-        self.entities.push(Entity { name: name.to_string(), is_person, confirmed, gender: first_name_gender(name).filter(|_| is_person) });
+        self.entities.push(Entity {
+            name: name.to_string(),
+            is_person,
+            confirmed,
+            gender: first_name_gender(name).filter(|_| is_person),
+        });
         self.entities.len() - 1
     }
 
@@ -284,7 +375,12 @@ impl Resolver {
         }
         let letters: String = acronym.chars().filter(char::is_ascii_uppercase).collect();
         self.entities.iter().position(|e| {
-            let initials: String = e.name.split(' ').filter(|w| !["of", "the", "and", "for", "de", "la"].contains(w)).filter_map(|w| w.chars().next()).collect();
+            let initials: String = e
+                .name
+                .split(' ')
+                .filter(|w| !["of", "the", "and", "for", "de", "la"].contains(w))
+                .filter_map(|w| w.chars().next())
+                .collect();
             e.name.split(' ').count() >= 2 && initials == letters
         })
     }
@@ -294,46 +390,97 @@ impl Resolver {
         if let Some(k) = self.find_acronym(part) {
             return Some(k);
         }
-        let by_last = self.entities.iter().rposition(|e| e.is_person && e.name.split(' ').next_back() == Some(part) && e.name != part);
+        let by_last = self.entities.iter().rposition(|e| {
+            e.is_person && e.name.split(' ').next_back() == Some(part) && e.name != part
+        });
         by_last
-            .or_else(|| self.entities.iter().rposition(|e| e.is_person && e.name.split(' ').count() > 1 && e.name.split(' ').next() == Some(part)))
+            .or_else(|| {
+                self.entities.iter().rposition(|e| {
+                    e.is_person
+                        && e.name.split(' ').count() > 1
+                        && e.name.split(' ').next() == Some(part)
+                })
+            })
             .or_else(|| self.entities.iter().rposition(|e| e.name == part))
             // "Nordvik" for "Nordvik Shipping ASA".
-            .or_else(|| self.entities.iter().rposition(|e| !e.is_person && e.name.split(' ').count() > 1 && e.name.trim_start_matches("the ").split(' ').next() == Some(part)))
+            .or_else(|| {
+                self.entities.iter().rposition(|e| {
+                    !e.is_person
+                        && e.name.split(' ').count() > 1
+                        && e.name.trim_start_matches("the ").split(' ').next() == Some(part)
+                })
+            })
     }
 
     /// Resolves the speaker phrase `phrase` (tokens) found at byte offset `pos`.
-    pub fn resolve(&mut self, phrase: &[Token], apposition: Option<&[Token]>, pos: usize) -> String {
+    pub fn resolve(
+        &mut self,
+        phrase: &[Token],
+        apposition: Option<&[Token]>,
+        pos: usize,
+    ) -> String {
         if let Some(name) = apposition.filter(|n| n.iter().any(is_name_token)) {
             let resolved = self.resolve(name, None, pos);
             let role = role_key(phrase);
-            if !role.is_empty() && !resolved.is_empty() {
-                if let Some(k) = self.entities.iter().position(|e| e.name == resolved) {
-                    self.roles.insert(role, k);
-                    self.entities[k].confirmed = true;
-                }
+            if !role.is_empty()
+                && !resolved.is_empty()
+                && let Some(k) = self.entities.iter().position(|e| e.name == resolved)
+            {
+                self.roles.insert(role, k);
+                self.entities[k].confirmed = true;
             }
             return resolved;
         }
-        let Some(first) = phrase.first() else { return String::new() };
+        let Some(first) = phrase.first() else {
+            return String::new();
+        };
         if phrase.len() == 1 && lexicon::is_speaker_pronoun(first.text) {
             return self.resolve_pronoun(&first.lower(), pos);
         }
         // "the Bureau of Meteorology's senior meteorologist Miriam Hale": a descriptor then a name.
-        let trailing_name = phrase.iter().rev().take_while(|t| is_name_token(t) && !is_role_word(t) && !lexicon::is_organisation_word(t.bare())).count();
-        if trailing_name >= 2 && trailing_name < phrase.len() && !phrase[phrase.len() - trailing_name - 1].is_capitalised() {
+        let trailing_name = phrase
+            .iter()
+            .rev()
+            .take_while(|t| {
+                is_name_token(t) && !is_role_word(t) && !lexicon::is_organisation_word(t.bare())
+            })
+            .count();
+        if trailing_name >= 2
+            && trailing_name < phrase.len()
+            && !phrase[phrase.len() - trailing_name - 1].is_capitalised()
+        {
             let name = &phrase[phrase.len() - trailing_name..];
             return self.resolve_name(&join(name.iter()), pos);
         }
-        let descriptive = !first.is_capitalised() || lexicon::is_determiner(&first.lower()) || lexicon::is_group_noun(&first.lower()) || lexicon::is_person_noun(&first.lower()) && !lexicon::is_title(&first.lower());
-        let has_preposition = phrase.iter().any(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
+        let descriptive = !first.is_capitalised()
+            || lexicon::is_determiner(&first.lower())
+            || lexicon::is_group_noun(&first.lower())
+            || lexicon::is_person_noun(&first.lower()) && !lexicon::is_title(&first.lower());
+        let has_preposition = phrase
+            .iter()
+            .any(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
         if descriptive && has_preposition {
             // "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping".
             return self.unnamed_speaker(phrase);
         }
         // "Anouk Visser of the Netherlands": a name followed by where it is from.
-        let phrase = match phrase.iter().position(|t| t.is_word() && ["of", "from", "at", "in"].contains(&t.text)) {
-            Some(k) if k > 0 && phrase[..k].iter().filter(|t| is_name_token(t) && !is_role_word(t)).count() >= 2 && !phrase[..k].iter().any(|t| lexicon::is_organisation_word(t.bare())) => &phrase[..k],
+        let phrase = match phrase
+            .iter()
+            .position(|t| t.is_word() && ["of", "from", "at", "in"].contains(&t.text))
+        {
+            Some(k)
+                if k > 0
+                    && phrase[..k]
+                        .iter()
+                        .filter(|t| is_name_token(t) && !is_role_word(t))
+                        .count()
+                        >= 2
+                    && !phrase[..k]
+                        .iter()
+                        .any(|t| lexicon::is_organisation_word(t.bare())) =>
+            {
+                &phrase[..k]
+            }
             _ => phrase,
         };
         let has_name = phrase.iter().any(|t| is_name_token(t) && !is_role_word(t));
@@ -341,29 +488,50 @@ impl Resolver {
             return self.resolve_role(phrase, pos);
         }
         // Names: strip titles; organisations stay as written.
-        let last_title = phrase.iter().rposition(|t| is_role_word(t) || (!t.is_capitalised() && t.is_word() && !is_name_connector(t.text)));
+        let last_title = phrase.iter().rposition(|t| {
+            is_role_word(t) || (!t.is_capitalised() && t.is_word() && !is_name_connector(t.text))
+        });
         let name_tokens: Vec<&Token> = match last_title {
             Some(k) => phrase[k + 1..].iter().collect(),
-            None => phrase.iter().skip_while(|t| lexicon::is_determiner(t.text)).collect(),
+            None => phrase
+                .iter()
+                .skip_while(|t| lexicon::is_determiner(t.text))
+                .collect(),
         };
         if name_tokens.is_empty() {
             return self.resolve_role(phrase, pos); // "The Russian President"
         }
-        let org = name_tokens.iter().any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
+        let org = name_tokens
+            .iter()
+            .any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
         if org {
-            if let [single] = name_tokens.as_slice() {
-                if let Some(k) = self.find_acronym(single.bare()) {
-                    return self.entities[k].name.clone();
-                }
+            if let [single] = name_tokens.as_slice()
+                && let Some(k) = self.find_acronym(single.bare())
+            {
+                return self.entities[k].name.clone();
             }
             let start = phrase.len() - name_tokens.len();
-            let whole = phrase.iter().enumerate().all(|(k, t)| t.is_capitalised() || !t.is_word() || is_name_connector(t.text) || t.text == "of" || (k == 0 && t.is("the")));
+            let whole = phrase.iter().enumerate().all(|(k, t)| {
+                t.is_capitalised()
+                    || !t.is_word()
+                    || is_name_connector(t.text)
+                    || t.text == "of"
+                    || (k == 0 && t.is("the"))
+            });
             return phrase_text(if whole { phrase } else { &phrase[start..] });
         }
-        let name_text = join(name_tokens.iter().copied().filter(|t| is_name_token(t) || is_name_connector(t.text)));
+        let name_text = join(
+            name_tokens
+                .iter()
+                .copied()
+                .filter(|t| is_name_token(t) || is_name_connector(t.text)),
+        );
         let gender = phrase.iter().find_map(|t| honorific_gender(t.bare()));
         let resolved = self.resolve_name(&name_text, pos);
-        if let (Some(g), Some(k)) = (gender, self.entities.iter().position(|e| e.name == resolved)) {
+        if let (Some(g), Some(k)) = (
+            gender,
+            self.entities.iter().position(|e| e.name == resolved),
+        ) {
             self.entities[k].gender.get_or_insert(g);
         }
         resolved
@@ -372,8 +540,13 @@ impl Resolver {
     /// An unnamed speaker keeps its phrase as written, and is remembered for "the spokesman".
     fn unnamed_speaker(&mut self, phrase: &[Token]) -> String {
         let text = phrase_text(phrase);
-        let before_preposition = phrase.iter().take_while(|t| !(t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text)));
-        let head = before_preposition.filter(|t| t.is_word() && !t.is_capitalised()).last().map(|t| t.bare().to_lowercase());
+        let before_preposition = phrase.iter().take_while(|t| {
+            !(t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text))
+        });
+        let head = before_preposition
+            .filter(|t| t.is_word() && !t.is_capitalised())
+            .last()
+            .map(|t| t.bare().to_lowercase());
         if let Some(head) = head {
             self.unnamed.push((head, text.clone()));
         }
@@ -390,7 +563,12 @@ impl Resolver {
             }
         };
         self.entities[entity].confirmed = true;
-        self.mentions.push(Mention { pos, entity, sentence: self.sentence_of(pos), speaker: false });
+        self.mentions.push(Mention {
+            pos,
+            entity,
+            sentence: self.sentence_of(pos),
+            speaker: false,
+        });
         self.entities[entity].name.clone()
     }
 
@@ -412,9 +590,16 @@ impl Resolver {
                 let role_head = role.split(' ').next_back().unwrap_or_default();
                 let role_has_qualifier = qualified && role.split(' ').any(|w| w == qualifier);
                 let same_head = role_head == head;
-                let same_qualifier = role_has_qualifier && ["leader", "official", "head", "chief"].contains(&head.as_str());
+                let same_qualifier = role_has_qualifier
+                    && ["leader", "official", "head", "chief"].contains(&head.as_str());
                 if same_head || same_qualifier {
-                    let last = self.mentions.iter().filter(|m| m.entity == k && m.pos < pos).map(|m| m.pos).max().unwrap_or(0);
+                    let last = self
+                        .mentions
+                        .iter()
+                        .filter(|m| m.entity == k && m.pos < pos)
+                        .map(|m| m.pos)
+                        .max()
+                        .unwrap_or(0);
                     let score = (role_has_qualifier, last, usize::MAX - k);
                     if best.is_none_or(|b| score > b) {
                         best = Some(score);
@@ -429,16 +614,27 @@ impl Resolver {
                 return text.clone();
             }
             // "the company", "the union": the body the article is about, named just before.
-            let generic_body = phrase.len() == 2 && lexicon::is_organisation_word(&head) && !lexicon::is_title(&head);
+            let generic_body = phrase.len() == 2
+                && lexicon::is_organisation_word(&head)
+                && !lexicon::is_title(&head);
             let wanted_person = lexicon::is_title(&head) || lexicon::is_person_noun(&head);
             let here = self.sentence_of(pos);
-            let recent = self.mentions.iter().rev().filter(|m| m.pos < pos && m.sentence + 4 >= here);
+            let recent = self
+                .mentions
+                .iter()
+                .rev()
+                .filter(|m| m.pos < pos && m.sentence + 4 >= here);
             for m in recent {
                 let e = &self.entities[m.entity];
                 if generic_body && !e.is_person && e.name.split(' ').count() >= 2 && e.confirmed {
                     return e.name.clone();
                 }
-                if wanted_person && !generic_body && e.is_person && e.confirmed && e.name.contains(' ') {
+                if wanted_person
+                    && !generic_body
+                    && e.is_person
+                    && e.confirmed
+                    && e.name.contains(' ')
+                {
                     return e.name.clone(); // "The researcher said" after naming her
                 }
             }
@@ -461,21 +657,32 @@ impl Resolver {
             return String::new(); // "we", "I": the speaker is inside the quote, not named here
         }
         let here = self.sentence_of(pos);
-        let from = self.mentions.partition_point(|m| m.sentence < here.saturating_sub(6));
+        let from = self
+            .mentions
+            .partition_point(|m| m.sentence < here.saturating_sub(6));
         let to = self.mentions.partition_point(|m| m.pos < pos);
         if !want_person {
             // "It said", "They said": most often the body that spoke just before.
-            let recent = self.mentions[from..to.max(from)].iter().rev().take_while(|m| m.sentence + 2 >= here);
-            if let Some(m) = recent.filter(|m| m.speaker && !self.entities[m.entity].is_person).next() {
+            let mut recent = self.mentions[from..to.max(from)]
+                .iter()
+                .rev()
+                .take_while(|m| m.sentence + 2 >= here);
+            if let Some(m) = recent.find(|m| m.speaker && !self.entities[m.entity].is_person) {
                 return self.entities[m.entity].name.clone();
             }
         }
         for sentence in (here.saturating_sub(6)..=here).rev() {
-            let in_sentence = self.mentions[from..to.max(from)].iter().filter(|m| m.sentence == sentence);
+            let in_sentence = self.mentions[from..to.max(from)]
+                .iter()
+                .filter(|m| m.sentence == sentence);
             let mut fallback = None;
             for m in in_sentence {
                 let e = &self.entities[m.entity];
-                let fits = if want_person { e.is_person && (gender.is_none() || e.gender.is_none() || e.gender == gender) } else { !e.is_person };
+                let fits = if want_person {
+                    e.is_person && (gender.is_none() || e.gender.is_none() || e.gender == gender)
+                } else {
+                    !e.is_person
+                };
                 if fits && (e.confirmed || !want_person) {
                     let k = m.entity;
                     if let Some(g) = gender {
@@ -506,18 +713,41 @@ impl Resolver {
             Some(k) => k,
             None => {
                 let words: Vec<&str> = name.split(' ').collect();
-                let before_preposition = words.iter().take_while(|w| !["of", "for", "at", "from", "in", "with"].contains(w));
-                let head = before_preposition.filter(|w| w.chars().next().is_some_and(char::is_lowercase)).last().map(|w| w.to_lowercase());
-                let capitalised = words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
-                let org_word = words.iter().any(|w| lexicon::is_organisation_word(w) || is_acronym(w));
-                let person_noun = head.as_deref().is_some_and(|h| (lexicon::is_person_noun(h) || lexicon::is_title(h)) && !lexicon::is_organisation_word(h) && !lexicon::is_group_noun(h));
+                let before_preposition = words
+                    .iter()
+                    .take_while(|w| !["of", "for", "at", "from", "in", "with"].contains(w));
+                let head = before_preposition
+                    .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+                    .last()
+                    .map(|w| w.to_lowercase());
+                let capitalised = words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+                let org_word = words
+                    .iter()
+                    .any(|w| lexicon::is_organisation_word(w) || is_acronym(w));
+                let person_noun = head.as_deref().is_some_and(|h| {
+                    (lexicon::is_person_noun(h) || lexicon::is_title(h))
+                        && !lexicon::is_organisation_word(h)
+                        && !lexicon::is_group_noun(h)
+                });
                 let is_person = (capitalised && !org_word) || person_noun;
-                self.entities.push(Entity { name: name.to_string(), is_person, confirmed: true, gender: None });
+                self.entities.push(Entity {
+                    name: name.to_string(),
+                    is_person,
+                    confirmed: true,
+                    gender: None,
+                });
                 self.entities.len() - 1
             }
         };
         self.entities[entity].confirmed = true;
-        self.mentions.push(Mention { pos, entity, sentence: self.sentence_of(pos), speaker: true });
+        self.mentions.push(Mention {
+            pos,
+            entity,
+            sentence: self.sentence_of(pos),
+            speaker: true,
+        });
         self.mentions.sort_by_key(|m| m.pos);
     }
 
@@ -526,7 +756,12 @@ impl Resolver {
     pub fn nearest_person(&self, pos: usize) -> Option<String> {
         let here = self.sentence_of(pos);
         for sentence in (here.saturating_sub(2)..=here).rev() {
-            if let Some(m) = self.mentions.iter().find(|m| m.sentence == sentence && m.pos < pos && self.entities[m.entity].is_person && self.entities[m.entity].confirmed) {
+            if let Some(m) = self.mentions.iter().find(|m| {
+                m.sentence == sentence
+                    && m.pos < pos
+                    && self.entities[m.entity].is_person
+                    && self.entities[m.entity].confirmed
+            }) {
                 return Some(self.entities[m.entity].name.clone());
             }
         }
@@ -539,14 +774,32 @@ impl Resolver {
     pub fn subject_at(&mut self, tokens: &[Token], pos: usize, prefer_last: bool) -> String {
         let here = self.sentence_of(pos);
         let start = self.sentences.get(here).map_or(0, |s| s.start);
-        let pronoun = tokens.iter().filter(|t| t.start >= start && t.start < pos).find(|t| t.is_word() && ["he", "she", "they"].contains(&t.lower().as_str())).map(|t| t.start);
+        let pronoun = tokens
+            .iter()
+            .filter(|t| t.start >= start && t.start < pos)
+            .find(|t| t.is_word() && ["he", "she", "they"].contains(&t.lower().as_str()))
+            .map(|t| t.start);
         // Only someone surely a person or a body: "Hurricane Delia …, threatening" is not a speaker.
-        let mut in_sentence = self.mentions.iter().filter(|m| m.sentence == here && m.pos < pos && self.entities[m.entity].confirmed);
-        let mention = if prefer_last { in_sentence.next_back() } else { in_sentence.next() }.map(|m| (m.pos, m.entity));
+        let mut in_sentence = self
+            .mentions
+            .iter()
+            .filter(|m| m.sentence == here && m.pos < pos && self.entities[m.entity].confirmed);
+        let mention = if prefer_last {
+            in_sentence.next_back()
+        } else {
+            in_sentence.next()
+        }
+        .map(|m| (m.pos, m.entity));
         match (mention, pronoun) {
-            (Some((at, entity)), p) if p.is_none_or(|p| at < p) || prefer_last => self.entities[entity].name.clone(),
+            (Some((at, entity)), p) if p.is_none_or(|p| at < p) || prefer_last => {
+                self.entities[entity].name.clone()
+            }
             (_, Some(at)) => {
-                let word = tokens.iter().find(|t| t.start == at).map(|t| t.lower()).unwrap_or_default();
+                let word = tokens
+                    .iter()
+                    .find(|t| t.start == at)
+                    .map(|t| t.lower())
+                    .unwrap_or_default();
                 self.resolve_pronoun(&word, at)
             }
             _ => String::new(),
@@ -568,7 +821,9 @@ fn datelines(tokens: &[Token], sentences: &[Span]) -> Vec<bool> {
         if !tokens.get(first).is_some_and(is_all_caps_word) {
             continue;
         }
-        if let Some(dash) = (first..(first + 8).min(tokens.len())).find(|&k| matches!(tokens[k].text, "—" | "–" | "-")) {
+        if let Some(dash) = (first..(first + 8).min(tokens.len()))
+            .find(|&k| matches!(tokens[k].text, "—" | "–" | "-"))
+        {
             marks[first..dash].iter_mut().for_each(|m| *m = true);
         }
     }
@@ -579,7 +834,11 @@ fn datelines(tokens: &[Token], sentences: &[Span]) -> Vec<bool> {
 fn role_key(phrase: &[Token]) -> String {
     phrase
         .iter()
-        .filter(|t| t.is_word() && !lexicon::is_determiner(&t.lower()) && !(t.is_possessive() && t.is_capitalised()))
+        .filter(|t| {
+            t.is_word()
+                && !lexicon::is_determiner(&t.lower())
+                && !(t.is_possessive() && t.is_capitalised())
+        })
         .map(|t| strip_title(t.bare()))
         .collect::<Vec<_>>()
         .join(" ")
@@ -587,19 +846,32 @@ fn role_key(phrase: &[Token]) -> String {
 
 fn definite_role_before(tokens: &[Token], comma: usize) -> Option<String> {
     let mut i = comma;
-    while i > 0 && tokens[i - 1].is_word() && !tokens[i - 1].is_capitalised() && (is_role_word(&tokens[i - 1]) || lexicon::is_np_adjective(&tokens[i - 1].lower())) {
+    while i > 0
+        && tokens[i - 1].is_word()
+        && !tokens[i - 1].is_capitalised()
+        && (is_role_word(&tokens[i - 1]) || lexicon::is_np_adjective(&tokens[i - 1].lower()))
+    {
         i -= 1;
     }
-    let owner = i > 0 && (tokens[i - 1].is("the") || tokens[i - 1].is_possessive() || ["its", "his", "her", "their"].contains(&tokens[i - 1].lower().as_str()));
+    let owner = i > 0
+        && (tokens[i - 1].is("the")
+            || tokens[i - 1].is_possessive()
+            || ["its", "his", "her", "their"].contains(&tokens[i - 1].lower().as_str()));
     (i < comma && owner).then(|| join(tokens[i..comma].iter()).to_lowercase())
 }
 
 fn ends_with_words(long: &str, short: &str) -> bool {
-    long.len() > short.len() && long.ends_with(short) && long[..long.len() - short.len()].ends_with(' ')
+    long.len() > short.len()
+        && long.ends_with(short)
+        && long[..long.len() - short.len()].ends_with(' ')
 }
 
 fn join<'a, 'b: 'a>(tokens: impl Iterator<Item = &'a Token<'b>>) -> String {
-    tokens.map(|t| t.bare()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    tokens
+        .map(|t| t.bare())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 trait LowercaseFirst {

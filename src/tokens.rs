@@ -28,10 +28,10 @@ impl<'a> Token<'a> {
     /// The word without a possessive ending ("Putin’s" -> "Putin").
     pub fn bare(&self) -> &'a str {
         for suffix in ["'s", "’s", "'", "’"] {
-            if let Some(stem) = self.text.strip_suffix(suffix) {
-                if !stem.is_empty() {
-                    return stem;
-                }
+            if let Some(stem) = self.text.strip_suffix(suffix)
+                && !stem.is_empty()
+            {
+                return stem;
             }
         }
         self.text
@@ -72,7 +72,12 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             continue;
         }
         if !c.is_alphanumeric() {
-            tokens.push(Token { text: &text[start..byte_at(k + 1)], start, end: byte_at(k + 1), kind: TokenKind::Punct });
+            tokens.push(Token {
+                text: &text[start..byte_at(k + 1)],
+                start,
+                end: byte_at(k + 1),
+                kind: TokenKind::Punct,
+            });
             k += 1;
             continue;
         }
@@ -86,8 +91,13 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 let sep = chars[j].1;
                 is_apostrophe(sep)
                     || sep == '-'
-                    || ((sep == '.' || sep == ',') && chars[j - 1].1.is_numeric() && chars[j + 1].1.is_numeric())
-                    || (sep == '.' && chars[j + 1].1.is_alphabetic() && j + 2 <= chars.len() && is_dotted_abbreviation(&chars, j))
+                    || ((sep == '.' || sep == ',')
+                        && chars[j - 1].1.is_numeric()
+                        && chars[j + 1].1.is_numeric())
+                    || (sep == '.'
+                        && chars[j + 1].1.is_alphabetic()
+                        && j + 2 <= chars.len()
+                        && is_dotted_abbreviation(&chars, j))
             };
             if joins {
                 j += 1;
@@ -96,7 +106,11 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             break;
         }
         // A trailing possessive apostrophe ("players’") stays with the word.
-        if j < chars.len() && is_apostrophe(chars[j].1) && chars[j - 1].1 == 's' && (j + 1 >= chars.len() || chars[j + 1].1.is_whitespace()) {
+        if j < chars.len()
+            && is_apostrophe(chars[j].1)
+            && chars[j - 1].1 == 's'
+            && (j + 1 >= chars.len() || chars[j + 1].1.is_whitespace())
+        {
             j += 1;
         }
         // The full stop of an abbreviation or an initial belongs to the word, and so does that of a
@@ -105,12 +119,25 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             let word = &text[start..byte_at(j)];
             let key = word.to_lowercase();
             let initial = word.chars().count() == 1 && c.is_uppercase();
-            let party_tag = word.len() >= 3 && word.as_bytes()[1] == b'-' && c.is_ascii_uppercase() && word.len() <= 7;
-            if initial || party_tag || word.contains('.') || lexicon::is_prefix_abbreviation(&key) || lexicon::is_ambiguous_abbreviation(&key) {
+            let party_tag = word.len() >= 3
+                && word.as_bytes()[1] == b'-'
+                && c.is_ascii_uppercase()
+                && word.len() <= 7;
+            if initial
+                || party_tag
+                || word.contains('.')
+                || lexicon::is_prefix_abbreviation(&key)
+                || lexicon::is_ambiguous_abbreviation(&key)
+            {
                 j += 1;
             }
         }
-        tokens.push(Token { text: &text[start..byte_at(j)], start, end: byte_at(j), kind: TokenKind::Word });
+        tokens.push(Token {
+            text: &text[start..byte_at(j)],
+            start,
+            end: byte_at(j),
+            kind: TokenKind::Word,
+        });
         k = j;
     }
     tokens
@@ -118,7 +145,9 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
 
 /// True when the dot at `j` sits inside a letter-dot-letter abbreviation such as "U.S" or "a.m".
 fn is_dotted_abbreviation(chars: &[(usize, char)], j: usize) -> bool {
-    let single_before = j >= 1 && chars[j - 1].1.is_alphabetic() && (j < 2 || !chars[j - 2].1.is_alphanumeric() || chars[j - 2].1 == '.');
+    let single_before = j >= 1
+        && chars[j - 1].1.is_alphabetic()
+        && (j < 2 || !chars[j - 2].1.is_alphanumeric() || chars[j - 2].1 == '.');
     let single_after = j + 2 >= chars.len() || !chars[j + 2].1.is_alphanumeric();
     single_before && single_after
 }
@@ -133,9 +162,20 @@ mod tests {
 
     #[test]
     fn keeps_abbreviations_apostrophes_and_numbers() {
-        assert_eq!(words("Dr. Smith's U.S. plan costs $3.5 billion."), vec!["Dr.", "Smith's", "U.S.", "plan", "costs", "$", "3.5", "billion", "."]);
+        assert_eq!(
+            words("Dr. Smith's U.S. plan costs $3.5 billion."),
+            vec![
+                "Dr.", "Smith's", "U.S.", "plan", "costs", "$", "3.5", "billion", "."
+            ]
+        );
         assert_eq!(words("George W. Bush"), vec!["George", "W.", "Bush"]);
-        assert_eq!(words("the players’ union"), vec!["the", "players’", "union"]);
-        assert_eq!(words("“No,” he said."), vec!["“", "No", ",", "”", "he", "said", "."]);
+        assert_eq!(
+            words("the players’ union"),
+            vec!["the", "players’", "union"]
+        );
+        assert_eq!(
+            words("“No,” he said."),
+            vec!["“", "No", ",", "”", "he", "said", "."]
+        );
     }
 }

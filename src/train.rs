@@ -28,10 +28,16 @@ pub struct Example {
 /// output schema (`quote` as the text, e.g. `datasets/articles/gold.csv`). Rows without both labels
 /// are an error naming their line.
 pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-    let headers = reader.headers().with_context(|| format!("reading the header of {}", path.display()))?.clone();
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("reading the header of {}", path.display()))?
+        .clone();
     let column = |name: &str| headers.iter().position(|h| h == name);
-    let text = column("text").or_else(|| column("quote")).with_context(|| format!("{}: no text or quote column", path.display()))?;
+    let text = column("text")
+        .or_else(|| column("quote"))
+        .with_context(|| format!("{}: no text or quote column", path.display()))?;
     let (stance, sentiment) = match (column("stance"), column("sentiment")) {
         (Some(a), Some(b)) => (a, b),
         _ => bail!("{}: needs stance and sentiment columns", path.display()),
@@ -39,12 +45,32 @@ pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
     let (kind, domain) = (column("kind"), column("domain"));
     let mut out = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), e.position().map_or(0, |p| p.line())))?;
+        let record = record.map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}: {e}",
+                path.display(),
+                e.position().map_or(0, |p| p.line())
+            )
+        })?;
         let line = record.position().map_or(0, |p| p.line());
-        let field = |k: Option<usize>| k.and_then(|k| record.get(k)).unwrap_or_default().trim().to_string();
-        let example = Example { text: field(Some(text)), stance: field(Some(stance)), sentiment: field(Some(sentiment)), kind: field(kind), domain: field(domain) };
+        let field = |k: Option<usize>| {
+            k.and_then(|k| record.get(k))
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        let example = Example {
+            text: field(Some(text)),
+            stance: field(Some(stance)),
+            sentiment: field(Some(sentiment)),
+            kind: field(kind),
+            domain: field(domain),
+        };
         if example.stance.is_empty() || example.sentiment.is_empty() {
-            bail!("{}:{line}: a row without a stance or sentiment label", path.display());
+            bail!(
+                "{}:{line}: a row without a stance or sentiment label",
+                path.display()
+            );
         }
         out.push(example);
     }
@@ -70,14 +96,32 @@ pub struct Fitted {
 pub const L2_GRID: [f32; 4] = [1e-5, 1e-4, 3e-4, 1e-3];
 
 /// Fits one head on `(x, y)` (rows of `dim` floats), choosing L2 and temperature on the dev set.
-pub fn fit(labels: &[String], train_x: &[Vec<f32>], train_y: &[&str], dev_x: &[Vec<f32>], dev_y: &[&str]) -> Result<Fitted> {
-    let index = |l: &str| labels.iter().position(|x| x == l).with_context(|| format!("label {l:?} is not in the training labels {labels:?}"));
-    let ty: Vec<u32> = train_y.iter().map(|l| index(l).map(|k| k as u32)).collect::<Result<_>>()?;
+pub fn fit(
+    labels: &[String],
+    train_x: &[Vec<f32>],
+    train_y: &[&str],
+    dev_x: &[Vec<f32>],
+    dev_y: &[&str],
+) -> Result<Fitted> {
+    let index = |l: &str| {
+        labels
+            .iter()
+            .position(|x| x == l)
+            .with_context(|| format!("label {l:?} is not in the training labels {labels:?}"))
+    };
+    let ty: Vec<u32> = train_y
+        .iter()
+        .map(|l| index(l).map(|k| k as u32))
+        .collect::<Result<_>>()?;
     let dy: Vec<usize> = dev_y.iter().map(|l| index(l)).collect::<Result<_>>()?;
     let mut best: Option<(f64, LinearHead, f32)> = None;
     for l2 in L2_GRID {
         let head = fit_l2(labels, train_x, &ty, l2)?;
-        let predicted: Vec<(String, String)> = dev_x.iter().zip(&dy).map(|(x, &g)| (labels[g].clone(), head.predict(x).0)).collect();
+        let predicted: Vec<(String, String)> = dev_x
+            .iter()
+            .zip(&dy)
+            .map(|(x, &g)| (labels[g].clone(), head.predict(x).0))
+            .collect();
         let f1 = LabelScores::from_pairs(&predicted).macro_f1;
         if best.as_ref().is_none_or(|(b, _, _)| f1 > *b) {
             best = Some((f1, head, l2));
@@ -85,9 +129,19 @@ pub fn fit(labels: &[String], train_x: &[Vec<f32>], train_y: &[&str], dev_x: &[V
     }
     let (_, mut head, l2) = best.context("no L2 strength tried")?;
     head.temperature = fit_temperature(&head, dev_x, &dy);
-    let pairs: Vec<(String, String)> = dev_x.iter().zip(&dy).map(|(x, &g)| (labels[g].clone(), head.predict(x).0)).collect();
+    let pairs: Vec<(String, String)> = dev_x
+        .iter()
+        .zip(&dy)
+        .map(|(x, &g)| (labels[g].clone(), head.predict(x).0))
+        .collect();
     let scores = LabelScores::from_pairs(&pairs);
-    let card = HeadCard { labels: labels.to_vec(), temperature: head.temperature, l2, dev_accuracy: scores.accuracy, dev_macro_f1: scores.macro_f1 };
+    let card = HeadCard {
+        labels: labels.to_vec(),
+        temperature: head.temperature,
+        l2,
+        dev_accuracy: scores.accuracy,
+        dev_macro_f1: scores.macro_f1,
+    };
     Ok(Fitted { head, card })
 }
 
@@ -98,7 +152,16 @@ fn fit_l2(labels: &[String], x: &[Vec<f32>], y: &[u32], l2: f32) -> Result<Linea
     if dim == 0 {
         bail!("no training vectors");
     }
-    let rows: Vec<Vec<(u32, f32)>> = x.iter().map(|v| v.iter().enumerate().filter(|(_, a)| **a != 0.0).map(|(k, a)| (k as u32, *a)).collect()).collect();
+    let rows: Vec<Vec<(u32, f32)>> = x
+        .iter()
+        .map(|v| {
+            v.iter()
+                .enumerate()
+                .filter(|(_, a)| **a != 0.0)
+                .map(|(k, a)| (k as u32, *a))
+                .collect()
+        })
+        .collect();
     let classes = labels.len();
     let n = rows.len() as f32;
     let mut w = vec![0f32; classes * dim];
@@ -110,7 +173,14 @@ fn fit_l2(labels: &[String], x: &[Vec<f32>], y: &[u32], l2: f32) -> Result<Linea
         let mut gw = vec![0f32; w.len()];
         let mut gb = vec![0f32; classes];
         for (row, &label) in rows.iter().zip(y) {
-            let logits: Vec<f32> = (0..classes).map(|c| b[c] + row.iter().map(|&(k, a)| w[c * dim + k as usize] * a).sum::<f32>()).collect();
+            let logits: Vec<f32> = (0..classes)
+                .map(|c| {
+                    b[c] + row
+                        .iter()
+                        .map(|&(k, a)| w[c * dim + k as usize] * a)
+                        .sum::<f32>()
+                })
+                .collect();
             let p = softmax(&logits);
             for c in 0..classes {
                 let r = (p[c] - if c as u32 == label { 1.0 } else { 0.0 }) / n;
@@ -135,7 +205,12 @@ fn fit_l2(labels: &[String], x: &[Vec<f32>], y: &[u32], l2: f32) -> Result<Linea
         adam(&mut w, &gw, &mut mw, &mut vw);
         adam(&mut b, &gb, &mut mb, &mut vb);
     }
-    Ok(LinearHead { labels: labels.to_vec(), weight: w, bias: b, temperature: 1.0 })
+    Ok(LinearHead {
+        labels: labels.to_vec(),
+        weight: w,
+        bias: b,
+        temperature: 1.0,
+    })
 }
 
 /// Adam steps per fit.
@@ -146,14 +221,44 @@ fn fit_temperature(head: &LinearHead, x: &[Vec<f32>], y: &[usize]) -> f32 {
     let dim = head.dim();
     let logits: Vec<Vec<f32>> = x
         .iter()
-        .map(|v| (0..head.labels.len()).map(|k| head.weight[k * dim..(k + 1) * dim].iter().zip(v).map(|(w, a)| w * a).sum::<f32>() + head.bias[k]).collect())
+        .map(|v| {
+            (0..head.labels.len())
+                .map(|k| {
+                    head.weight[k * dim..(k + 1) * dim]
+                        .iter()
+                        .zip(v)
+                        .map(|(w, a)| w * a)
+                        .sum::<f32>()
+                        + head.bias[k]
+                })
+                .collect()
+        })
         .collect();
-    let nll = |t: f32| -> f64 { logits.iter().zip(y).map(|(l, &g)| -f64::from(softmax(&l.iter().map(|v| v / t).collect::<Vec<_>>())[g].max(1e-12)).ln()).sum() };
-    (1..=200).map(|k| k as f32 * 0.025).min_by(|a, b| nll(*a).total_cmp(&nll(*b))).unwrap_or(1.0)
+    let nll = |t: f32| -> f64 {
+        logits
+            .iter()
+            .zip(y)
+            .map(|(l, &g)| {
+                -f64::from(softmax(&l.iter().map(|v| v / t).collect::<Vec<_>>())[g].max(1e-12)).ln()
+            })
+            .sum()
+    };
+    (1..=200)
+        .map(|k| k as f32 * 0.025)
+        .min_by(|a, b| nll(*a).total_cmp(&nll(*b)))
+        .unwrap_or(1.0)
 }
 
 /// Trains stance and sentiment heads on `train_path`, choosing settings on `dev_path`.
-pub fn train_heads(tokenizer: &TextTokenizer, encoder: &dyn Encoder, base: &BaseModel, train_paths: &[PathBuf], dev_path: &Path, seed: u64, progress: bool) -> Result<Heads> {
+pub fn train_heads(
+    tokenizer: &TextTokenizer,
+    encoder: &dyn Encoder,
+    base: &BaseModel,
+    train_paths: &[PathBuf],
+    dev_path: &Path,
+    seed: u64,
+    progress: bool,
+) -> Result<Heads> {
     let mut train = Vec::new();
     for path in train_paths {
         train.extend(read_examples(path)?);
@@ -163,19 +268,43 @@ pub fn train_heads(tokenizer: &TextTokenizer, encoder: &dyn Encoder, base: &Base
         set.iter().map(|e| e.text.as_str()).collect()
     }
     if progress {
-        eprintln!("quotestance: embedding {} training and {} dev quotes with {}", train.len(), dev.len(), encoder.name());
+        eprintln!(
+            "quotestance: embedding {} training and {} dev quotes with {}",
+            train.len(),
+            dev.len(),
+            encoder.name()
+        );
     }
     let spec = FeatureSpec::default();
     let featurize = |set: &[Example]| -> Result<Vec<Vec<f32>>> {
         let embeddings = cached_embeddings(tokenizer, encoder, base, &texts(set))?;
-        Ok(set.iter().zip(&embeddings).map(|(e, v)| spec.features(&e.text, v)).collect())
+        Ok(set
+            .iter()
+            .zip(&embeddings)
+            .map(|(e, v)| spec.features(&e.text, v))
+            .collect())
     };
     let train_x = featurize(&train)?;
     let dev_x = featurize(&dev)?;
     let stance_labels = label_set(train.iter().map(|e| e.stance.as_str()));
     let sentiment_labels = label_set(train.iter().map(|e| e.sentiment.as_str()));
-    let stance = fit(&stance_labels, &train_x, &train.iter().map(|e| e.stance.as_str()).collect::<Vec<_>>(), &dev_x, &dev.iter().map(|e| e.stance.as_str()).collect::<Vec<_>>())?;
-    let sentiment = fit(&sentiment_labels, &train_x, &train.iter().map(|e| e.sentiment.as_str()).collect::<Vec<_>>(), &dev_x, &dev.iter().map(|e| e.sentiment.as_str()).collect::<Vec<_>>())?;
+    let stance = fit(
+        &stance_labels,
+        &train_x,
+        &train.iter().map(|e| e.stance.as_str()).collect::<Vec<_>>(),
+        &dev_x,
+        &dev.iter().map(|e| e.stance.as_str()).collect::<Vec<_>>(),
+    )?;
+    let sentiment = fit(
+        &sentiment_labels,
+        &train_x,
+        &train
+            .iter()
+            .map(|e| e.sentiment.as_str())
+            .collect::<Vec<_>>(),
+        &dev_x,
+        &dev.iter().map(|e| e.sentiment.as_str()).collect::<Vec<_>>(),
+    )?;
     let card = ModelCard {
         base_model: base.name.clone(),
         base_model_sha256: base.sha256.clone(),
@@ -192,34 +321,58 @@ pub fn train_heads(tokenizer: &TextTokenizer, encoder: &dyn Encoder, base: &Base
         stance: stance.card,
         sentiment: sentiment.card,
     };
-    Ok(Heads { stance: stance.head, sentiment: sentiment.head, card })
+    Ok(Heads {
+        stance: stance.head,
+        sentiment: sentiment.head,
+        card,
+    })
 }
 
 /// Embeddings of `texts`, kept in the model cache keyed by encoder, truncation and texts, so that
 /// retraining does not embed the same data again.
-fn cached_embeddings(tokenizer: &TextTokenizer, encoder: &dyn Encoder, base: &BaseModel, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+fn cached_embeddings(
+    tokenizer: &TextTokenizer,
+    encoder: &dyn Encoder,
+    base: &BaseModel,
+    texts: &[&str],
+) -> Result<Vec<Vec<f32>>> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    hasher.update(format!("{}\0{}\0{}\0{}\0", base.sha256, tokenizer.max_tokens(), encoder.name(), encoder.dim()));
+    hasher.update(format!(
+        "{}\0{}\0{}\0{}\0",
+        base.sha256,
+        tokenizer.max_tokens(),
+        encoder.name(),
+        encoder.dim()
+    ));
     for t in texts {
         hasher.update(t.as_bytes());
         hasher.update([0u8]);
     }
     let key = hex::encode(hasher.finalize());
-    let path = crate::models::home().join("embeddings").join(format!("{}.f32", &key[..32]));
+    let path = crate::models::home()
+        .join("embeddings")
+        .join(format!("{}.f32", &key[..32]));
     let dim = encoder.dim();
-    if let Ok(bytes) = std::fs::read(&path) {
-        if bytes.len() == texts.len() * dim * 4 {
-            let floats: Vec<f32> = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-            return Ok(floats.chunks(dim).map(<[f32]>::to_vec).collect());
-        }
+    if let Ok(bytes) = std::fs::read(&path)
+        && bytes.len() == texts.len() * dim * 4
+    {
+        let floats: Vec<f32> = bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        return Ok(floats.chunks(dim).map(<[f32]>::to_vec).collect());
     }
     let embeddings = crate::batch::embed(tokenizer, encoder, texts, BatchOptions::default())?;
-    if let Some(parent) = path.parent() {
-        if std::fs::create_dir_all(parent).is_ok() {
-            let bytes: Vec<u8> = embeddings.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
-            let _ = crate::heads::write_atomic(&path, &bytes); // a cache: failing to write it is harmless
-        }
+    if let Some(parent) = path.parent()
+        && std::fs::create_dir_all(parent).is_ok()
+    {
+        let bytes: Vec<u8> = embeddings
+            .iter()
+            .flatten()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let _ = crate::heads::write_atomic(&path, &bytes); // a cache: failing to write it is harmless
     }
     Ok(embeddings)
 }
@@ -233,7 +386,9 @@ pub struct BaseModel {
 
 /// Today's date (UTC) as YYYY-MM-DD.
 fn today() -> String {
-    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -254,12 +409,25 @@ mod tests {
     #[test]
     fn separable_data_is_learned() {
         let labels = vec!["left".to_string(), "right".to_string()];
-        let x: Vec<Vec<f32>> = (0..40).map(|i| if i % 2 == 0 { vec![1.0, 0.1 * (i % 5) as f32] } else { vec![-1.0, 0.1 * (i % 7) as f32] }).collect();
-        let y: Vec<&str> = (0..40).map(|i| if i % 2 == 0 { "left" } else { "right" }).collect();
+        let x: Vec<Vec<f32>> = (0..40)
+            .map(|i| {
+                if i % 2 == 0 {
+                    vec![1.0, 0.1 * (i % 5) as f32]
+                } else {
+                    vec![-1.0, 0.1 * (i % 7) as f32]
+                }
+            })
+            .collect();
+        let y: Vec<&str> = (0..40)
+            .map(|i| if i % 2 == 0 { "left" } else { "right" })
+            .collect();
         let fitted = fit(&labels, &x, &y, &x, &y).unwrap();
         assert_eq!(fitted.card.dev_accuracy, 1.0);
         assert_eq!(fitted.head.predict(&[0.9, 0.0]).0, "left");
         let again = fit(&labels, &x, &y, &x, &y).unwrap();
-        assert_eq!(fitted.head.weight, again.head.weight, "training is deterministic");
+        assert_eq!(
+            fitted.head.weight, again.head.weight,
+            "training is deterministic"
+        );
     }
 }

@@ -42,20 +42,37 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 fn csv_rows(output: &[u8]) -> Vec<csv::StringRecord> {
     let mut reader = csv::Reader::from_reader(output);
     let headers = reader.headers().expect("header").clone();
-    assert_eq!(headers.iter().collect::<Vec<_>>(), quotestance::output::COLUMNS.to_vec());
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        quotestance::output::COLUMNS.to_vec()
+    );
     reader.records().map(|r| r.expect("record")).collect()
 }
 
+/// Runs extraction only (`--skip-classify`): these tests are about ingest, extraction and output;
+/// tests/model.rs covers classification.
 fn run_ok(args: &[&str]) -> Vec<u8> {
-    let out = quotestance().args(args).arg("--quiet").output().expect("run");
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let out = quotestance()
+        .args(args)
+        .args(["--quiet", "--skip-classify"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
 #[test]
 fn jsonl_input_gives_one_row_per_quote() {
     let dir = scratch();
-    let input = write(dir.path(), "a.jsonl", format!("{}\n", jsonl_line("a1", ARTICLE)).as_bytes());
+    let input = write(
+        dir.path(),
+        "a.jsonl",
+        format!("{}\n", jsonl_line("a1", ARTICLE)).as_bytes(),
+    );
     let rows = csv_rows(&run_ok(&["run", input.to_str().unwrap()]));
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert_eq!(&rows[0][0], "a1");
@@ -71,17 +88,29 @@ fn jsonl_input_gives_one_row_per_quote() {
 fn ndjson_csv_txt_gz_and_stdin_inputs_agree() {
     let dir = scratch();
     let jsonl = format!("{}\n", jsonl_line("x", ARTICLE));
-    let reference = csv_rows(&run_ok(&["run", write(dir.path(), "a.jsonl", jsonl.as_bytes()).to_str().unwrap()]));
-    let quote_texts = |rows: &[csv::StringRecord]| rows.iter().map(|r| r[7].to_string()).collect::<Vec<_>>();
+    let reference = csv_rows(&run_ok(&[
+        "run",
+        write(dir.path(), "a.jsonl", jsonl.as_bytes())
+            .to_str()
+            .unwrap(),
+    ]));
+    let quote_texts =
+        |rows: &[csv::StringRecord]| rows.iter().map(|r| r[7].to_string()).collect::<Vec<_>>();
 
     let ndjson = write(dir.path(), "b.ndjson", jsonl.as_bytes());
-    assert_eq!(quote_texts(&csv_rows(&run_ok(&["run", ndjson.to_str().unwrap()]))), quote_texts(&reference));
+    assert_eq!(
+        quote_texts(&csv_rows(&run_ok(&["run", ndjson.to_str().unwrap()]))),
+        quote_texts(&reference)
+    );
 
     let mut csv_writer = csv::Writer::from_writer(Vec::new());
     csv_writer.write_record(["id", "text"]).unwrap();
     csv_writer.write_record(["x", ARTICLE]).unwrap();
     let csv_path = write(dir.path(), "c.csv", &csv_writer.into_inner().unwrap());
-    assert_eq!(quote_texts(&csv_rows(&run_ok(&["run", csv_path.to_str().unwrap()]))), quote_texts(&reference));
+    assert_eq!(
+        quote_texts(&csv_rows(&run_ok(&["run", csv_path.to_str().unwrap()]))),
+        quote_texts(&reference)
+    );
 
     let txt = write(dir.path(), "story.txt", ARTICLE.as_bytes());
     let rows = csv_rows(&run_ok(&["run", txt.to_str().unwrap()]));
@@ -89,9 +118,16 @@ fn ndjson_csv_txt_gz_and_stdin_inputs_agree() {
     assert_eq!(quote_texts(&rows), quote_texts(&reference));
 
     let gz = write(dir.path(), "d.jsonl.gz", &gzip(jsonl.as_bytes()));
-    assert_eq!(quote_texts(&csv_rows(&run_ok(&["run", gz.to_str().unwrap()]))), quote_texts(&reference));
+    assert_eq!(
+        quote_texts(&csv_rows(&run_ok(&["run", gz.to_str().unwrap()]))),
+        quote_texts(&reference)
+    );
 
-    let out = quotestance().args(["run", "-", "--quiet"]).write_stdin(jsonl.clone()).output().unwrap();
+    let out = quotestance()
+        .args(["run", "-", "--quiet", "--skip-classify"])
+        .write_stdin(jsonl.clone())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert_eq!(quote_texts(&csv_rows(&out.stdout)), quote_texts(&reference));
 }
@@ -100,15 +136,28 @@ fn ndjson_csv_txt_gz_and_stdin_inputs_agree() {
 fn folders_are_walked_recursively_in_path_order() {
     let dir = scratch();
     write(dir.path(), "b/second.txt", ARTICLE.as_bytes());
-    write(dir.path(), "a/first.jsonl", format!("{}\n", jsonl_line("first", ARTICLE)).as_bytes());
-    write(dir.path(), "c/third.csv.gz", &gzip(format!("id,text\nthird,\"{}\"\n", ARTICLE.replace('"', "\"\"")).as_bytes()));
+    write(
+        dir.path(),
+        "a/first.jsonl",
+        format!("{}\n", jsonl_line("first", ARTICLE)).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "c/third.csv.gz",
+        &gzip(format!("id,text\nthird,\"{}\"\n", ARTICLE.replace('"', "\"\"")).as_bytes()),
+    );
     let rows = csv_rows(&run_ok(&["run", dir.path().to_str().unwrap()]));
-    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect::<Vec<_>>().into_iter().fold(Vec::new(), |mut v, id| {
-        if v.last() != Some(&id) {
-            v.push(id);
-        }
-        v
-    });
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| &r[0])
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(Vec::new(), |mut v, id| {
+            if v.last() != Some(&id) {
+                v.push(id);
+            }
+            v
+        });
     assert_eq!(ids, vec!["first", "second", "third"]);
 }
 
@@ -117,18 +166,38 @@ fn custom_id_and_text_fields() {
     let dir = scratch();
     let line = serde_json::json!({ "doc": "d7", "body": ARTICLE }).to_string();
     let input = write(dir.path(), "a.jsonl", format!("{line}\n").as_bytes());
-    let rows = csv_rows(&run_ok(&["run", input.to_str().unwrap(), "--id-field", "doc", "--text-field", "body"]));
+    let rows = csv_rows(&run_ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--id-field",
+        "doc",
+        "--text-field",
+        "body",
+    ]));
     assert_eq!(&rows[0][0], "d7");
 }
 
 #[test]
 fn jsonl_output_has_the_same_fields() {
     let dir = scratch();
-    let input = write(dir.path(), "a.jsonl", format!("{}\n", jsonl_line("a1", ARTICLE)).as_bytes());
+    let input = write(
+        dir.path(),
+        "a.jsonl",
+        format!("{}\n", jsonl_line("a1", ARTICLE)).as_bytes(),
+    );
     let out = run_ok(&["run", input.to_str().unwrap(), "--format", "jsonl"]);
-    let lines: Vec<serde_json::Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
-    let keys: Vec<&str> = lines[0].as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = lines[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     for column in quotestance::output::COLUMNS {
         assert!(keys.contains(&column), "missing {column} in {keys:?}");
     }
@@ -144,7 +213,10 @@ fn offsets_are_code_points_into_the_article() {
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (v["id"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().chars().collect())
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["text"].as_str().unwrap().chars().collect(),
+            )
         })
         .collect();
     let rows = csv_rows(&run_ok(&["run", corpus.to_str().unwrap()]));
@@ -170,38 +242,86 @@ fn output_is_byte_identical_whatever_the_thread_count() {
 #[test]
 fn output_file_is_written_atomically() {
     let dir = scratch();
-    let input = write(dir.path(), "a.jsonl", format!("{}\n", jsonl_line("a1", ARTICLE)).as_bytes());
+    let input = write(
+        dir.path(),
+        "a.jsonl",
+        format!("{}\n", jsonl_line("a1", ARTICLE)).as_bytes(),
+    );
     let out = dir.path().join("quotes.csv");
     run_ok(&["run", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(csv_rows(&fs::read(&out).unwrap()).len(), 3);
-    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).collect();
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
 #[test]
 fn failed_run_leaves_no_output_file() {
     let dir = scratch();
-    let input = write(dir.path(), "a.jsonl", format!("{}\n{{broken\n", jsonl_line("a1", ARTICLE)).as_bytes());
+    let input = write(
+        dir.path(),
+        "a.jsonl",
+        format!("{}\n{{broken\n", jsonl_line("a1", ARTICLE)).as_bytes(),
+    );
     let out = dir.path().join("quotes.csv");
-    quotestance().args(["run", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--strict", "--quiet"]).assert().code(3);
-    assert!(!out.exists(), "a failed run must not leave a file that looks complete");
-    assert!(fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".partial")));
+    quotestance()
+        .args([
+            "run",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--strict",
+            "--quiet",
+            "--skip-classify",
+        ])
+        .assert()
+        .code(3);
+    assert!(
+        !out.exists(),
+        "a failed run must not leave a file that looks complete"
+    );
+    assert!(fs::read_dir(dir.path()).unwrap().all(|e| {
+        !e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".partial")
+    }));
 }
 
 /// Runs on `input` and returns (rows, stderr).
 fn run_with_warnings(input: &Path) -> (Vec<csv::StringRecord>, String) {
-    let out = quotestance().args(["run", input.to_str().unwrap(), "--quiet"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    (csv_rows(&out.stdout), String::from_utf8_lossy(&out.stderr).to_string())
+    let out = quotestance()
+        .args(["run", input.to_str().unwrap(), "--quiet", "--skip-classify"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        csv_rows(&out.stdout),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
 }
 
 #[test]
 fn malformed_json_line_is_skipped_with_file_and_line() {
     let dir = scratch();
-    let body = format!("{}\n{{\"id\": \"bad\", \"text\": \n{}\n", jsonl_line("a", ARTICLE), jsonl_line("b", ARTICLE));
+    let body = format!(
+        "{}\n{{\"id\": \"bad\", \"text\": \n{}\n",
+        jsonl_line("a", ARTICLE),
+        jsonl_line("b", ARTICLE)
+    );
     let input = write(dir.path(), "in.jsonl", body.as_bytes());
     let (rows, stderr) = run_with_warnings(&input);
-    assert!(stderr.contains("in.jsonl:2:") && stderr.contains("malformed JSON"), "{stderr}");
+    assert!(
+        stderr.contains("in.jsonl:2:") && stderr.contains("malformed JSON"),
+        "{stderr}"
+    );
     let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids.into_iter().collect::<Vec<_>>(), vec!["a", "b"]);
 }
@@ -212,8 +332,14 @@ fn json_without_text_field_is_skipped() {
     let body = format!("{{\"id\": \"x\"}}\n{}\n[1,2]\n", jsonl_line("b", ARTICLE));
     let input = write(dir.path(), "in.jsonl", body.as_bytes());
     let (rows, stderr) = run_with_warnings(&input);
-    assert!(stderr.contains("in.jsonl:1:") && stderr.contains("no \"text\" field"), "{stderr}");
-    assert!(stderr.contains("in.jsonl:3:") && stderr.contains("not a JSON object"), "{stderr}");
+    assert!(
+        stderr.contains("in.jsonl:1:") && stderr.contains("no \"text\" field"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in.jsonl:3:") && stderr.contains("not a JSON object"),
+        "{stderr}"
+    );
     assert_eq!(rows.len(), 3);
 }
 
@@ -223,7 +349,10 @@ fn csv_row_without_text_field_is_skipped() {
     let body = format!("id,text\nshort\nb,\"{}\"\n", ARTICLE.replace('"', "\"\""));
     let input = write(dir.path(), "in.csv", body.as_bytes());
     let (rows, stderr) = run_with_warnings(&input);
-    assert!(stderr.contains("in.csv:2:") && stderr.contains("no \"text\" field"), "{stderr}");
+    assert!(
+        stderr.contains("in.csv:2:") && stderr.contains("no \"text\" field"),
+        "{stderr}"
+    );
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| &r[0] == "b"));
 }
@@ -234,7 +363,10 @@ fn csv_without_text_column_is_reported() {
     let input = write(dir.path(), "in.csv", b"id,body\na,hello\n");
     let (rows, stderr) = run_with_warnings(&input);
     assert!(rows.is_empty());
-    assert!(stderr.contains("in.csv:1:") && stderr.contains("no \"text\" column"), "{stderr}");
+    assert!(
+        stderr.contains("in.csv:1:") && stderr.contains("no \"text\" column"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -245,13 +377,19 @@ fn invalid_utf8_is_skipped_with_its_line() {
     body.extend_from_slice(format!("{}\n", jsonl_line("c", ARTICLE)).as_bytes());
     let input = write(dir.path(), "in.jsonl", &body);
     let (rows, stderr) = run_with_warnings(&input);
-    assert!(stderr.contains("in.jsonl:2:") && stderr.contains("invalid UTF-8"), "{stderr}");
+    assert!(
+        stderr.contains("in.jsonl:2:") && stderr.contains("invalid UTF-8"),
+        "{stderr}"
+    );
     assert_eq!(rows.len(), 6);
 
     let txt = write(dir.path(), "bad.txt", b"line one\nline \xff two\n");
     let (rows, stderr) = run_with_warnings(&txt);
     assert!(rows.is_empty());
-    assert!(stderr.contains("bad.txt:2:") && stderr.contains("invalid UTF-8"), "{stderr}");
+    assert!(
+        stderr.contains("bad.txt:2:") && stderr.contains("invalid UTF-8"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -268,12 +406,20 @@ fn empty_files_are_fine() {
 fn oversized_article_is_skipped_and_the_rest_processed() {
     let dir = scratch();
     let huge = "word ".repeat(10_500_000); // about 50 MB
-    let body = format!("{}\n{}\n{}\n", jsonl_line("a", ARTICLE), jsonl_line("huge", &huge), jsonl_line("c", ARTICLE));
+    let body = format!(
+        "{}\n{}\n{}\n",
+        jsonl_line("a", ARTICLE),
+        jsonl_line("huge", &huge),
+        jsonl_line("c", ARTICLE)
+    );
     drop(huge);
     let input = write(dir.path(), "big.jsonl", body.as_bytes());
     drop(body);
     let (rows, stderr) = run_with_warnings(&input);
-    assert!(stderr.contains("big.jsonl:2:") && stderr.contains("--max-article-bytes"), "{stderr}");
+    assert!(
+        stderr.contains("big.jsonl:2:") && stderr.contains("--max-article-bytes"),
+        "{stderr}"
+    );
     let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids.into_iter().collect::<Vec<_>>(), vec!["a", "c"]);
 }
@@ -286,8 +432,14 @@ fn binary_file_in_a_folder_is_skipped() {
     write(dir.path(), "c.png", b"\x89PNG\r\n\x1a\n\x00\x00");
     write(dir.path(), "d.txt", ARTICLE.as_bytes());
     let (rows, stderr) = run_with_warnings(dir.path());
-    assert!(stderr.contains("b.txt:") && stderr.contains("binary"), "{stderr}");
-    assert!(stderr.contains("c.png") && stderr.contains("skipped"), "{stderr}");
+    assert!(
+        stderr.contains("b.txt:") && stderr.contains("binary"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("c.png") && stderr.contains("skipped"),
+        "{stderr}"
+    );
     let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids.into_iter().collect::<Vec<_>>(), vec!["a", "d"]);
 }
@@ -295,18 +447,40 @@ fn binary_file_in_a_folder_is_skipped() {
 #[test]
 fn strict_turns_the_first_bad_record_into_exit_3() {
     let dir = scratch();
-    let input = write(dir.path(), "in.jsonl", format!("{}\nnot json\n", jsonl_line("a", ARTICLE)).as_bytes());
-    quotestance().args(["run", input.to_str().unwrap(), "--strict", "--quiet"]).assert().code(3).stderr(predicate::str::contains("in.jsonl:2:"));
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        format!("{}\nnot json\n", jsonl_line("a", ARTICLE)).as_bytes(),
+    );
+    quotestance()
+        .args([
+            "run",
+            input.to_str().unwrap(),
+            "--strict",
+            "--quiet",
+            "--skip-classify",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("in.jsonl:2:"));
 }
 
 #[test]
 fn missing_input_is_an_error() {
-    quotestance().args(["run", "/no/such/file.jsonl"]).assert().code(1).stderr(predicate::str::contains("/no/such/file.jsonl"));
+    quotestance()
+        .args(["run", "/no/such/file.jsonl", "--skip-classify"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("/no/such/file.jsonl"));
 }
 
 #[test]
 fn help_documents_exit_codes() {
-    quotestance().args(["run", "--help"]).assert().success().stdout(predicate::str::contains("Exit codes").and(predicate::str::contains("--strict")));
+    quotestance()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes").and(predicate::str::contains("--strict")));
 }
 
 #[test]
@@ -323,7 +497,16 @@ fn segment_prints_one_sentence_per_line() {
 fn eval_on_the_bundled_gold_meets_the_targets() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = quotestance()
-        .args(["eval", "--articles", root.join("datasets/articles/articles.jsonl").to_str().unwrap(), "--gold", root.join("datasets/articles/gold.csv").to_str().unwrap(), "--json"])
+        .args([
+            "eval",
+            "--articles",
+            root.join("datasets/articles/articles.jsonl")
+                .to_str()
+                .unwrap(),
+            "--gold",
+            root.join("datasets/articles/gold.csv").to_str().unwrap(),
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -339,7 +522,16 @@ fn eval_scores_a_predictions_file() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let gold = root.join("datasets/articles/gold.csv");
     // The gold scored against itself is perfect.
-    let out = quotestance().args(["eval", "--gold", gold.to_str().unwrap(), gold.to_str().unwrap(), "--json"]).output().unwrap();
+    let out = quotestance()
+        .args([
+            "eval",
+            "--gold",
+            gold.to_str().unwrap(),
+            gold.to_str().unwrap(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["detection"]["f1"].as_f64(), Some(1.0));
     assert_eq!(report["speaker_accuracy"].as_f64(), Some(1.0));

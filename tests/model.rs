@@ -14,12 +14,19 @@ use quotestance::models;
 /// The verified model folder (fetched on first use).
 fn model_dir() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| classify::model_folder(&ModelOptions::default()).expect("the model can be fetched and verified")).clone()
+    DIR.get_or_init(|| {
+        classify::model_folder(&ModelOptions::default())
+            .expect("the model can be fetched and verified")
+    })
+    .clone()
 }
 
 fn encoder() -> (TextTokenizer, Box<dyn Encoder>) {
     let dir = model_dir();
-    (TextTokenizer::from_folder(&dir, encoder::DEFAULT_MAX_TOKENS).unwrap(), encoder::load(&dir).unwrap())
+    (
+        TextTokenizer::from_folder(&dir, encoder::DEFAULT_MAX_TOKENS).unwrap(),
+        encoder::load(&dir).unwrap(),
+    )
 }
 
 fn embed(texts: &[&str]) -> Vec<Vec<f32>> {
@@ -41,34 +48,77 @@ fn embedding_matches_the_stored_reference() {
         // Regenerate deliberately, after a change that is meant to alter embeddings.
         std::fs::write(&path, serde_json::to_string(got).unwrap()).unwrap();
     }
-    let reference: Vec<f32> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let reference: Vec<f32> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(got.len(), 384);
     let norm: f32 = got.iter().map(|v| v * v).sum::<f32>().sqrt();
     assert!((norm - 1.0).abs() < 1e-4, "embeddings are L2-normalised");
-    let max_diff = got.iter().zip(&reference).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+    let max_diff = got
+        .iter()
+        .zip(&reference)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
     assert!(max_diff < 1e-4, "max difference {max_diff}");
 }
 
 #[test]
 fn paraphrases_are_closer_than_unrelated_sentences() {
     let pairs = [
-        ("The government will not negotiate with the rebels.", "Officials refuse to hold talks with the insurgents.", "The football season starts in August."),
-        ("Heavy rain flooded the town centre overnight.", "The town centre was under water after a night of downpours.", "The central bank raised interest rates."),
-        ("The company denied polluting the river.", "The firm said it was not responsible for contaminating the river.", "Scientists discovered a new species of frog."),
+        (
+            "The government will not negotiate with the rebels.",
+            "Officials refuse to hold talks with the insurgents.",
+            "The football season starts in August.",
+        ),
+        (
+            "Heavy rain flooded the town centre overnight.",
+            "The town centre was under water after a night of downpours.",
+            "The central bank raised interest rates.",
+        ),
+        (
+            "The company denied polluting the river.",
+            "The firm said it was not responsible for contaminating the river.",
+            "Scientists discovered a new species of frog.",
+        ),
     ];
     for (a, b, unrelated) in pairs {
         let e = embed(&[a, b, unrelated]);
         let (close, far) = (cosine(&e[0], &e[1]), cosine(&e[0], &e[2]));
-        assert!(close > far + 0.2, "{a:?}: paraphrase {close:.3} vs unrelated {far:.3}");
+        assert!(
+            close > far + 0.2,
+            "{a:?}: paraphrase {close:.3} vs unrelated {far:.3}"
+        );
     }
 }
 
 #[test]
 fn batching_order_and_deduplication_do_not_change_embeddings() {
-    let texts = ["A short one.", "A much longer sentence about the ceasefire negotiations in the region.", "A short one.", "Mid-length text here."];
+    let texts = [
+        "A short one.",
+        "A much longer sentence about the ceasefire negotiations in the region.",
+        "A short one.",
+        "Mid-length text here.",
+    ];
     let (tokenizer, encoder) = encoder();
-    let sorted = batch::embed(&tokenizer, encoder.as_ref(), &texts, BatchOptions { batch_size: 2, sort: true }).unwrap();
-    let unsorted = batch::embed(&tokenizer, encoder.as_ref(), &texts, BatchOptions { batch_size: 1, sort: false }).unwrap();
+    let sorted = batch::embed(
+        &tokenizer,
+        encoder.as_ref(),
+        &texts,
+        BatchOptions {
+            batch_size: 2,
+            sort: true,
+        },
+    )
+    .unwrap();
+    let unsorted = batch::embed(
+        &tokenizer,
+        encoder.as_ref(),
+        &texts,
+        BatchOptions {
+            batch_size: 1,
+            sort: false,
+        },
+    )
+    .unwrap();
     for (a, b) in sorted.iter().zip(&unsorted) {
         assert!(a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-4));
     }
@@ -87,24 +137,57 @@ fn tampered_weights_are_refused() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
     std::fs::write(&weights, bytes).unwrap();
-    let err = models::verify(&models::MINILM, dir.path()).unwrap_err().to_string();
-    assert!(err.contains("tampered") && err.contains("models fetch"), "{err}");
+    let err = models::verify(&models::MINILM, dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("tampered") && err.contains("models fetch"),
+        "{err}"
+    );
 }
 
 fn trained() -> Box<dyn Classifier> {
-    classify::build(Kind::Trained, &ModelOptions { model_dir: Some(model_dir()), ..ModelOptions::default() }).unwrap()
+    classify::build(
+        Kind::Trained,
+        &ModelOptions {
+            model_dir: Some(model_dir()),
+            ..ModelOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 #[test]
 fn shipped_heads_label_unambiguous_quotes() {
     let cases = [
-        ("If they cross the border again, we will destroy every position they hold.", "threat"),
-        ("We are ready to sit down tomorrow and we will send a delegation to Geneva.", "offer"),
-        ("We categorically deny any involvement in the attack; our units were not there.", "denial"),
-        ("The government must release the detained journalists immediately.", "demand"),
-        ("This minister lied to parliament and betrayed the families who trusted him.", "accusation"),
-        ("We reject this proposal outright and we will not sign it.", "rejection"),
-        ("Figures published today show unemployment fell to 4.1 percent in March.", "neutral"),
+        (
+            "If they cross the border again, we will destroy every position they hold.",
+            "threat",
+        ),
+        (
+            "We are ready to sit down tomorrow and we will send a delegation to Geneva.",
+            "offer",
+        ),
+        (
+            "We categorically deny any involvement in the attack; our units were not there.",
+            "denial",
+        ),
+        (
+            "The government must release the detained journalists immediately.",
+            "demand",
+        ),
+        (
+            "This minister lied to parliament and betrayed the families who trusted him.",
+            "accusation",
+        ),
+        (
+            "We reject this proposal outright and we will not sign it.",
+            "rejection",
+        ),
+        (
+            "Figures published today show unemployment fell to 4.1 percent in March.",
+            "neutral",
+        ),
     ];
     let classifier = trained();
     let texts: Vec<&str> = cases.iter().map(|c| c.0).collect();
@@ -113,7 +196,12 @@ fn shipped_heads_label_unambiguous_quotes() {
         assert_eq!(got.stance, *want, "{text}");
         assert!(got.stance_score > 0.0 && got.stance_score <= 1.0);
     }
-    let sentiment = classifier.classify(&["This is a wonderful result and we are proud of every volunteer.", "This is a shameful, disgusting betrayal of the victims."]).unwrap();
+    let sentiment = classifier
+        .classify(&[
+            "This is a wonderful result and we are proud of every volunteer.",
+            "This is a shameful, disgusting betrayal of the victims.",
+        ])
+        .unwrap();
     assert_eq!(sentiment[0].sentiment, "positive");
     assert_eq!(sentiment[1].sentiment, "negative");
 }
@@ -121,7 +209,16 @@ fn shipped_heads_label_unambiguous_quotes() {
 #[test]
 fn awkward_inputs_are_classified_without_panics() {
     let long = "word ".repeat(20_000);
-    let inputs = ["", "   ", &long, "Путин заявил, что переговоры продолжатся.", "习近平表示将继续谈判。", "هذا غير مقبول", "tab\tand\u{0}null\u{7}bell\u{1b}[31m escape", "🙂🙂🙂"];
+    let inputs = [
+        "",
+        "   ",
+        &long,
+        "Путин заявил, что переговоры продолжатся.",
+        "习近平表示将继续谈判。",
+        "هذا غير مقبول",
+        "tab\tand\u{0}null\u{7}bell\u{1b}[31m escape",
+        "🙂🙂🙂",
+    ];
     let labels = trained().classify(&inputs).unwrap();
     assert_eq!(labels.len(), inputs.len());
     for l in &labels {
@@ -132,19 +229,48 @@ fn awkward_inputs_are_classified_without_panics() {
 
 #[test]
 fn zero_shot_and_lexicon_classifiers_run() {
-    let zero_shot = classify::build(Kind::ZeroShot, &ModelOptions { model_dir: Some(model_dir()), ..ModelOptions::default() }).unwrap();
-    let labels = zero_shot.classify(&["We will retaliate with overwhelming force.", "The report was published this morning."]).unwrap();
+    let zero_shot = classify::build(
+        Kind::ZeroShot,
+        &ModelOptions {
+            model_dir: Some(model_dir()),
+            ..ModelOptions::default()
+        },
+    )
+    .unwrap();
+    let labels = zero_shot
+        .classify(&[
+            "We will retaliate with overwhelming force.",
+            "The report was published this morning.",
+        ])
+        .unwrap();
     assert_eq!(labels.len(), 2);
     assert_eq!(labels[0].stance, "threat");
     let lexicon = classify::build(Kind::Lexicon, &ModelOptions::default()).unwrap();
-    assert_eq!(lexicon.classify(&["We deny it."]).unwrap()[0].stance, "denial");
+    assert_eq!(
+        lexicon.classify(&["We deny it."]).unwrap()[0].stance,
+        "denial"
+    );
 }
 
 #[test]
 fn run_fills_stance_and_sentiment() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
-    let out = Command::cargo_bin("quotestance").unwrap().args(["run", sample.to_str().unwrap(), "--quiet", "--model", model_dir().to_str().unwrap()]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::cargo_bin("quotestance")
+        .unwrap()
+        .args([
+            "run",
+            sample.to_str().unwrap(),
+            "--quiet",
+            "--model",
+            model_dir().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert!(rows.len() > 50);
@@ -176,7 +302,10 @@ fn unsupported_model_folders_are_refused_clearly() {
         std::fs::copy(model_dir().join(file), dir.path().join(file)).unwrap();
     }
     std::fs::write(dir.path().join("config.json"), r#"{"model_type": "gpt2"}"#).unwrap();
-    let err = encoder::load(dir.path()).err().expect("gpt2 is refused").to_string();
+    let err = encoder::load(dir.path())
+        .err()
+        .expect("gpt2 is refused")
+        .to_string();
     let chain = format!("{err:#}");
     assert!(chain.contains("loading the encoder"), "{chain}");
 }

@@ -7,12 +7,141 @@ use super::{Classifier, Labels};
 
 /// Stance cues, checked in this order; the first label with a match wins.
 const RULES: [(&str, &[&str]); 6] = [
-    ("denial", &["deny", "denied", "denies", "not responsible", "nothing to do with", "untrue", "false", "fabricat", "baseless", "never happened", "no truth", "did not", "didn't", "were not involved", "was not involved", "fiction", "no evidence", "no basis"]),
-    ("rejection", &["reject", "refuse", "will not accept", "won't accept", "will not sign", "won't sign", "unacceptable", "non-starter", "not negotiable", "rule out", "ruled out", "say no", "decline", "will not agree", "won't agree", "will not be", "not going to"]),
-    ("threat", &["retaliat", "consequences", "will respond", "strike back", "destroy", "punish", "sanction", "legitimate target", "pay a price", "pay the price", "will face", "regret", "crush", "will not hesitate", "all options", "legal action", "will sue", "walk out", "strike action", "force"]),
-    ("demand", &["must", "should", "call on", "calls on", "called on", "urge", "demand", "need to", "needs to", "have to", "has to", "immediately", "we ask", "insist", "it is time", "stop"]),
-    ("offer", &["ready to", "willing to", "offer", "propose", "open to", "will provide", "can help", "invite", "prepared to", "door is open", "happy to", "will fund", "we will help", "pledge", "promise"]),
-    ("accusation", &["accuse", "blame", "lied", "lies", "corrupt", "failed", "fault", "responsible for", "betray", "incompetent", "shameful", "disgrace", "crime", "abuse", "negligen", "cover-up", "cover up", "reckless", "hypocri"]),
+    (
+        "denial",
+        &[
+            "deny",
+            "denied",
+            "denies",
+            "not responsible",
+            "nothing to do with",
+            "untrue",
+            "false",
+            "fabricat",
+            "baseless",
+            "never happened",
+            "no truth",
+            "did not",
+            "didn't",
+            "were not involved",
+            "was not involved",
+            "fiction",
+            "no evidence",
+            "no basis",
+        ],
+    ),
+    (
+        "rejection",
+        &[
+            "reject",
+            "refuse",
+            "will not accept",
+            "won't accept",
+            "will not sign",
+            "won't sign",
+            "unacceptable",
+            "non-starter",
+            "not negotiable",
+            "rule out",
+            "ruled out",
+            "say no",
+            "decline",
+            "will not agree",
+            "won't agree",
+            "will not be",
+            "not going to",
+        ],
+    ),
+    (
+        "threat",
+        &[
+            "retaliat",
+            "consequences",
+            "will respond",
+            "strike back",
+            "destroy",
+            "punish",
+            "sanction",
+            "legitimate target",
+            "pay a price",
+            "pay the price",
+            "will face",
+            "regret",
+            "crush",
+            "will not hesitate",
+            "all options",
+            "legal action",
+            "will sue",
+            "walk out",
+            "strike action",
+            "force",
+        ],
+    ),
+    (
+        "demand",
+        &[
+            "must",
+            "should",
+            "call on",
+            "calls on",
+            "called on",
+            "urge",
+            "demand",
+            "need to",
+            "needs to",
+            "have to",
+            "has to",
+            "immediately",
+            "we ask",
+            "insist",
+            "it is time",
+            "stop",
+        ],
+    ),
+    (
+        "offer",
+        &[
+            "ready to",
+            "willing to",
+            "offer",
+            "propose",
+            "open to",
+            "will provide",
+            "can help",
+            "invite",
+            "prepared to",
+            "door is open",
+            "happy to",
+            "will fund",
+            "we will help",
+            "pledge",
+            "promise",
+        ],
+    ),
+    (
+        "accusation",
+        &[
+            "accuse",
+            "blame",
+            "lied",
+            "lies",
+            "corrupt",
+            "failed",
+            "fault",
+            "responsible for",
+            "betray",
+            "incompetent",
+            "shameful",
+            "disgrace",
+            "crime",
+            "abuse",
+            "negligen",
+            "cover-up",
+            "cover up",
+            "reckless",
+            "hypocri",
+        ],
+    ),
 ];
 
 pub struct Lexicon {
@@ -21,7 +150,9 @@ pub struct Lexicon {
 
 impl Lexicon {
     pub fn new() -> Self {
-        Lexicon { vader: vader_sentiment::SentimentIntensityAnalyzer::new() }
+        Lexicon {
+            vader: vader_sentiment::SentimentIntensityAnalyzer::new(),
+        }
     }
 
     /// The stance rule that fires for `text`, with a confidence that grows with the matches.
@@ -67,7 +198,12 @@ impl Classifier for Lexicon {
             .map(|t| {
                 let (stance, stance_score) = Self::stance(t);
                 let (sentiment, sentiment_score) = self.sentiment(t);
-                Labels { stance, stance_score, sentiment, sentiment_score }
+                Labels {
+                    stance,
+                    stance_score,
+                    sentiment,
+                    sentiment_score,
+                }
             })
             .collect())
     }
@@ -79,11 +215,23 @@ mod tests {
 
     #[test]
     fn rules_are_traceable() {
-        assert_eq!(Lexicon::stance("We categorically deny any involvement.").0, "denial");
-        assert_eq!(Lexicon::stance("The government must resign now.").0, "demand");
+        assert_eq!(
+            Lexicon::stance("We categorically deny any involvement.").0,
+            "denial"
+        );
+        assert_eq!(
+            Lexicon::stance("The government must resign now.").0,
+            "demand"
+        );
         assert_eq!(Lexicon::stance("The talks resume on Monday.").0, "neutral");
         let lexicon = Lexicon::new();
-        assert_eq!(lexicon.sentiment("This is a wonderful, happy day.").0, "positive");
-        assert_eq!(lexicon.sentiment("A horrible, shameful disaster.").0, "negative");
+        assert_eq!(
+            lexicon.sentiment("This is a wonderful, happy day.").0,
+            "positive"
+        );
+        assert_eq!(
+            lexicon.sentiment("A horrible, shameful disaster.").0,
+            "negative"
+        );
     }
 }

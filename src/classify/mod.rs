@@ -34,7 +34,15 @@ pub trait Classifier: Send + Sync {
 }
 
 /// The default stance labels, aligned with CAMEO verbal event classes (13, 03, 016, 10, 11, 12, rest).
-pub const STANCE_LABELS: [&str; 7] = ["threat", "offer", "denial", "demand", "accusation", "rejection", "neutral"];
+pub const STANCE_LABELS: [&str; 7] = [
+    "threat",
+    "offer",
+    "denial",
+    "demand",
+    "accusation",
+    "rejection",
+    "neutral",
+];
 /// Sentiment labels.
 pub const SENTIMENT_LABELS: [&str; 3] = ["positive", "negative", "neutral"];
 
@@ -79,13 +87,19 @@ pub fn model_folder(options: &ModelOptions) -> Result<PathBuf> {
             models::check_files(dir)?;
             Ok(dir.clone())
         }
-        None => Ok(models::ensure(&models::MINILM, options.offline, options.progress)?),
+        None => Ok(models::ensure(
+            &models::MINILM,
+            options.offline,
+            options.progress,
+        )?),
     }
 }
 
 /// The heads shipped in the repository's `models/heads` folder.
 pub fn shipped_heads() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("heads")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join("heads")
 }
 
 /// Builds the classifier `kind`.
@@ -94,14 +108,24 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
         return Ok(Box::new(lexicon::Lexicon::new()));
     }
     let dir = model_folder(options)?;
-    let tokenizer = TextTokenizer::from_folder(&dir, options.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS))?;
+    let tokenizer =
+        TextTokenizer::from_folder(&dir, options.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS))?;
     let encoder = encoder::load(&dir)?;
     match kind {
         Kind::Trained => {
             let heads_dir = options.heads_dir.clone().unwrap_or_else(shipped_heads);
-            Ok(Box::new(trained::Trained::new(tokenizer, encoder, &heads_dir, options.batch)?))
+            Ok(Box::new(trained::Trained::new(
+                tokenizer,
+                encoder,
+                &heads_dir,
+                options.batch,
+            )?))
         }
-        Kind::ZeroShot => Ok(Box::new(zero_shot::ZeroShot::new(tokenizer, encoder, options.batch)?)),
+        Kind::ZeroShot => Ok(Box::new(zero_shot::ZeroShot::new(
+            tokenizer,
+            encoder,
+            options.batch,
+        )?)),
         Kind::Lexicon => unreachable!("handled above"),
     }
 }

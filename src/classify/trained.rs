@@ -17,12 +17,32 @@ pub struct Trained {
 }
 
 impl Trained {
-    pub fn new(tokenizer: TextTokenizer, encoder: Box<dyn Encoder>, heads_dir: &Path, batch: BatchOptions) -> Result<Self> {
-        let heads = Heads::load(heads_dir).with_context(|| format!("loading heads from {} (train them with `quotestance train`)", heads_dir.display()))?;
+    pub fn new(
+        tokenizer: TextTokenizer,
+        encoder: Box<dyn Encoder>,
+        heads_dir: &Path,
+        batch: BatchOptions,
+    ) -> Result<Self> {
+        let heads = Heads::load(heads_dir).with_context(|| {
+            format!(
+                "loading heads from {} (train them with `quotestance train`)",
+                heads_dir.display()
+            )
+        })?;
         if heads.card.embedding_dim != encoder.dim() {
-            anyhow::bail!("{}: heads were trained on {}-wide embeddings but the encoder gives {}", heads_dir.display(), heads.card.embedding_dim, encoder.dim());
+            anyhow::bail!(
+                "{}: heads were trained on {}-wide embeddings but the encoder gives {}",
+                heads_dir.display(),
+                heads.card.embedding_dim,
+                encoder.dim()
+            );
         }
-        Ok(Trained { tokenizer, encoder, heads, batch })
+        Ok(Trained {
+            tokenizer,
+            encoder,
+            heads,
+            batch,
+        })
     }
 
     pub fn heads(&self) -> &Heads {
@@ -41,8 +61,14 @@ impl Classifier for Trained {
             .iter()
             .zip(&embeddings)
             .map(|(t, e)| {
-                let ((stance, stance_score), (sentiment, sentiment_score)) = self.heads.predict(t, e);
-                Labels { stance, stance_score, sentiment, sentiment_score }
+                let ((stance, stance_score), (sentiment, sentiment_score)) =
+                    self.heads.predict(t, e);
+                Labels {
+                    stance,
+                    stance_score,
+                    sentiment,
+                    sentiment_score,
+                }
             })
             .collect())
     }

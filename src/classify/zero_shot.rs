@@ -11,19 +11,89 @@ use crate::heads::softmax;
 
 /// Label descriptions: several short prototypes per label, averaged.
 const STANCE: [(&str, &[&str]); 7] = [
-    ("threat", &["We will retaliate and you will pay a heavy price.", "If they attack, we will strike back with force.", "There will be severe consequences and sanctions."]),
-    ("offer", &["We are ready to negotiate and offer our help.", "We propose talks and will provide aid.", "Our door is open; we offer a deal."]),
-    ("denial", &["We deny the allegations; that is false.", "We had nothing to do with it and are not responsible.", "These reports are untrue."]),
-    ("demand", &["They must stop immediately.", "We call on the government to act now.", "We urge them to release the prisoners."]),
-    ("accusation", &["They are to blame for this crime.", "The government lied and failed the people.", "We accuse them of corruption and abuse."]),
-    ("rejection", &["We reject the proposal and refuse to sign.", "We will not accept these terms.", "The offer is unacceptable and we say no."]),
-    ("neutral", &["The meeting will take place on Monday.", "Figures show the economy grew last year.", "The report was published this morning."]),
+    (
+        "threat",
+        &[
+            "We will retaliate and you will pay a heavy price.",
+            "If they attack, we will strike back with force.",
+            "There will be severe consequences and sanctions.",
+        ],
+    ),
+    (
+        "offer",
+        &[
+            "We are ready to negotiate and offer our help.",
+            "We propose talks and will provide aid.",
+            "Our door is open; we offer a deal.",
+        ],
+    ),
+    (
+        "denial",
+        &[
+            "We deny the allegations; that is false.",
+            "We had nothing to do with it and are not responsible.",
+            "These reports are untrue.",
+        ],
+    ),
+    (
+        "demand",
+        &[
+            "They must stop immediately.",
+            "We call on the government to act now.",
+            "We urge them to release the prisoners.",
+        ],
+    ),
+    (
+        "accusation",
+        &[
+            "They are to blame for this crime.",
+            "The government lied and failed the people.",
+            "We accuse them of corruption and abuse.",
+        ],
+    ),
+    (
+        "rejection",
+        &[
+            "We reject the proposal and refuse to sign.",
+            "We will not accept these terms.",
+            "The offer is unacceptable and we say no.",
+        ],
+    ),
+    (
+        "neutral",
+        &[
+            "The meeting will take place on Monday.",
+            "Figures show the economy grew last year.",
+            "The report was published this morning.",
+        ],
+    ),
 ];
 
 const SENTIMENT: [(&str, &[&str]); 3] = [
-    ("positive", &["This is great news and we are delighted.", "We are hopeful, proud and grateful.", "A wonderful success."]),
-    ("negative", &["This is terrible, outrageous and shameful.", "We are angry, afraid and deeply worried.", "A disaster and a disgrace."]),
-    ("neutral", &["The figures were released on Tuesday.", "The committee will meet next week.", "The statement described the schedule."]),
+    (
+        "positive",
+        &[
+            "This is great news and we are delighted.",
+            "We are hopeful, proud and grateful.",
+            "A wonderful success.",
+        ],
+    ),
+    (
+        "negative",
+        &[
+            "This is terrible, outrageous and shameful.",
+            "We are angry, afraid and deeply worried.",
+            "A disaster and a disgrace.",
+        ],
+    ),
+    (
+        "neutral",
+        &[
+            "The figures were released on Tuesday.",
+            "The committee will meet next week.",
+            "The statement described the schedule.",
+        ],
+    ),
 ];
 
 /// Cosine scale for the softmax (cosines live in a narrow band).
@@ -38,14 +108,29 @@ pub struct ZeroShot {
 }
 
 impl ZeroShot {
-    pub fn new(tokenizer: TextTokenizer, encoder: Box<dyn Encoder>, batch: BatchOptions) -> Result<Self> {
+    pub fn new(
+        tokenizer: TextTokenizer,
+        encoder: Box<dyn Encoder>,
+        batch: BatchOptions,
+    ) -> Result<Self> {
         let stance = prototypes(&tokenizer, encoder.as_ref(), &STANCE, batch)?;
         let sentiment = prototypes(&tokenizer, encoder.as_ref(), &SENTIMENT, batch)?;
-        Ok(ZeroShot { tokenizer, encoder, stance, sentiment, batch })
+        Ok(ZeroShot {
+            tokenizer,
+            encoder,
+            stance,
+            sentiment,
+            batch,
+        })
     }
 }
 
-fn prototypes(tokenizer: &TextTokenizer, encoder: &dyn Encoder, labels: &[(&str, &[&str])], batch: BatchOptions) -> Result<Vec<(String, Vec<f32>)>> {
+fn prototypes(
+    tokenizer: &TextTokenizer,
+    encoder: &dyn Encoder,
+    labels: &[(&str, &[&str])],
+    batch: BatchOptions,
+) -> Result<Vec<(String, Vec<f32>)>> {
     labels
         .iter()
         .map(|(label, sentences)| {
@@ -55,15 +140,25 @@ fn prototypes(tokenizer: &TextTokenizer, encoder: &dyn Encoder, labels: &[(&str,
                 mean.iter_mut().zip(e).for_each(|(m, v)| *m += v);
             }
             let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
-            Ok((label.to_string(), mean.into_iter().map(|v| v / norm).collect()))
+            Ok((
+                label.to_string(),
+                mean.into_iter().map(|v| v / norm).collect(),
+            ))
         })
         .collect()
 }
 
 fn nearest(prototypes: &[(String, Vec<f32>)], e: &[f32]) -> (String, f32) {
-    let cosines: Vec<f32> = prototypes.iter().map(|(_, p)| p.iter().zip(e).map(|(a, b)| a * b).sum::<f32>() * SCALE).collect();
+    let cosines: Vec<f32> = prototypes
+        .iter()
+        .map(|(_, p)| p.iter().zip(e).map(|(a, b)| a * b).sum::<f32>() * SCALE)
+        .collect();
     let p = softmax(&cosines);
-    let (k, score) = p.iter().copied().enumerate().fold((0, f32::MIN), |best, (k, v)| if v > best.1 { (k, v) } else { best });
+    let (k, score) =
+        p.iter().copied().enumerate().fold(
+            (0, f32::MIN),
+            |best, (k, v)| if v > best.1 { (k, v) } else { best },
+        );
     (prototypes[k].0.clone(), score)
 }
 
@@ -79,7 +174,12 @@ impl Classifier for ZeroShot {
             .map(|e| {
                 let (stance, stance_score) = nearest(&self.stance, e);
                 let (sentiment, sentiment_score) = nearest(&self.sentiment, e);
-                Labels { stance, stance_score, sentiment, sentiment_score }
+                Labels {
+                    stance,
+                    stance_score,
+                    sentiment,
+                    sentiment_score,
+                }
             })
             .collect())
     }

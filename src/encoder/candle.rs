@@ -22,22 +22,38 @@ const SUPPORTED: [&str; 3] = ["bert", "minilm", "roberta"];
 impl CandleBert {
     pub fn load(dir: &Path) -> Result<Self> {
         let config_path = dir.join("config.json");
-        let raw = std::fs::read_to_string(&config_path).with_context(|| format!("reading {}", config_path.display()))?;
-        let meta: serde_json::Value = serde_json::from_str(&raw).with_context(|| format!("parsing {}", config_path.display()))?;
+        let raw = std::fs::read_to_string(&config_path)
+            .with_context(|| format!("reading {}", config_path.display()))?;
+        let meta: serde_json::Value = serde_json::from_str(&raw)
+            .with_context(|| format!("parsing {}", config_path.display()))?;
         let model_type = meta["model_type"].as_str().unwrap_or("bert");
         if !SUPPORTED.contains(&model_type) {
-            bail!("{}: model_type {model_type:?} is not supported; quotestance runs BERT-family encoders (model_type bert)", config_path.display());
+            bail!(
+                "{}: model_type {model_type:?} is not supported; quotestance runs BERT-family encoders (model_type bert)",
+                config_path.display()
+            );
         }
-        let config: Config = serde_json::from_str(&raw).with_context(|| format!("{} is not a BERT config", config_path.display()))?;
+        let config: Config = serde_json::from_str(&raw)
+            .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
         let weights = dir.join("model.safetensors");
         if !weights.is_file() {
-            bail!("{}: no model.safetensors (PyTorch .bin weights are not read; convert them to safetensors)", dir.display());
+            bail!(
+                "{}: no model.safetensors (PyTorch .bin weights are not read; convert them to safetensors)",
+                dir.display()
+            );
         }
         let device = Device::Cpu;
-        let bytes = std::fs::read(&weights).with_context(|| format!("reading {}", weights.display()))?;
-        let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device).with_context(|| format!("reading {}", weights.display()))?;
-        let model = BertModel::load(vb, &config).with_context(|| format!("{} does not hold BERT weights", weights.display()))?;
-        Ok(CandleBert { model, device, dim: config.hidden_size })
+        let bytes =
+            std::fs::read(&weights).with_context(|| format!("reading {}", weights.display()))?;
+        let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device)
+            .with_context(|| format!("reading {}", weights.display()))?;
+        let model = BertModel::load(vb, &config)
+            .with_context(|| format!("{} does not hold BERT weights", weights.display()))?;
+        Ok(CandleBert {
+            model,
+            device,
+            dim: config.hidden_size,
+        })
     }
 }
 

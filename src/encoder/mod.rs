@@ -35,11 +35,17 @@ pub const DEFAULT_MAX_TOKENS: usize = 256;
 impl TextTokenizer {
     pub fn from_folder(dir: &Path, max_tokens: usize) -> Result<Self> {
         let path = dir.join("tokenizer.json");
-        let mut inner = Tokenizer::from_file(&path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let mut inner =
+            Tokenizer::from_file(&path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
         inner.with_padding(None);
         let max_tokens = max_tokens.clamp(8, 512);
         inner
-            .with_truncation(Some(TruncationParams { max_length: max_tokens, strategy: TruncationStrategy::LongestFirst, stride: 0, direction: TruncationDirection::Right }))
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                strategy: TruncationStrategy::LongestFirst,
+                stride: 0,
+                direction: TruncationDirection::Right,
+            }))
             .map_err(|e| anyhow!("{}: {e}", path.display()))?;
         Ok(TextTokenizer { inner, max_tokens })
     }
@@ -51,14 +57,28 @@ impl TextTokenizer {
     /// Token ids of each text, with the special tokens the model expects.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
         // Control characters carry no meaning for the encoder; the tokenizer drops most, not all.
-        let cleaned: Vec<String> = texts.iter().map(|t| t.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()).collect();
-        let encodings = self.inner.encode_batch(cleaned, true).map_err(|e| anyhow!("tokenizing: {e}"))?;
-        Ok(encodings.into_iter().map(|e| e.get_ids().to_vec()).collect())
+        let cleaned: Vec<String> = texts
+            .iter()
+            .map(|t| {
+                t.chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect()
+            })
+            .collect();
+        let encodings = self
+            .inner
+            .encode_batch(cleaned, true)
+            .map_err(|e| anyhow!("tokenizing: {e}"))?;
+        Ok(encodings
+            .into_iter()
+            .map(|e| e.get_ids().to_vec())
+            .collect())
     }
 }
 
 /// Loads the default backend for a model folder.
 pub fn load(dir: &Path) -> Result<Box<dyn Encoder>> {
-    let encoder = candle::CandleBert::load(dir).with_context(|| format!("loading the encoder in {}", dir.display()))?;
+    let encoder = candle::CandleBert::load(dir)
+        .with_context(|| format!("loading the encoder in {}", dir.display()))?;
     Ok(Box::new(encoder))
 }

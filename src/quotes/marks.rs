@@ -45,7 +45,10 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
     let mut found = Vec::new();
     for family in [Family::Double, Family::Single] {
         // Marks inside quotations of the family paired before are not considered.
-        let mut blocked: Vec<Span> = found.iter().map(|q: &Quotation| Span::new(q.open, q.close_end)).collect();
+        let mut blocked: Vec<Span> = found
+            .iter()
+            .map(|q: &Quotation| Span::new(q.open, q.close_end))
+            .collect();
         blocked.sort();
         let is_blocked = |pos: usize| {
             let k = blocked.partition_point(|b| b.end <= pos);
@@ -53,26 +56,49 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
         };
         let mut continued = false;
         for (p, paragraph) in paragraphs.iter().enumerate() {
-            let marks: Vec<Mark> = marks_in(text, *paragraph, family).into_iter().filter(|m| !is_blocked(m.pos)).collect();
-            let next_reopens = paragraphs.get(p + 1).is_some_and(|next| starts_with_opener(text, *next, family));
+            let marks: Vec<Mark> = marks_in(text, *paragraph, family)
+                .into_iter()
+                .filter(|m| !is_blocked(m.pos))
+                .collect();
+            let next_reopens = paragraphs
+                .get(p + 1)
+                .is_some_and(|next| starts_with_opener(text, *next, family));
             let (mut pairs, mut dangling) = pair(&marks, next_reopens);
-            if let Some(open) = dangling {
-                if !plausible_run_on(text, marks[open].pos, paragraph.end) {
-                    (pairs, dangling) = pair(&marks, false);
-                }
+            if let Some(open) = dangling
+                && !plausible_run_on(text, marks[open].pos, paragraph.end)
+            {
+                (pairs, dangling) = pair(&marks, false);
             }
             for (i, (open, close)) in pairs.iter().enumerate() {
                 let open_mark = marks[*open];
                 let inner_start = open_mark.pos + open_mark.ch.len_utf8();
                 let close_mark = marks[*close];
-                push(text, &mut found, inner_start, close_mark.pos, open_mark.pos, close_mark.pos + close_mark.ch.len_utf8(), false, continued && i == 0 && is_first(&marks, *open));
+                push(
+                    text,
+                    &mut found,
+                    inner_start,
+                    close_mark.pos,
+                    open_mark.pos,
+                    close_mark.pos + close_mark.ch.len_utf8(),
+                    false,
+                    continued && i == 0 && is_first(&marks, *open),
+                );
             }
             let mut next_continued = false;
             if let Some(open) = dangling {
                 let open_mark = marks[open];
                 let first = is_first(&marks, open);
                 let inner_start = open_mark.pos + open_mark.ch.len_utf8();
-                push(text, &mut found, inner_start, paragraph.end, open_mark.pos, paragraph.end, true, continued && first && pairs.is_empty());
+                push(
+                    text,
+                    &mut found,
+                    inner_start,
+                    paragraph.end,
+                    open_mark.pos,
+                    paragraph.end,
+                    true,
+                    continued && first && pairs.is_empty(),
+                );
                 next_continued = true;
             }
             continued = next_continued;
@@ -100,14 +126,29 @@ fn is_first(marks: &[Mark], index: usize) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn push(text: &str, found: &mut Vec<Quotation>, start: usize, end: usize, open: usize, close_end: usize, runs_on: bool, continued: bool) {
+fn push(
+    text: &str,
+    found: &mut Vec<Quotation>,
+    start: usize,
+    end: usize,
+    open: usize,
+    close_end: usize,
+    runs_on: bool,
+    continued: bool,
+) {
     let slice = &text[start..end];
     let lead = slice.len() - slice.trim_start().len();
     let trail = slice.len() - slice.trim_end().len();
     if lead + trail >= slice.len() {
         return;
     }
-    found.push(Quotation { inner: Span::new(start + lead, end - trail), open, close_end, runs_on, continued });
+    found.push(Quotation {
+        inner: Span::new(start + lead, end - trail),
+        open,
+        close_end,
+        runs_on,
+        continued,
+    });
 }
 
 fn family_of(c: char) -> Option<Family> {
@@ -127,7 +168,18 @@ fn starts_with_opener(text: &str, paragraph: Span, family: Family) -> bool {
 }
 
 /// Words that start with an apostrophe of elision, never an opening quote mark.
-const ELISIONS: &[&str] = &["em", "n", "til", "cause", "tis", "twas", "ndrangheta", "bout", "round", "s"];
+const ELISIONS: &[&str] = &[
+    "em",
+    "n",
+    "til",
+    "cause",
+    "tis",
+    "twas",
+    "ndrangheta",
+    "bout",
+    "round",
+    "s",
+];
 
 fn marks_in(text: &str, paragraph: Span, family: Family) -> Vec<Mark> {
     let slice = &text[paragraph.start..paragraph.end];
@@ -140,40 +192,69 @@ fn marks_in(text: &str, paragraph: Span, family: Family) -> Vec<Mark> {
         let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
         let next = chars.get(k + 1).map(|&(_, c)| c);
         // An opening mark before counts as space ("‘“Nested"), a closing one does not ("…?”’").
-        let left_space = prev.is_none_or(|c| c.is_whitespace() || "([{—–-/“‘«„".contains(c) || ((c == '"' || c == '\'') && k >= 2 && chars[k - 2].1.is_whitespace()));
+        let left_space = prev.is_none_or(|c| {
+            c.is_whitespace()
+                || "([{—–-/“‘«„".contains(c)
+                || ((c == '"' || c == '\'') && k >= 2 && chars[k - 2].1.is_whitespace())
+        });
         let right_space = next.is_none_or(char::is_whitespace);
-        let right_punct = next.is_some_and(|c| ".,;:!?)]}…—–-".contains(c) || family_of(c).is_some());
+        let right_punct =
+            next.is_some_and(|c| ".,;:!?)]}…—–-".contains(c) || family_of(c).is_some());
         let (can_open, can_close) = match ch {
             '“' => (true, !left_space && (right_space || right_punct)),
             '„' | '«' => (true, false),
             '”' | '»' => (false, true),
-            '"' => (left_space, (!left_space && (right_space || right_punct)) || (left_space && right_space)),
+            '"' => (left_space, right_space || (!left_space && right_punct)),
             _ => {
                 // Single marks: apostrophes are far more common than quotation marks.
-                let alnum_both = prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
+                let alnum_both = prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric);
                 if alnum_both {
                     continue;
                 }
-                let following: String = chars[k + 1..].iter().map(|&(_, c)| c).take_while(|c| c.is_alphanumeric()).collect();
-                let elision = left_space && (ELISIONS.contains(&following.to_lowercase().as_str()) || following.starts_with(|c: char| c.is_ascii_digit()));
+                let following: String = chars[k + 1..]
+                    .iter()
+                    .map(|&(_, c)| c)
+                    .take_while(|c| c.is_alphanumeric())
+                    .collect();
+                let elision = left_space
+                    && (ELISIONS.contains(&following.to_lowercase().as_str())
+                        || following.starts_with(|c: char| c.is_ascii_digit()));
                 if elision {
                     continue;
                 }
                 if prev == Some('s') && right_space && plural_possessive(&chars, k) {
-                    marks.push(Mark { pos: paragraph.start + offset, ch, can_open: false, can_close: true, weak: true });
+                    marks.push(Mark {
+                        pos: paragraph.start + offset,
+                        ch,
+                        can_open: false,
+                        can_close: true,
+                        weak: true,
+                    });
                     continue;
                 }
                 match ch {
                     '‘' => (next.is_some_and(|c| !c.is_whitespace()), false),
                     '’' => (false, !left_space),
-                    _ => (left_space && !right_space, !left_space && (right_space || right_punct)),
+                    _ => (
+                        left_space && !right_space,
+                        !left_space && (right_space || right_punct),
+                    ),
                 }
             }
         };
         // `said."They knew`: a straight mark glued after a full stop and before a capital opens.
-        let glued_open = ch == '"' && prev.is_some_and(|c| ".!?".contains(c)) && next.is_some_and(char::is_uppercase);
+        let glued_open = ch == '"'
+            && prev.is_some_and(|c| ".!?".contains(c))
+            && next.is_some_and(char::is_uppercase);
         if can_open || can_close || glued_open {
-            marks.push(Mark { pos: paragraph.start + offset, ch, can_open: can_open || glued_open, can_close: can_close && !glued_open, weak: false });
+            marks.push(Mark {
+                pos: paragraph.start + offset,
+                ch,
+                can_open: can_open || glued_open,
+                can_close: can_close && !glued_open,
+                weak: false,
+            });
         }
     }
     marks
@@ -221,7 +302,10 @@ fn pair(marks: &[Mark], next_reopens: bool) -> (Vec<(usize, usize)>, Option<usiz
                     }
                 }
                 Some(o) => {
-                    let stronger_later = mark.weak && marks[i + 1..].iter().any(|m| m.can_close && !m.weak && closes(marks[o].ch, m.ch));
+                    let stronger_later = mark.weak
+                        && marks[i + 1..]
+                            .iter()
+                            .any(|m| m.can_close && !m.weak && closes(marks[o].ch, m.ch));
                     if mark.can_close && closes(marks[o].ch, mark.ch) && !stronger_later {
                         pairs.push((o, i));
                         open = None;
@@ -248,28 +332,49 @@ mod tests {
     use crate::segment::paragraphs;
 
     fn quoted(text: &str) -> Vec<&str> {
-        quotations(text, &paragraphs(text)).iter().map(|q| &text[q.inner.start..q.inner.end]).collect()
+        quotations(text, &paragraphs(text))
+            .iter()
+            .map(|q| &text[q.inner.start..q.inner.end])
+            .collect()
     }
 
     #[test]
     fn pairs_every_style() {
         assert_eq!(quoted(r#"He said "yes" and "no"."#), vec!["yes", "no"]);
-        assert_eq!(quoted("“Curly,” she said, “works.”"), vec!["Curly,", "works."]);
-        assert_eq!(quoted("« Nous sommes prêts », a-t-il dit."), vec!["Nous sommes prêts"]);
-        assert_eq!(quoted("„Wir sind bereit“, sagte er."), vec!["Wir sind bereit"]);
+        assert_eq!(
+            quoted("“Curly,” she said, “works.”"),
+            vec!["Curly,", "works."]
+        );
+        assert_eq!(
+            quoted("« Nous sommes prêts », a-t-il dit."),
+            vec!["Nous sommes prêts"]
+        );
+        assert_eq!(
+            quoted("„Wir sind bereit“, sagte er."),
+            vec!["Wir sind bereit"]
+        );
         assert_eq!(quoted("‘We won’t go,’ he said."), vec!["We won’t go,"]);
         assert_eq!(quoted("'We won't go,' he said."), vec!["We won't go,"]);
     }
 
     #[test]
     fn apostrophes_are_not_quotes() {
-        assert!(quoted("Peskov's aide didn't say. The 'Ndrangheta is old. The '90s were long.").is_empty());
-        assert_eq!(quoted("‘The players’ union will strike,’ she said."), vec!["The players’ union will strike,"]);
+        assert!(
+            quoted("Peskov's aide didn't say. The 'Ndrangheta is old. The '90s were long.")
+                .is_empty()
+        );
+        assert_eq!(
+            quoted("‘The players’ union will strike,’ she said."),
+            vec!["The players’ union will strike,"]
+        );
     }
 
     #[test]
     fn nested_quotes_stay_inside() {
-        assert_eq!(quoted("“He told me ‘never again’ twice,” she said."), vec!["He told me ‘never again’ twice,"]);
+        assert_eq!(
+            quoted("“He told me ‘never again’ twice,” she said."),
+            vec!["He told me ‘never again’ twice,"]
+        );
     }
 
     #[test]

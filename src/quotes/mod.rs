@@ -53,7 +53,9 @@ impl std::str::FromStr for QuoteKind {
             "direct" => Ok(QuoteKind::Direct),
             "indirect" => Ok(QuoteKind::Indirect),
             "mixed" => Ok(QuoteKind::Mixed),
-            other => Err(format!("unknown quote kind {other:?} (expected direct, indirect or mixed)")),
+            other => Err(format!(
+                "unknown quote kind {other:?} (expected direct, indirect or mixed)"
+            )),
         }
     }
 }
@@ -109,7 +111,10 @@ impl<'a> Article<'a> {
 
     fn sentence_of(&self, pos: usize) -> Span {
         let k = self.sentences.partition_point(|s| s.end <= pos);
-        self.sentences.get(k).copied().unwrap_or(Span::new(pos, pos))
+        self.sentences
+            .get(k)
+            .copied()
+            .unwrap_or(Span::new(pos, pos))
     }
 
     fn paragraph_of(&self, pos: usize) -> usize {
@@ -120,7 +125,12 @@ impl<'a> Article<'a> {
 /// Finds every quote in `text`, in order of position.
 pub fn extract(text: &str) -> Vec<Quote> {
     let paragraphs = segment::paragraphs(text);
-    let article = Article { text, tokens: tokens::tokenize(text), sentences: segment::sentences(text), paragraphs };
+    let article = Article {
+        text,
+        tokens: tokens::tokenize(text),
+        sentences: segment::sentences(text),
+        paragraphs,
+    };
     let quotations = marks::quotations(text, &article.paragraphs);
 
     let mut candidates = Vec::new();
@@ -132,7 +142,11 @@ pub fn extract(text: &str) -> Vec<Quote> {
         }
     }
     let direct: std::collections::HashSet<Span> = candidates.iter().map(|c| c.span).collect();
-    let direct_quotations: Vec<Quotation> = quotations.iter().filter(|q| direct.contains(&q.inner)).copied().collect();
+    let direct_quotations: Vec<Quotation> = quotations
+        .iter()
+        .filter(|q| direct.contains(&q.inner))
+        .copied()
+        .collect();
     let mut absorbed = vec![false; fragments.len()];
     for sentence in &article.sentences {
         for found in reported::find(&article, *sentence, &direct_quotations, &quotations) {
@@ -147,14 +161,33 @@ pub fn extract(text: &str) -> Vec<Quote> {
                     kind = QuoteKind::Mixed;
                 }
             }
-            candidates.push(Candidate { span: found.span, kind, cue: found.cue, source: found.source, continued: false, paragraph: article.paragraph_of(found.span.start) });
+            candidates.push(Candidate {
+                span: found.span,
+                kind,
+                cue: found.cue,
+                source: found.source,
+                continued: false,
+                paragraph: article.paragraph_of(found.span.start),
+            });
         }
     }
     // A long quoted fragment outside any reported clause is still someone's words.
     for (k, f) in fragments.iter().enumerate() {
-        if !absorbed[k] && word_count(&text[f.inner.start..f.inner.end]) >= 4 && !is_title_like(&text[f.inner.start..f.inner.end]) {
-            let source = attribution_after(&article, f).or_else(|| attribution_before(&article, f, &quotations)).unwrap_or((String::new(), Source::Subject(f.open)));
-            candidates.push(Candidate { span: f.inner, kind: QuoteKind::Direct, cue: source.0, source: source.1, continued: f.continued, paragraph: article.paragraph_of(f.open) });
+        if !absorbed[k]
+            && word_count(&text[f.inner.start..f.inner.end]) >= 4
+            && !is_title_like(&text[f.inner.start..f.inner.end])
+        {
+            let source = attribution_after(&article, f)
+                .or_else(|| attribution_before(&article, f, &quotations))
+                .unwrap_or((String::new(), Source::Subject(f.open)));
+            candidates.push(Candidate {
+                span: f.inner,
+                kind: QuoteKind::Direct,
+                cue: source.0,
+                source: source.1,
+                continued: f.continued,
+                paragraph: article.paragraph_of(f.open),
+            });
         }
     }
     candidates.sort_by_key(|c| (c.span.start, c.span.end));
@@ -174,10 +207,19 @@ fn classify(article: &Article, q: &Quotation, all: &[Quotation]) -> Option<Candi
         return None;
     }
     let attribution = attribution_after(article, q).or_else(|| attribution_before(article, q, all));
-    let candidate = |cue: String, source: Source| Candidate { span: q.inner, kind: QuoteKind::Direct, cue, source, continued: q.continued, paragraph };
+    let candidate = |cue: String, source: Source| Candidate {
+        span: q.inner,
+        kind: QuoteKind::Direct,
+        cue,
+        source,
+        continued: q.continued,
+        paragraph,
+    };
     match attribution {
         Some((cue, source)) => Some(candidate(cue, source)),
-        None if words >= 4 && !is_title_like(inner) => Some(candidate(String::new(), Source::Inherit)),
+        None if words >= 4 && !is_title_like(inner) => {
+            Some(candidate(String::new(), Source::Inherit))
+        }
         None if q.continued || q.runs_on => Some(candidate(String::new(), Source::Inherit)),
         None => None,
     }
@@ -189,18 +231,34 @@ fn is_standalone(article: &Article, q: &Quotation) -> bool {
     let text = article.text;
     let before = text[..q.open].trim_end();
     let sentence = article.sentence_of(q.open);
-    let Some(prev) = before.chars().next_back() else { return true };
-    if sentence.start >= q.open || article.paragraphs.binary_search_by_key(&q.open, |p| p.start).is_ok() {
+    let Some(prev) = before.chars().next_back() else {
+        return true;
+    };
+    if sentence.start >= q.open
+        || article
+            .paragraphs
+            .binary_search_by_key(&q.open, |p| p.start)
+            .is_ok()
+    {
         return true;
     }
-    let first_upper = text[q.inner.start..].chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric());
+    let first_upper = text[q.inner.start..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric());
     let k = article.token_at(q.open);
     let prev_word = article.tokens[..k].iter().rev().find(|t| t.is_word());
-    let prev_token_is_cue = k > 0 && article.tokens[k - 1].is_word() && lexicon::is_cue_verb(article.tokens[k - 1].text);
+    let prev_token_is_cue = k > 0
+        && article.tokens[k - 1].is_word()
+        && lexicon::is_cue_verb(article.tokens[k - 1].text);
     match prev {
         ':' | '.' | '!' | '?' | '…' | '"' | '”' | '’' | '»' | '\'' => true,
         ',' => {
-            let cue_before = article.tokens[..k.saturating_sub(1)].iter().rev().take(3).any(|t| t.is_word() && lexicon::is_cue_verb(t.text));
+            let cue_before = article.tokens[..k.saturating_sub(1)]
+                .iter()
+                .rev()
+                .take(3)
+                .any(|t| t.is_word() && lexicon::is_cue_verb(t.text));
             cue_before || (first_upper && prev_word.is_some_and(|w| w.start >= sentence.start))
         }
         '—' | '–' | '-' | '(' | '[' => first_upper,
@@ -216,12 +274,18 @@ fn attribution_after(article: &Article, q: &Quotation) -> Option<(String, Source
     let tokens = &article.tokens;
     let mut i = article.token_at(q.close_end);
     let end_sentence = article.sentence_of(q.close_end.saturating_sub(1));
-    while i < tokens.len() && !tokens[i].is_word() && matches!(tokens[i].text, "," | "—" | "–" | "-") {
+    while i < tokens.len()
+        && !tokens[i].is_word()
+        && matches!(tokens[i].text, "," | "—" | "–" | "-")
+    {
         i += 1;
     }
     // The attribution must sit in the same sentence, before any further quotation or clause.
     let mut ceil = i;
-    while ceil < tokens.len() && tokens[ceil].start < end_sentence.end.max(q.close_end) && !is_quote_mark(tokens[ceil].text) {
+    while ceil < tokens.len()
+        && tokens[ceil].start < end_sentence.end.max(q.close_end)
+        && !is_quote_mark(tokens[ceil].text)
+    {
         ceil += 1;
     }
     if i >= ceil {
@@ -242,23 +306,28 @@ fn attribution_after(article: &Article, q: &Quotation) -> Option<(String, Source
 }
 
 /// Smith said: "…" / Putin stated, "…" / He put it bluntly: "…"
-fn attribution_before(article: &Article, q: &Quotation, others: &[Quotation]) -> Option<(String, Source)> {
+fn attribution_before(
+    article: &Article,
+    q: &Quotation,
+    others: &[Quotation],
+) -> Option<(String, Source)> {
     let tokens = &article.tokens;
     let sentence = article.sentence_of(q.open);
     let end = article.token_at(q.open);
     let mut floor = article.token_at(sentence.start);
     // Do not look into other quotations before this one in the sentence.
     let before = others.partition_point(|o| o.close_end <= q.open);
-    if let Some(other) = before.checked_sub(1).map(|k| &others[k]) {
-        if other.close_end > sentence.start {
-            floor = floor.max(article.token_at(other.close_end));
-        }
+    if let Some(other) = before.checked_sub(1).map(|k| &others[k])
+        && other.close_end > sentence.start
+    {
+        floor = floor.max(article.token_at(other.close_end));
     }
     if end == 0 || end <= floor {
         return None;
     }
     let last = &tokens[end - 1];
-    let introduces = matches!(last.text, ":" | "," | "—" | "–") || (last.is_word() && lexicon::is_cue_verb(last.text));
+    let introduces = matches!(last.text, ":" | "," | "—" | "–")
+        || (last.is_word() && lexicon::is_cue_verb(last.text));
     if !introduces {
         return None;
     }
@@ -270,19 +339,22 @@ fn attribution_before(article: &Article, q: &Quotation, others: &[Quotation]) ->
         if let Some(phrase) = phrases::backward(tokens, c, floor) {
             return Some((t.lower(), Source::Phrase(phrase)));
         }
-        if c + 1 < end && tokens[c + 1].is_word() {
-            if let Some(phrase) = phrases::forward(tokens, c + 1, end) {
-                return Some((t.lower(), Source::Phrase(phrase)));
-            }
+        if c + 1 < end
+            && tokens[c + 1].is_word()
+            && let Some(phrase) = phrases::forward(tokens, c + 1, end)
+        {
+            return Some((t.lower(), Source::Phrase(phrase)));
         }
     }
     // "He elaborated, "…"": any past-tense verb right before the comma, after a speaker.
     if end >= floor + 3 && matches!(last.text, "," | ":") {
         let verb = &tokens[end - 2];
-        if verb.is_word() && !verb.is_capitalised() && verb.text.ends_with("ed") {
-            if let Some(phrase) = phrases::backward(tokens, end - 2, floor) {
-                return Some((verb.lower(), Source::Phrase(phrase)));
-            }
+        if verb.is_word()
+            && !verb.is_capitalised()
+            && verb.text.ends_with("ed")
+            && let Some(phrase) = phrases::backward(tokens, end - 2, floor)
+        {
+            return Some((verb.lower(), Source::Phrase(phrase)));
         }
     }
     if last.text == ":" {
@@ -296,7 +368,9 @@ fn is_quote_mark(text: &str) -> bool {
 }
 
 fn word_count(text: &str) -> usize {
-    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
 }
 
 /// "The Lord of the Rings", "Sea Shield": a title or name in quote marks, not speech.
@@ -305,13 +379,24 @@ fn is_title_like(text: &str) -> bool {
     if words.is_empty() || text.ends_with(['.', '!', '?', ',']) {
         return false;
     }
-    let small = ["of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with"];
-    words.iter().all(|w| small.contains(w) || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()))
+    let small = [
+        "of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with",
+    ];
+    words.iter().all(|w| {
+        small.contains(w)
+            || w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+    })
 }
 
 /// Resolves every candidate's speaker, in text order, so that pronouns and inherited speakers see
 /// the speakers before them.
-fn resolve(article: &Article, quotations: &[Quotation], mut candidates: Vec<Candidate>) -> Vec<Quote> {
+fn resolve(
+    article: &Article,
+    quotations: &[Quotation],
+    mut candidates: Vec<Candidate>,
+) -> Vec<Quote> {
     let exclude: Vec<Span> = quotations.iter().map(|q| q.inner).collect();
     let mut resolver = Resolver::new(&article.tokens, &article.sentences, &exclude);
     resolver.finish();
@@ -341,9 +426,22 @@ fn resolve(article: &Article, quotations: &[Quotation], mut candidates: Vec<Cand
             continue;
         }
         let c = &candidates[k];
-        let same_paragraph_next = (k + 1..candidates.len()).take_while(|&j| candidates[j].paragraph == c.paragraph).find(|&j| speakers[j].as_ref().is_some_and(|s| !s.is_empty()) && candidates[j].kind == QuoteKind::Direct && !candidates[j].cue.is_empty());
-        let previous = (0..k).rev().find(|&j| speakers[j].is_some()).filter(|&j| c.paragraph <= candidates[j].paragraph + 1);
-        let chosen = if c.continued { previous.or(same_paragraph_next) } else { same_paragraph_next.or(previous) };
+        let same_paragraph_next = (k + 1..candidates.len())
+            .take_while(|&j| candidates[j].paragraph == c.paragraph)
+            .find(|&j| {
+                speakers[j].as_ref().is_some_and(|s| !s.is_empty())
+                    && candidates[j].kind == QuoteKind::Direct
+                    && !candidates[j].cue.is_empty()
+            });
+        let previous = (0..k)
+            .rev()
+            .find(|&j| speakers[j].is_some())
+            .filter(|&j| c.paragraph <= candidates[j].paragraph + 1);
+        let chosen = if c.continued {
+            previous.or(same_paragraph_next)
+        } else {
+            same_paragraph_next.or(previous)
+        };
         let name = match chosen {
             Some(j) => speakers[j].clone().unwrap_or_default(),
             None => resolver.nearest_person(c.span.start).unwrap_or_default(),
@@ -354,8 +452,17 @@ fn resolve(article: &Article, quotations: &[Quotation], mut candidates: Vec<Cand
         .drain(..)
         .zip(speakers)
         // "…, hoping that …" with no one named: the writer's own voice, not reported speech.
-        .filter(|(c, speaker)| !(c.kind != QuoteKind::Direct && matches!(c.source, Source::Subject(_)) && speaker.as_deref().is_none_or(str::is_empty)))
-        .map(|(c, speaker)| Quote { span: c.span, kind: c.kind, speaker: speaker.unwrap_or_default(), cue: c.cue })
+        .filter(|(c, speaker)| {
+            !(c.kind != QuoteKind::Direct
+                && matches!(c.source, Source::Subject(_))
+                && speaker.as_deref().is_none_or(str::is_empty))
+        })
+        .map(|(c, speaker)| Quote {
+            span: c.span,
+            kind: c.kind,
+            speaker: speaker.unwrap_or_default(),
+            cue: c.cue,
+        })
         .collect()
 }
 
@@ -364,13 +471,33 @@ mod tests {
     use super::*;
 
     fn quotes(text: &str) -> Vec<(String, QuoteKind, String, String)> {
-        extract(text).into_iter().map(|q| (text[q.span.start..q.span.end].to_string(), q.kind, q.speaker, q.cue)).collect()
+        extract(text)
+            .into_iter()
+            .map(|q| {
+                (
+                    text[q.span.start..q.span.end].to_string(),
+                    q.kind,
+                    q.speaker,
+                    q.cue,
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn direct_quote_with_trailing_attribution() {
-        let found = quotes("Officials met on Monday.\n\n“We are ready to talk,” said Foreign Minister Anna Berg.");
-        assert_eq!(found, vec![("We are ready to talk,".into(), QuoteKind::Direct, "Anna Berg".into(), "said".into())]);
+        let found = quotes(
+            "Officials met on Monday.\n\n“We are ready to talk,” said Foreign Minister Anna Berg.",
+        );
+        assert_eq!(
+            found,
+            vec![(
+                "We are ready to talk,".into(),
+                QuoteKind::Direct,
+                "Anna Berg".into(),
+                "said".into()
+            )]
+        );
     }
 
     #[test]
@@ -382,13 +509,23 @@ mod tests {
 
     #[test]
     fn reported_speech_with_that() {
-        let found = quotes("Prime Minister Jane Holt said on Tuesday that the budget would be cut.");
-        assert_eq!(found, vec![("the budget would be cut".into(), QuoteKind::Indirect, "Jane Holt".into(), "said".into())]);
+        let found =
+            quotes("Prime Minister Jane Holt said on Tuesday that the budget would be cut.");
+        assert_eq!(
+            found,
+            vec![(
+                "the budget would be cut".into(),
+                QuoteKind::Indirect,
+                "Jane Holt".into(),
+                "said".into()
+            )]
+        );
     }
 
     #[test]
     fn mixed_quote() {
-        let found = quotes("Senator Bill Ames said the plan was \"dead on arrival\" in the Senate.");
+        let found =
+            quotes("Senator Bill Ames said the plan was \"dead on arrival\" in the Senate.");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].1, QuoteKind::Mixed);
         assert_eq!(found[0].2, "Bill Ames");

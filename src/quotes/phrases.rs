@@ -20,22 +20,29 @@ pub struct SpeakerPhrase {
 
 impl SpeakerPhrase {
     fn plain(phrase: Range<usize>) -> Self {
-        SpeakerPhrase { phrase, apposition: None }
+        SpeakerPhrase {
+            phrase,
+            apposition: None,
+        }
     }
 
     /// Index just after the phrase and its apposition.
     pub fn end(&self) -> usize {
-        self.apposition.as_ref().map_or(self.phrase.end, |a| a.end.max(self.phrase.end))
+        self.apposition
+            .as_ref()
+            .map_or(self.phrase.end, |a| a.end.max(self.phrase.end))
     }
 }
 
 fn is_preposition(t: &Token) -> bool {
-    t.is_word() && ["of", "for", "at", "from", "with", "in", "to"].iter().any(|p| t.text == *p)
+    t.is_word() && ["of", "for", "at", "from", "with", "in", "to"].contains(&t.text)
 }
 
 /// Determiners, possessive pronouns included: "its national medical director".
 pub fn is_determiner(t: &Token) -> bool {
-    t.is_word() && (lexicon::is_determiner(t.text) || ["its", "his", "her", "their", "our"].contains(&t.lower().as_str()))
+    t.is_word()
+        && (lexicon::is_determiner(t.text)
+            || ["its", "his", "her", "their", "our"].contains(&t.lower().as_str()))
 }
 
 /// A word that may sit inside a speaker noun phrase (other than determiners and prepositions).
@@ -66,7 +73,10 @@ fn is_head_word(t: &Token) -> bool {
         return !lexicon::is_capitalised_non_name(t.bare());
     }
     let lower = t.bare().to_lowercase();
-    lexicon::is_title(&lower) || lexicon::is_group_noun(&lower) || lexicon::is_person_noun(&lower) || lexicon::is_organisation_word(&lower)
+    lexicon::is_title(&lower)
+        || lexicon::is_group_noun(&lower)
+        || lexicon::is_person_noun(&lower)
+        || lexicon::is_organisation_word(&lower)
 }
 
 fn is_pronoun(t: &Token) -> bool {
@@ -75,23 +85,63 @@ fn is_pronoun(t: &Token) -> bool {
 
 /// A capitalised word that can be part of a person's name.
 fn is_name_word(t: &Token) -> bool {
-    t.is_capitalised() && !lexicon::is_title(t.bare()) && !lexicon::is_capitalised_non_name(t.bare())
+    t.is_capitalised()
+        && !lexicon::is_title(t.bare())
+        && !lexicon::is_capitalised_non_name(t.bare())
 }
 
 /// Words set off by commas between a subject and its verb: "The Kremlin, however, denied",
 /// "Smith, 54, said", "Chuck Schumer, D-N.Y., said".
 fn is_parenthetical(t: &Token) -> bool {
     let lower = t.lower();
-    let party_tag = t.text.len() >= 3 && t.text.as_bytes()[1] == b'-' && t.text.as_bytes()[0].is_ascii_uppercase();
+    let party_tag = t.text.len() >= 3
+        && t.text.as_bytes()[1] == b'-'
+        && t.text.as_bytes()[0].is_ascii_uppercase();
     t.is_word()
-        && (["however", "meanwhile", "though", "too", "also", "instead", "nonetheless", "nevertheless", "moreover", "separately", "likewise", "similarly", "meanwhile", "then", "now"].contains(&lower.as_str())
+        && ([
+            "however",
+            "meanwhile",
+            "though",
+            "too",
+            "also",
+            "instead",
+            "nonetheless",
+            "nevertheless",
+            "moreover",
+            "separately",
+            "likewise",
+            "similarly",
+            "meanwhile",
+            "then",
+            "now",
+        ]
+        .contains(&lower.as_str())
             || t.text.chars().all(|c| c.is_ascii_digit())
             || party_tag)
 }
 
 /// Days and times that may sit between a subject and its verb ("on Thursday", "last week").
 fn is_time_word(t: &Token) -> bool {
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year", "night", "morning", "evening", "afternoon", "weekend", "today", "yesterday"].contains(&t.lower().as_str())
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "week",
+        "month",
+        "year",
+        "night",
+        "morning",
+        "evening",
+        "afternoon",
+        "weekend",
+        "today",
+        "yesterday",
+    ]
+    .contains(&t.lower().as_str())
 }
 
 /// True when the comma-delimited segment starting at `k` is a clause or aside rather than a name or
@@ -101,7 +151,21 @@ fn is_aside(tokens: &[Token], k: usize) -> bool {
     let lower = t.lower();
     t.is_word()
         && !t.is_capitalised()
-        && (["who", "which", "whose", "for", "as", "in", "at", "on", "after", "like", "unlike", "according"].contains(&lower.as_str())
+        && ([
+            "who",
+            "which",
+            "whose",
+            "for",
+            "as",
+            "in",
+            "at",
+            "on",
+            "after",
+            "like",
+            "unlike",
+            "according",
+        ]
+        .contains(&lower.as_str())
             || (lower.ends_with("ing") && lower.len() > 5)
             || (lower.ends_with("ed") && lower.len() > 4 && !lexicon::is_np_adjective(&lower)))
 }
@@ -120,9 +184,16 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
             }
             i -= 1;
             skipped += 1;
-        } else if i >= floor + 3 && tokens[i - 1].text == "," && tokens[i - 3].text == "," && is_parenthetical(&tokens[i - 2]) {
+        } else if i >= floor + 3
+            && tokens[i - 1].text == ","
+            && tokens[i - 3].text == ","
+            && is_parenthetical(&tokens[i - 2])
+        {
             i -= 3;
-        } else if i >= floor + 2 && is_time_word(&tokens[i - 1]) && ["on", "late", "early", "last", "this"].contains(&tokens[i - 2].lower().as_str()) {
+        } else if i >= floor + 2
+            && is_time_word(&tokens[i - 1])
+            && ["on", "late", "early", "last", "this"].contains(&tokens[i - 2].lower().as_str())
+        {
             i -= 2; // "The Kremlin on Thursday warned"
         } else if i >= floor + 3 && tokens[i - 1].text == ")" && tokens[i - 3].text == "(" {
             i -= 3; // "the Greater Chennai Corporation (GCC) announced"
@@ -142,24 +213,42 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
     }
     // Something in commas before the verb: "X, Y, said".
     let inner_end = phrase_end - 1;
-    let mut inner_start = (floor.max(inner_end.saturating_sub(30))..inner_end).rev().find(|&k| tokens[k].text == ",")?;
+    let mut inner_start = (floor.max(inner_end.saturating_sub(30))..inner_end)
+        .rev()
+        .find(|&k| tokens[k].text == ",")?;
     // "Priya Chauhan, 52, who was threatened …, said": step over the age.
-    if inner_start >= floor + 2 && is_parenthetical(&tokens[inner_start - 1]) && tokens[inner_start - 2].text == "," {
+    if inner_start >= floor + 2
+        && is_parenthetical(&tokens[inner_start - 1])
+        && tokens[inner_start - 2].text == ","
+    {
         inner_start -= 2;
     }
-    let inner = if tokens[inner_start + 1].text != "," { inner_start + 1..inner_end } else { inner_start + 3..inner_end };
+    let inner = if tokens[inner_start + 1].text != "," {
+        inner_start + 1..inner_end
+    } else {
+        inner_start + 3..inner_end
+    };
     if inner.is_empty() {
         return None;
     }
     let outer_start = backward_plain(tokens, inner_start, floor)
-        .or_else(|| (inner_start > floor && is_pronoun(&tokens[inner_start - 1])).then(|| inner_start - 1))
+        .or_else(|| {
+            (inner_start > floor && is_pronoun(&tokens[inner_start - 1])).then(|| inner_start - 1)
+        })
         .or_else(|| {
             // An unnamed role may carry any modifiers: "Putin's longtime foreign affairs advisor".
-            let from = (floor..inner_start).rev().find(|&k| !tokens[k].is_word()).map_or(floor, |k| k + 1);
-            (inner_start - from <= 8 && tokens[from..inner_start].iter().any(is_head_word)).then_some(from)
+            let from = (floor..inner_start)
+                .rev()
+                .find(|&k| !tokens[k].is_word())
+                .map_or(floor, |k| k + 1);
+            (inner_start - from <= 8 && tokens[from..inner_start].iter().any(is_head_word))
+                .then_some(from)
         });
     let inner_tokens = &tokens[inner.clone()];
-    let appositive_shape = inner.len() <= 12 && !inner_tokens.iter().any(|t| matches!(t.text, "—" | "–" | "(" | ")" | ";" | ":"));
+    let appositive_shape = inner.len() <= 12
+        && !inner_tokens
+            .iter()
+            .any(|t| matches!(t.text, "—" | "–" | "(" | ")" | ";" | ":"));
     if !is_aside(tokens, inner.start) && !appositive_shape {
         return None;
     }
@@ -168,35 +257,66 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
         // MP for Stockton North, who organised the letter, said": the name before the role is.
         let outer = outer_start.map(|s| s..inner_start)?;
         if outer.start > floor + 1 && tokens[outer.start - 1].text == "," {
-            let names = tokens[floor..outer.start - 1].iter().rev().take_while(|t| is_name_word(t) || lexicon::is_name_connector(t.text)).count();
-            if names >= 2 && !tokens[outer.clone()].iter().any(is_name_word) || names >= 2 && is_determiner(&tokens[outer.start]) {
-                return Some(SpeakerPhrase { phrase: outer.clone(), apposition: Some(outer.start - 1 - names..outer.start - 1) });
+            let names = tokens[floor..outer.start - 1]
+                .iter()
+                .rev()
+                .take_while(|t| is_name_word(t) || lexicon::is_name_connector(t.text))
+                .count();
+            if names >= 2
+                && (!tokens[outer.clone()].iter().any(is_name_word)
+                    || is_determiner(&tokens[outer.start]))
+            {
+                return Some(SpeakerPhrase {
+                    phrase: outer.clone(),
+                    apposition: Some(outer.start - 1 - names..outer.start - 1),
+                });
             }
         }
         return Some(SpeakerPhrase::plain(outer));
     }
     let outer = outer_start.map(|s| s..inner_start);
     let named = |r: &Range<usize>| tokens[r.clone()].iter().any(is_name_word);
-    let organisation = |r: &Range<usize>| tokens[r.clone()].iter().any(|t| lexicon::is_organisation_word(t.bare()));
-    let name_like = |t: &Token| t.is_capitalised() || !t.is_word() || lexicon::is_name_connector(t.text);
+    let organisation = |r: &Range<usize>| {
+        tokens[r.clone()]
+            .iter()
+            .any(|t| lexicon::is_organisation_word(t.bare()))
+    };
+    let name_like =
+        |t: &Token| t.is_capitalised() || !t.is_word() || lexicon::is_name_connector(t.text);
     if inner_tokens.iter().all(name_like) && named(&inner) {
         // "The store's owner, Vikram Sethi, said"
         return Some(match outer {
-            Some(outer) => SpeakerPhrase { phrase: outer, apposition: Some(inner) },
+            Some(outer) => SpeakerPhrase {
+                phrase: outer,
+                apposition: Some(inner),
+            },
             None => SpeakerPhrase::plain(inner),
         });
     }
     match outer {
         // "Kenji Watanabe, Hinoda's president, said" / "Jorge Antezana, a businessman from…, accused"
-        Some(outer) if named(&outer) && !organisation(&outer) => Some(SpeakerPhrase { phrase: inner, apposition: Some(outer) }),
+        Some(outer) if named(&outer) && !organisation(&outer) => Some(SpeakerPhrase {
+            phrase: inner,
+            apposition: Some(outer),
+        }),
         outer => {
             // "The first witness, a neighbour named Mary Akinyi, said": a name closing the segment.
-            let trailing_name = inner_tokens.iter().rev().take_while(|t| is_name_word(t)).count();
+            let trailing_name = inner_tokens
+                .iter()
+                .rev()
+                .take_while(|t| is_name_word(t))
+                .count();
             if trailing_name >= 2 && !organisation(&(inner.end - trailing_name..inner.end)) {
-                return Some(SpeakerPhrase { phrase: inner.clone(), apposition: Some(inner.end - trailing_name..inner.end) });
+                return Some(SpeakerPhrase {
+                    phrase: inner.clone(),
+                    apposition: Some(inner.end - trailing_name..inner.end),
+                });
             }
             match outer {
-                Some(outer) if named(&outer) => Some(SpeakerPhrase { phrase: inner, apposition: Some(outer) }),
+                Some(outer) if named(&outer) => Some(SpeakerPhrase {
+                    phrase: inner,
+                    apposition: Some(outer),
+                }),
                 Some(outer) => Some(SpeakerPhrase::plain(outer)),
                 None => None,
             }
@@ -227,23 +347,37 @@ fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
             continue;
         }
         // "residents of Velachery and Madipakkam", "co-founder and CEO Priya Raman".
-        if t.is("and") && i >= floor + 2 && i < end && is_phrase_word(&tokens[i - 2]) && is_phrase_word(&tokens[i]) && (tokens[i - 2].is_capitalised() == tokens[i].is_capitalised() || lexicon::is_title(tokens[i].text)) {
+        if t.is("and")
+            && i >= floor + 2
+            && i < end
+            && is_phrase_word(&tokens[i - 2])
+            && is_phrase_word(&tokens[i])
+            && (tokens[i - 2].is_capitalised() == tokens[i].is_capitalised()
+                || lexicon::is_title(tokens[i].text))
+        {
             i -= 1;
             continue;
         }
         // "An emergency official", "The hackers": unknown words right after a determiner.
         if t.is_word() && !t.is_capitalised() && !lexicon::is_cue_verb(t.text) && !is_bridge(t) {
-            let det = (i.saturating_sub(6).max(floor)..i).rev().find(|&k| tokens[k].is_word() && ["a", "an", "the"].contains(&tokens[k].lower().as_str()));
-            if let Some(k) = det {
-                if tokens[k + 1..i].iter().all(|w| w.is_word() && !lexicon::is_cue_verb(w.text) && !is_preposition(w)) {
-                    i = k;
-                    // "A spokesman for the utility": continue past "for" as after a determiner.
-                    if i >= floor + 2 && is_preposition(&tokens[i - 1]) && is_phrase_word(&tokens[i - 2]) {
-                        i -= 1;
-                        continue;
-                    }
-                    return Some(i);
+            let det = (i.saturating_sub(6).max(floor)..i).rev().find(|&k| {
+                tokens[k].is_word() && ["a", "an", "the"].contains(&tokens[k].lower().as_str())
+            });
+            if let Some(k) = det
+                && tokens[k + 1..i]
+                    .iter()
+                    .all(|w| w.is_word() && !lexicon::is_cue_verb(w.text) && !is_preposition(w))
+            {
+                i = k;
+                // "A spokesman for the utility": continue past "for" as after a determiner.
+                if i >= floor + 2
+                    && is_preposition(&tokens[i - 1])
+                    && is_phrase_word(&tokens[i - 2])
+                {
+                    i -= 1;
+                    continue;
                 }
+                return Some(i);
             }
         }
         break;
@@ -266,15 +400,38 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
     let mut i = start;
     while i < ceil && i - start < 9 {
         let t = &tokens[i];
-        if is_determiner(t) || is_phrase_word(t) {
+        let joins = is_determiner(t)
+            || is_phrase_word(t)
+            || (is_preposition(t)
+                && i > start
+                && i + 1 < ceil
+                && (is_determiner(&tokens[i + 1]) || is_phrase_word(&tokens[i + 1])));
+        if joins {
             i += 1;
-        } else if is_preposition(t) && i > start && i + 1 < ceil && (is_determiner(&tokens[i + 1]) || is_phrase_word(&tokens[i + 1])) {
-            i += 1;
-        } else if t.is("and") && i > start && i + 1 < ceil && is_phrase_word(&tokens[i - 1]) && is_phrase_word(&tokens[i + 1]) && lexicon::is_title(tokens[i + 1].text) {
+        } else if t.is("and")
+            && i > start
+            && i + 1 < ceil
+            && is_phrase_word(&tokens[i - 1])
+            && is_phrase_word(&tokens[i + 1])
+            && lexicon::is_title(tokens[i + 1].text)
+        {
             i += 1; // "co-founder and CEO Priya Raman"
-        } else if i > start && is_determiner(&tokens[i - 1]) && t.is_word() && !t.is_capitalised() && !lexicon::is_cue_verb(t.text) && i + 1 < ceil && is_phrase_word(&tokens[i + 1]) && !tokens[i + 1].is_capitalised() {
+        } else if i > start
+            && is_determiner(&tokens[i - 1])
+            && t.is_word()
+            && !t.is_capitalised()
+            && !lexicon::is_cue_verb(t.text)
+            && i + 1 < ceil
+            && is_phrase_word(&tokens[i + 1])
+            && !tokens[i + 1].is_capitalised()
+        {
             i += 1; // "in the besieged city"
-        } else if is_determiner(&tokens[start]) && t.is_word() && !t.is_capitalised() && !lexicon::is_cue_verb(t.text) && (i + 1..(i + 3).min(ceil)).any(|k| tokens[k].text == ",") {
+        } else if is_determiner(&tokens[start])
+            && t.is_word()
+            && !t.is_capitalised()
+            && !lexicon::is_cue_verb(t.text)
+            && (i + 1..(i + 3).min(ceil)).any(|k| tokens[k].text == ",")
+        {
             // "the Optus Stadium curator, Ryan Kellow": an unknown role noun before a name.
             i += 1;
         } else {
@@ -292,16 +449,25 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
     if end < ceil && tokens[end].text == "," {
         let name_start = end + 1;
         let mut j = name_start;
-        while j < ceil && tokens[j].is_capitalised() && !lexicon::is_capitalised_non_name(tokens[j].bare()) {
+        while j < ceil
+            && tokens[j].is_capitalised()
+            && !lexicon::is_capitalised_non_name(tokens[j].bare())
+        {
             j += 1;
         }
         let closes = j >= ceil || !tokens[j].is_word();
-        let role_first = !tokens[start..end].iter().any(is_name_word) || is_determiner(&tokens[start]) || (tokens[start].is_possessive() && tokens[start].is_capitalised());
-        if j > name_start && closes && role_first && tokens[name_start..j].iter().any(is_name_word) {
+        let role_first = !tokens[start..end].iter().any(is_name_word)
+            || is_determiner(&tokens[start])
+            || (tokens[start].is_possessive() && tokens[start].is_capitalised());
+        if j > name_start && closes && role_first && tokens[name_start..j].iter().any(is_name_word)
+        {
             apposition = Some(name_start..j);
         }
     }
-    Some(SpeakerPhrase { phrase: start..end, apposition })
+    Some(SpeakerPhrase {
+        phrase: start..end,
+        apposition,
+    })
 }
 
 /// The index of the cue verb after a speaker phrase, skipping bridges and an aside in commas
@@ -333,16 +499,29 @@ pub fn is_cue(tokens: &[Token], c: usize) -> bool {
     if !t.is_word() || !lexicon::is_cue_verb(t.text) {
         return false;
     }
-    let Some(prev) = c.checked_sub(1).map(|k| &tokens[k]) else { return true };
-    let noun_context = prev.is_word() && (prev.is_possessive() || ["the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "these", "those", "such", "any", "no", "of", "whose"].contains(&prev.lower().as_str()));
+    let Some(prev) = c.checked_sub(1).map(|k| &tokens[k]) else {
+        return true;
+    };
+    let noun_context = prev.is_word()
+        && (prev.is_possessive()
+            || [
+                "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this",
+                "these", "those", "such", "any", "no", "of", "whose",
+            ]
+            .contains(&prev.lower().as_str()));
     // "a separate claim", "a stark warning": an indefinite article two words back makes a noun.
-    let indefinite = c >= 2 && ["a", "an"].contains(&tokens[c - 2].lower().as_str()) && prev.is_word() && !prev.is_capitalised();
+    let indefinite = c >= 2
+        && ["a", "an"].contains(&tokens[c - 2].lower().as_str())
+        && prev.is_word()
+        && !prev.is_capitalised();
     !noun_context && !indefinite
 }
 
 /// Adverbs and auxiliaries allowed between a speaker and the speech verb.
 pub fn is_bridge(t: &Token) -> bool {
-    t.is_word() && !t.is_capitalised() && (lexicon::is_bridge_word(t.text) || (t.text.len() > 4 && t.text.ends_with("ly")))
+    t.is_word()
+        && !t.is_capitalised()
+        && (lexicon::is_bridge_word(t.text) || (t.text.len() > 4 && t.text.ends_with("ly")))
 }
 
 #[cfg(test)]
@@ -351,33 +530,64 @@ mod tests {
     use crate::tokens::tokenize;
 
     fn text_of(tokens: &[Token], r: Range<usize>) -> String {
-        tokens[r].iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
+        tokens[r]
+            .iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn back(text: &str) -> (String, Option<String>) {
         let tokens = tokenize(text);
         let found = backward(&tokens, tokens.len() - 1, 0).expect(text);
-        (text_of(&tokens, found.phrase.clone()), found.apposition.map(|a| text_of(&tokens, a)))
+        (
+            text_of(&tokens, found.phrase.clone()),
+            found.apposition.map(|a| text_of(&tokens, a)),
+        )
     }
 
     #[test]
     fn backward_phrases() {
-        assert_eq!(back("Kremlin spokesperson Dmitry Peskov told").0, "Kremlin spokesperson Dmitry Peskov");
+        assert_eq!(
+            back("Kremlin spokesperson Dmitry Peskov told").0,
+            "Kremlin spokesperson Dmitry Peskov"
+        );
         assert_eq!(back("Speaking in Moscow , Putin later said").0, "Putin");
         assert_eq!(back("But he said").0, "he");
-        assert_eq!(back("a spokesman for the Kremlin said").0, "a spokesman for the Kremlin");
-        assert_eq!(back("the country's health minister warned").0, "the country's health minister");
-        assert_eq!(back("An emergency official described").0, "An emergency official");
+        assert_eq!(
+            back("a spokesman for the Kremlin said").0,
+            "a spokesman for the Kremlin"
+        );
+        assert_eq!(
+            back("the country's health minister warned").0,
+            "the country's health minister"
+        );
+        assert_eq!(
+            back("An emergency official described").0,
+            "An emergency official"
+        );
         assert_eq!(back("The Kremlin, however, denied").0, "The Kremlin");
     }
 
     #[test]
     fn backward_phrases_with_commas() {
-        assert_eq!(back("The store's owner, Vikram Sethi, said"), ("The store's owner".into(), Some("Vikram Sethi".into())));
-        assert_eq!(back("Anwar Ibrahim, who hosted the summit, urged").0, "Anwar Ibrahim");
-        assert_eq!(back("Kenji Watanabe, Hinoda's president, said").1, Some("Kenji Watanabe".into()));
+        assert_eq!(
+            back("The store's owner, Vikram Sethi, said"),
+            ("The store's owner".into(), Some("Vikram Sethi".into()))
+        );
+        assert_eq!(
+            back("Anwar Ibrahim, who hosted the summit, urged").0,
+            "Anwar Ibrahim"
+        );
+        assert_eq!(
+            back("Kenji Watanabe, Hinoda's president, said").1,
+            Some("Kenji Watanabe".into())
+        );
         assert_eq!(back("Chuck Schumer, D-N.Y., said").0, "Chuck Schumer");
-        assert_eq!(back("The first witness, a neighbour named Mary Akinyi, said").1, Some("Mary Akinyi".into()));
+        assert_eq!(
+            back("The first witness, a neighbour named Mary Akinyi, said").1,
+            Some("Mary Akinyi".into())
+        );
     }
 
     #[test]
@@ -391,19 +601,31 @@ mod tests {
         let tokens = tokenize("the minister, John Howard.");
         let found = forward(&tokens, 0, tokens.len()).expect("phrase");
         assert_eq!(text_of(&tokens, found.phrase), "the minister");
-        assert_eq!(text_of(&tokens, found.apposition.expect("apposition")), "John Howard");
+        assert_eq!(
+            text_of(&tokens, found.apposition.expect("apposition")),
+            "John Howard"
+        );
         let tokens = tokenize("a spokeswoman for the ministry on Tuesday.");
         let found = forward(&tokens, 0, tokens.len()).expect("phrase");
-        assert_eq!(text_of(&tokens, found.phrase), "a spokeswoman for the ministry");
+        assert_eq!(
+            text_of(&tokens, found.phrase),
+            "a spokeswoman for the ministry"
+        );
         let tokens = tokenize("its national medical director, Professor Alan Reeve.");
         let found = forward(&tokens, 0, tokens.len()).expect("phrase");
-        assert_eq!(text_of(&tokens, found.apposition.expect("apposition")), "Professor Alan Reeve");
+        assert_eq!(
+            text_of(&tokens, found.apposition.expect("apposition")),
+            "Professor Alan Reeve"
+        );
     }
 
     #[test]
     fn nouns_are_not_cues() {
         let tokens = tokenize("Putin's warning comes as the demands grow and he warned");
-        let cues: Vec<&str> = (0..tokens.len()).filter(|&c| is_cue(&tokens, c)).map(|c| tokens[c].text).collect();
+        let cues: Vec<&str> = (0..tokens.len())
+            .filter(|&c| is_cue(&tokens, c))
+            .map(|c| tokens[c].text)
+            .collect();
         assert_eq!(cues, vec!["warned"]);
     }
 }

@@ -28,27 +28,137 @@ const TAKES_OBJECT: &[&str] = &["tell", "assure", "inform", "remind", "reassure"
 
 /// Verbs whose content is everything after them ("accused Y of …", "urged Y to …", "denied …").
 const CONTENT_AFTER: &[&str] = &[
-    "accuse", "urge", "ask", "deny", "threaten", "vow", "pledge", "promise", "demand", "insist", "claim", "say", "warn", "predict", "beg", "implore", "advise",
-    "instruct", "order", "tell", "assure", "inform", "allege", "admit",
+    "accuse", "urge", "ask", "deny", "threaten", "vow", "pledge", "promise", "demand", "insist",
+    "claim", "say", "warn", "predict", "beg", "implore", "advise", "instruct", "order", "tell",
+    "assure", "inform", "allege", "admit",
 ];
 
 /// Words that may stand between a cue and its "that": "said on Tuesday in a statement that".
 const BEFORE_THAT: &[&str] = &[
-    "on", "in", "at", "during", "after", "before", "a", "an", "the", "its", "his", "her", "their", "last", "this", "late", "early", "earlier", "later",
-    "statement", "interview", "news", "conference", "press", "briefing", "post", "video", "speech", "letter", "filing", "court", "hearing", "message",
-    "email", "e-mail", "appearance", "radio", "television", "tv", "broadcast", "report", "preliminary", "written", "joint", "brief", "reporters",
-    "journalists", "also", "privately", "publicly", "repeatedly", "again", "previously", "morning", "afternoon", "evening", "night", "week", "month",
-    "year", "weekend", "day", "today", "yesterday", "separately", "officially", "with", "to", "via", "online", "social", "media", "parliament",
-    "lawmakers", "investors", "analysts", "staff", "workers", "members", "supporters", "correspondents", "regular", "televised", "emailed",
-    "a.m.", "p.m.", "suggestions", "claims", "reports", "allegations", "accusations", "speculation", "fears", "the", "gallery", "jury", "court",
-    "out", "up", "website", "page", "site", "blog", "account", "newsletter", "podcast", "programme", "program", "show",
+    "on",
+    "in",
+    "at",
+    "during",
+    "after",
+    "before",
+    "a",
+    "an",
+    "the",
+    "its",
+    "his",
+    "her",
+    "their",
+    "last",
+    "this",
+    "late",
+    "early",
+    "earlier",
+    "later",
+    "statement",
+    "interview",
+    "news",
+    "conference",
+    "press",
+    "briefing",
+    "post",
+    "video",
+    "speech",
+    "letter",
+    "filing",
+    "court",
+    "hearing",
+    "message",
+    "email",
+    "e-mail",
+    "appearance",
+    "radio",
+    "television",
+    "tv",
+    "broadcast",
+    "report",
+    "preliminary",
+    "written",
+    "joint",
+    "brief",
+    "reporters",
+    "journalists",
+    "also",
+    "privately",
+    "publicly",
+    "repeatedly",
+    "again",
+    "previously",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "week",
+    "month",
+    "year",
+    "weekend",
+    "day",
+    "today",
+    "yesterday",
+    "separately",
+    "officially",
+    "with",
+    "to",
+    "via",
+    "online",
+    "social",
+    "media",
+    "parliament",
+    "lawmakers",
+    "investors",
+    "analysts",
+    "staff",
+    "workers",
+    "members",
+    "supporters",
+    "correspondents",
+    "regular",
+    "televised",
+    "emailed",
+    "a.m.",
+    "p.m.",
+    "suggestions",
+    "claims",
+    "reports",
+    "allegations",
+    "accusations",
+    "speculation",
+    "fears",
+    "the",
+    "gallery",
+    "jury",
+    "court",
+    "out",
+    "up",
+    "website",
+    "page",
+    "site",
+    "blog",
+    "account",
+    "newsletter",
+    "podcast",
+    "programme",
+    "program",
+    "show",
 ];
 
 /// Prepositions that cannot open reported content: "he said in a video" is not reported speech.
-const NOT_CONTENT_START: &[&str] = &["in", "on", "at", "by", "after", "during", "before", "outside", "from", "with", "via", "through", "while", "as", "when", "inside", "near", "earlier", "later", "last"];
+const NOT_CONTENT_START: &[&str] = &[
+    "in", "on", "at", "by", "after", "during", "before", "outside", "from", "with", "via",
+    "through", "while", "as", "when", "inside", "near", "earlier", "later", "last",
+];
 
 /// The reported speech in `sentence`, in order.
-pub(super) fn find(article: &Article, sentence: Span, direct: &[Quotation], all: &[Quotation]) -> Vec<Found> {
+pub(super) fn find(
+    article: &Article,
+    sentence: Span,
+    direct: &[Quotation],
+    all: &[Quotation],
+) -> Vec<Found> {
     let tokens = &article.tokens;
     let first = article.token_at(sentence.start);
     let last = article.token_at(sentence.end);
@@ -59,17 +169,24 @@ pub(super) fn find(article: &Article, sentence: Span, direct: &[Quotation], all:
     if (first..last).all(|i| contains(direct, tokens[i].start)) {
         return Vec::new();
     }
-    let found = match according_to(article, first, last, &in_quote).or_else(|| trailing_attribution(article, first, last, &in_quote)) {
+    let found = match according_to(article, first, last, &in_quote)
+        .or_else(|| trailing_attribution(article, first, last, &in_quote))
+    {
         Some(found) => vec![found],
         None => leading_cues(article, sentence, first, last, all),
     };
-    found.into_iter().filter_map(|f| finish(article, f, direct)).collect()
+    found
+        .into_iter()
+        .filter_map(|f| finish(article, f, direct))
+        .collect()
 }
 
 /// True when `pos` is inside one of `quotations` (sorted by position, not overlapping).
 fn contains(quotations: &[Quotation], pos: usize) -> bool {
     let k = quotations.partition_point(|q| q.close_end <= pos);
-    quotations.get(k).is_some_and(|q| q.open <= pos && pos < q.close_end)
+    quotations
+        .get(k)
+        .is_some_and(|q| q.open <= pos && pos < q.close_end)
 }
 
 /// Trims the span, cuts it before a direct quotation, and rejects what is too short to be content.
@@ -89,32 +206,67 @@ fn finish(article: &Article, mut found: Found, direct: &[Quotation]) -> Option<F
     // fragment at the end (`… "at the moment."`).
     let slice = &text[found.span.start..found.span.end];
     let ends_with_mark = slice.trim_end().ends_with(['”', '"', '’', '»', '\'']);
-    let trimmed = if ends_with_mark { slice.trim_end() } else { slice.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '—' | '–' | '-')) };
-    let lead = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_whitespace() || c == ',').len();
+    let trimmed = if ends_with_mark {
+        slice.trim_end()
+    } else {
+        slice.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '—' | '–' | '-')
+        })
+    };
+    let lead = trimmed.len()
+        - trimmed
+            .trim_start_matches(|c: char| c.is_whitespace() || c == ',')
+            .len();
     found.span = Span::new(found.span.start + lead, found.span.start + trimmed.len());
     // "called for hearings", "denied wrongdoing": a noun phrase may be one word.
-    let words = text[found.span.start..found.span.end].split_whitespace().count();
-    let noun_phrase_cue = ["call", "deny", "urge", "accuse", "demand", "reject"].iter().any(|c| found.cue.starts_with(&c[..c.len().min(4)]));
+    let words = text[found.span.start..found.span.end]
+        .split_whitespace()
+        .count();
+    let noun_phrase_cue = ["call", "deny", "urge", "accuse", "demand", "reject"]
+        .iter()
+        .any(|c| found.cue.starts_with(&c[..c.len().min(4)]));
     (words >= 2 || (words == 1 && noun_phrase_cue)).then_some(found)
 }
 
-fn according_to(article: &Article, first: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
+fn according_to(
+    article: &Article,
+    first: usize,
+    last: usize,
+    in_quote: &dyn Fn(usize) -> bool,
+) -> Option<Found> {
     let tokens = &article.tokens;
-    let k = (first..last.saturating_sub(1)).find(|&i| tokens[i].is("according") && tokens[i + 1].is("to") && !in_quote(tokens[i].start))?;
+    let k = (first..last.saturating_sub(1)).find(|&i| {
+        tokens[i].is("according") && tokens[i + 1].is("to") && !in_quote(tokens[i].start)
+    })?;
     let sentence_end = tokens[last - 1].end;
-    let opens_sentence = k == first || (k == first + 1 && ["but", "and", "yet", "still", "however"].contains(&tokens[first].lower().as_str()));
+    let opens_sentence = k == first
+        || (k == first + 1
+            && ["but", "and", "yet", "still", "however"].contains(&tokens[first].lower().as_str()));
     if opens_sentence {
         // According to X, CLAUSE.
         let comma = (k + 2..last).find(|&i| tokens[i].text == ",")?;
         let phrase = source_phrase(tokens, k + 2, comma)?;
         let start = tokens.get(comma + 1).filter(|_| comma + 1 < last)?.start;
-        return Some(Found { span: Span::new(start, sentence_end), cue: "according to".into(), source: Source::Phrase(phrase) });
+        return Some(Found {
+            span: Span::new(start, sentence_end),
+            cue: "according to".into(),
+            source: Source::Phrase(phrase),
+        });
     }
     if k > first && tokens[k - 1].text == "," {
         // CLAUSE, according to X.
-        let end = (k + 2..last).find(|&i| tokens[i].text == "," || !tokens[i].is_word() && i + 1 == last).unwrap_or(last);
+        let end = (k + 2..last)
+            .find(|&i| tokens[i].text == "," || !tokens[i].is_word() && i + 1 == last)
+            .unwrap_or(last);
         let phrase = source_phrase(tokens, k + 2, end)?;
-        return Some(Found { span: Span::new(tokens[after_dateline(tokens, first, k)].start, tokens[k - 1].start), cue: "according to".into(), source: Source::Phrase(phrase) });
+        return Some(Found {
+            span: Span::new(
+                tokens[after_dateline(tokens, first, k)].start,
+                tokens[k - 1].start,
+            ),
+            cue: "according to".into(),
+            source: Source::Phrase(phrase),
+        });
     }
     None
 }
@@ -126,54 +278,101 @@ fn source_phrase(tokens: &[Token], start: usize, end: usize) -> Option<SpeakerPh
     if start >= end {
         return None;
     }
-    if let Some(phrase) = phrases::forward(tokens, start, end) {
-        if phrase.end() + 2 >= end || tokens[phrase.end()].text == "," {
-            return Some(phrase);
-        }
+    if let Some(phrase) = phrases::forward(tokens, start, end)
+        && (phrase.end() + 2 >= end || tokens[phrase.end()].text == ",")
+    {
+        return Some(phrase);
     }
-    let caps: Vec<usize> = (start..end).filter(|&i| tokens[i].is_capitalised()).collect();
+    let caps: Vec<usize> = (start..end)
+        .filter(|&i| tokens[i].is_capitalised())
+        .collect();
     if let Some(&last_cap) = caps.last() {
         let mut s = last_cap;
-        while s > start && (tokens[s - 1].is_capitalised() || (tokens[s - 1].is("of") && s >= start + 2 && tokens[s - 2].is_capitalised())) {
+        while s > start
+            && (tokens[s - 1].is_capitalised()
+                || (tokens[s - 1].is("of") && s >= start + 2 && tokens[s - 2].is_capitalised()))
+        {
             s -= 1;
         }
         if s > start && tokens[s - 1].is("the") {
             s -= 1;
         }
-        return Some(SpeakerPhrase { phrase: s..last_cap + 1, apposition: None });
+        return Some(SpeakerPhrase {
+            phrase: s..last_cap + 1,
+            apposition: None,
+        });
     }
-    Some(SpeakerPhrase { phrase: start..end, apposition: None })
+    Some(SpeakerPhrase {
+        phrase: start..end,
+        apposition: None,
+    })
 }
 
 /// The first token after a dateline opening the sentence ("TORONTO —", "LONDON (Meridian) —").
 fn after_dateline(tokens: &[Token], first: usize, limit: usize) -> usize {
-    let caps = tokens[first].is_word() && tokens[first].text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !tokens[first].text.chars().any(char::is_lowercase);
+    let caps = tokens[first].is_word()
+        && tokens[first]
+            .text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .count()
+            >= 3
+        && !tokens[first].text.chars().any(char::is_lowercase);
     if !caps {
         return first;
     }
-    (first..limit.min(first + 8)).find(|&k| matches!(tokens[k].text, "—" | "–")).map_or(first, |k| k + 1)
+    (first..limit.min(first + 8))
+        .find(|&k| matches!(tokens[k].text, "—" | "–"))
+        .map_or(first, |k| k + 1)
 }
 
 /// CLAUSE, X said. / CLAUSE, said X. (the attribution closes the sentence)
-fn trailing_attribution(article: &Article, first: usize, last: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
+fn trailing_attribution(
+    article: &Article,
+    first: usize,
+    last: usize,
+    in_quote: &dyn Fn(usize) -> bool,
+) -> Option<Found> {
     let tokens = &article.tokens;
-    let end = if last > first && !tokens[last - 1].is_word() { last - 1 } else { last };
+    let end = if last > first && !tokens[last - 1].is_word() {
+        last - 1
+    } else {
+        last
+    };
     // The attribution is short: at most a dozen tokens after one of the clause's last two commas
     // ("…, officials said Saturday, the largest haul on record").
-    let commas = (first + 1..end).rev().take(20).filter(|&i| tokens[i].text == "," && !in_quote(tokens[i].start)).take(2);
-    commas.into_iter().find_map(|comma| trailing_at(article, first, end, comma, in_quote))
+    let commas = (first + 1..end)
+        .rev()
+        .take(20)
+        .filter(|&i| tokens[i].text == "," && !in_quote(tokens[i].start))
+        .take(2);
+    commas
+        .into_iter()
+        .find_map(|comma| trailing_at(article, first, end, comma, in_quote))
 }
 
-fn trailing_at(article: &Article, first: usize, end: usize, comma: usize, in_quote: &dyn Fn(usize) -> bool) -> Option<Found> {
+fn trailing_at(
+    article: &Article,
+    first: usize,
+    end: usize,
+    comma: usize,
+    in_quote: &dyn Fn(usize) -> bool,
+) -> Option<Found> {
     let tokens = &article.tokens;
     if (comma + 1..end).any(|i| in_quote(tokens[i].start)) {
         return None;
     }
-    let (cue, phrase) = if tokens.get(comma + 1).is_some_and(|t| t.is_word() && !t.is_capitalised() && lexicon::is_cue_verb(t.text)) {
+    let (cue, phrase) = if tokens
+        .get(comma + 1)
+        .is_some_and(|t| t.is_word() && !t.is_capitalised() && lexicon::is_cue_verb(t.text))
+    {
         // "…, said the minister." — nothing but circumstances may follow the speaker.
         let phrase = phrases::forward(tokens, comma + 2, end)?;
         let after = phrase.end();
-        if after < end && !(tokens[after].text == "," || NOT_CONTENT_START.contains(&tokens[after].lower().as_str())) {
+        if after < end
+            && !(tokens[after].text == ","
+                || NOT_CONTENT_START.contains(&tokens[after].lower().as_str()))
+        {
             return None;
         }
         (comma + 1, phrase)
@@ -182,28 +381,88 @@ fn trailing_at(article: &Article, first: usize, end: usize, comma: usize, in_quo
         (phrases::cue_after(tokens, &phrase, end)?, phrase)
     };
     // After the cue, only a few words of circumstance: "…, officials said on Saturday."
-    let tail = (cue + 1..end).take_while(|&i| tokens[i].text != ",").count();
+    let tail = (cue + 1..end)
+        .take_while(|&i| tokens[i].text != ",")
+        .count();
     if tail > 6 || (cue + 1..end).any(|i| tokens[i].is("that")) {
         return None;
     }
     if let Some(next) = tokens.get(cue + 1).filter(|_| cue + 1 < end) {
-        let circumstance = !next.is_word() || next.is_capitalised() || NOT_CONTENT_START.contains(&next.lower().as_str()) || ["reporters", "journalists", "today", "yesterday", "late", "early"].contains(&next.lower().as_str());
+        let circumstance = !next.is_word()
+            || next.is_capitalised()
+            || NOT_CONTENT_START.contains(&next.lower().as_str())
+            || [
+                "reporters",
+                "journalists",
+                "today",
+                "yesterday",
+                "late",
+                "early",
+            ]
+            .contains(&next.lower().as_str());
         if !circumstance {
             return None; // "…, Sunil Mehra, said the company was thrilled": a new clause follows
         }
     }
     let lemma = lexicon::cue_lemma(tokens[cue].text)?;
-    if !["say", "tell", "add", "warn", "insist", "claim", "argue", "stress", "note", "explain", "write", "report", "announce", "state", "predict", "estimate", "confirm", "admit", "concede", "acknowledge", "suggest", "believe", "reply", "respond", "maintain", "contend", "allege", "assert", "declare", "caution", "complain"].contains(&lemma) {
+    if ![
+        "say",
+        "tell",
+        "add",
+        "warn",
+        "insist",
+        "claim",
+        "argue",
+        "stress",
+        "note",
+        "explain",
+        "write",
+        "report",
+        "announce",
+        "state",
+        "predict",
+        "estimate",
+        "confirm",
+        "admit",
+        "concede",
+        "acknowledge",
+        "suggest",
+        "believe",
+        "reply",
+        "respond",
+        "maintain",
+        "contend",
+        "allege",
+        "assert",
+        "declare",
+        "caution",
+        "complain",
+    ]
+    .contains(&lemma)
+    {
         return None;
     }
     if (first..comma).filter(|&i| tokens[i].is_word()).count() < 3 {
         return None;
     }
-    Some(Found { span: Span::new(tokens[after_dateline(tokens, first, comma)].start, tokens[comma].start), cue: tokens[cue].lower(), source: Source::Phrase(phrase) })
+    Some(Found {
+        span: Span::new(
+            tokens[after_dateline(tokens, first, comma)].start,
+            tokens[comma].start,
+        ),
+        cue: tokens[cue].lower(),
+        source: Source::Phrase(phrase),
+    })
 }
 
 /// X said (that) CLAUSE, and its relatives, each coordinated cue giving its own row.
-fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, all: &[Quotation]) -> Vec<Found> {
+fn leading_cues(
+    article: &Article,
+    sentence: Span,
+    first: usize,
+    last: usize,
+    all: &[Quotation],
+) -> Vec<Found> {
     let tokens = &article.tokens;
     let in_quote = |pos: usize| contains(all, pos);
     let sentence_end = tokens[last - 1].end.min(sentence.end);
@@ -222,15 +481,26 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
         };
         // "a treasurer accused of fraud": a passive participle, nobody speaks.
         let passive = lemma == "accuse" && tokens.get(c + 1).is_some_and(|n| n.is("of"));
-        let next_ok = !passive && tokens.get(c + 1).is_some_and(|n| c + 1 < last && (n.is_word() || matches!(n.text, "\"" | "“" | "‘" | "'" | "«")));
+        let next_ok = !passive
+            && tokens.get(c + 1).is_some_and(|n| {
+                c + 1 < last && (n.is_word() || matches!(n.text, "\"" | "“" | "‘" | "'" | "«"))
+            });
         if !next_ok {
             c += 1;
             continue; // "…, he said." or `he said: "…"`
         }
         // Who speaks: the phrase before the cue, or for a coordinated cue ("and said") the previous
         // cue's speaker, or for "…, saying that" the sentence's subject.
-        let floor = (first..c).rev().find(|&i| in_quote(tokens[i].start)).map_or(first, |i| i + 1);
-        let coordinated = previous_source.is_some() && c > first && (tokens[c - 1].is("and") || tokens[c - 1].text == "," || tokens[c - 1].is("but") || phrases::is_bridge(&tokens[c - 1]));
+        let floor = (first..c)
+            .rev()
+            .find(|&i| in_quote(tokens[i].start))
+            .map_or(first, |i| i + 1);
+        let coordinated = previous_source.is_some()
+            && c > first
+            && (tokens[c - 1].is("and")
+                || tokens[c - 1].text == ","
+                || tokens[c - 1].is("but")
+                || phrases::is_bridge(&tokens[c - 1]));
         let source = if coordinated {
             previous_source.clone()
         } else {
@@ -238,13 +508,28 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
             if participle {
                 // "…, saying that …" speaks for the sentence's subject; `"…," a spokesperson said,
                 // adding that …` for the quotation's speaker.
-                match c.checked_sub(2).filter(|&k| k >= floor && phrases::is_cue(tokens, k)) {
-                    Some(k) => phrases::backward(tokens, k, floor).map(Source::Phrase).or(Some(Source::Subject(t.start))),
+                match c
+                    .checked_sub(2)
+                    .filter(|&k| k >= floor && phrases::is_cue(tokens, k))
+                {
+                    Some(k) => phrases::backward(tokens, k, floor)
+                        .map(Source::Phrase)
+                        .or(Some(Source::Subject(t.start))),
                     None => Some(Source::Subject(t.start)),
                 }
             } else {
                 match phrases::backward(tokens, c, floor) {
-                    Some(phrase) if !starts_relative(tokens, &phrase) && !after_quotation(article, all, sentence, tokens[phrase.phrase.start].start) => Some(Source::Phrase(phrase)),
+                    Some(phrase)
+                        if !starts_relative(tokens, &phrase)
+                            && !after_quotation(
+                                article,
+                                all,
+                                sentence,
+                                tokens[phrase.phrase.start].start,
+                            ) =>
+                    {
+                        Some(Source::Phrase(phrase))
+                    }
                     _ => None,
                 }
             }
@@ -257,7 +542,11 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
             c += 1;
             continue;
         };
-        if start >= last || (start..last).filter(|&i| tokens[i].is_word()).all(|i| in_quote(tokens[i].start)) {
+        if start >= last
+            || (start..last)
+                .filter(|&i| tokens[i].is_word())
+                .all(|i| in_quote(tokens[i].start))
+        {
             c += 1;
             continue;
         }
@@ -269,13 +558,30 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
                 while j < last && phrases::is_bridge(&tokens[j]) {
                     j += 1;
                 }
-                let call = j < last && lexicon::cue_lemma(tokens[j].text) == Some("call") && tokens.get(j + 1).is_some_and(|n| n.is("for") || n.is("on"));
-                j < last && !tokens[j].is_capitalised() && phrases::is_cue(tokens, j) && lexicon::cue_lemma(tokens[j].text).is_some_and(|l| call || !lexicon::cue_needs_that(l) || tokens.get(j + 1).is_some_and(|n| n.is("that")) || tokens[j].text.ends_with("ing"))
+                let call = j < last
+                    && lexicon::cue_lemma(tokens[j].text) == Some("call")
+                    && tokens.get(j + 1).is_some_and(|n| n.is("for") || n.is("on"));
+                j < last
+                    && !tokens[j].is_capitalised()
+                    && phrases::is_cue(tokens, j)
+                    && lexicon::cue_lemma(tokens[j].text).is_some_and(|l| {
+                        call || !lexicon::cue_needs_that(l)
+                            || tokens.get(j + 1).is_some_and(|n| n.is("that"))
+                            || tokens[j].text.ends_with("ing")
+                    })
             }
         });
         let end = split.map_or(sentence_end, |k| tokens[k].start);
-        let cue = if lemma == "call" { format!("{} {}", t.lower(), tokens[c + 1].lower()) } else { t.lower() };
-        found.push(Found { span: Span::new(tokens[start].start, end), cue, source: source.clone() });
+        let cue = if lemma == "call" {
+            format!("{} {}", t.lower(), tokens[c + 1].lower())
+        } else {
+            t.lower()
+        };
+        found.push(Found {
+            span: Span::new(tokens[start].start, end),
+            cue,
+            source: source.clone(),
+        });
         previous_source = Some(source);
         c = match split {
             Some(k) => k + 1,
@@ -287,14 +593,26 @@ fn leading_cues(article: &Article, sentence: Span, first: usize, last: usize, al
 
 /// `"…," he said in a video`: a cue whose speaker phrase follows a closing quotation attributes that
 /// quotation; it governs no reported content.
-fn after_quotation(article: &Article, all: &[Quotation], sentence: Span, phrase_start: usize) -> bool {
+fn after_quotation(
+    article: &Article,
+    all: &[Quotation],
+    sentence: Span,
+    phrase_start: usize,
+) -> bool {
     let k = all.partition_point(|q| q.close_end <= phrase_start);
-    k > 0 && all[k - 1].close_end > sentence.start && article.text[all[k - 1].close_end..phrase_start].trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '—' | '–')).is_empty()
+    k > 0
+        && all[k - 1].close_end > sentence.start
+        && article.text[all[k - 1].close_end..phrase_start]
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '—' | '–'))
+            .is_empty()
 }
 
 /// "which said", "who told": a relative pronoun is not a speaker phrase we can resolve here.
 fn starts_relative(tokens: &[Token], phrase: &SpeakerPhrase) -> bool {
-    phrase.apposition.is_none() && tokens[phrase.phrase.clone()].iter().any(|t| ["which", "who", "that"].contains(&t.text))
+    phrase.apposition.is_none()
+        && tokens[phrase.phrase.clone()]
+            .iter()
+            .any(|t| ["which", "who", "that"].contains(&t.text))
 }
 
 /// The end of the object of "told"/"assured" before its reported content: "told reporters",
@@ -308,15 +626,31 @@ fn object_end(tokens: &[Token], start: usize, last: usize) -> Option<usize> {
     if phrases::is_determiner(first) {
         i += 1;
     }
-    let caps = tokens[i..last].iter().take_while(|t| t.is_capitalised() || (t.is_word() && t.text.chars().all(|c| c.is_ascii_digit()))).count();
+    let caps = tokens[i..last]
+        .iter()
+        .take_while(|t| {
+            t.is_capitalised() || (t.is_word() && t.text.chars().all(|c| c.is_ascii_digit()))
+        })
+        .count();
     i += caps;
-    if caps == 0 || phrases::is_determiner(first) && caps == 0 {
+    if caps == 0 {
         // One common noun: "reporters", "the court", "a news conference" (two).
         i += 1;
-        if i < last && tokens[i].is_word() && !tokens[i].is_capitalised() && phrases::is_determiner(first) && !lexicon::is_determiner(tokens[i].text) && tokens[i - 1].text.len() > 2 && ["news", "press", "radio", "television"].contains(&tokens[i - 1].lower().as_str()) {
+        if i < last
+            && tokens[i].is_word()
+            && !tokens[i].is_capitalised()
+            && phrases::is_determiner(first)
+            && !lexicon::is_determiner(tokens[i].text)
+            && tokens[i - 1].text.len() > 2
+            && ["news", "press", "radio", "television"].contains(&tokens[i - 1].lower().as_str())
+        {
             i += 1;
         }
-    } else if i < last && tokens[i].is_word() && !tokens[i].is_capitalised() && tokens[i - 1].is_possessive() {
+    } else if i < last
+        && tokens[i].is_word()
+        && !tokens[i].is_capitalised()
+        && tokens[i - 1].is_possessive()
+    {
         i += 1; // "the BBC's programme"
     }
     (i < last).then_some(i)
@@ -331,11 +665,25 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
         if t.is("that") {
             // "disputed that claim in several reports": "that" as a determiner.
             // A determiner "that" takes a singular noun: "that claim", not "that customers".
-            let noun_next = tokens.get(i + 1).is_some_and(|n| n.is_word() && !n.is_capitalised() && !phrases::is_determiner(n) && !lexicon::is_speaker_pronoun(n.text) && !n.text.ends_with('s'));
-            let determiner = i == c + 1 && noun_next && tokens.get(i + 2).is_none_or(|n| !n.is_word() || NOT_CONTENT_START.contains(&n.lower().as_str()) || n.is("of"));
+            let noun_next = tokens.get(i + 1).is_some_and(|n| {
+                n.is_word()
+                    && !n.is_capitalised()
+                    && !phrases::is_determiner(n)
+                    && !lexicon::is_speaker_pronoun(n.text)
+                    && !n.text.ends_with('s')
+            });
+            let determiner = i == c + 1
+                && noun_next
+                && tokens.get(i + 2).is_none_or(|n| {
+                    !n.is_word() || NOT_CONTENT_START.contains(&n.lower().as_str()) || n.is("of")
+                });
             return (!determiner).then_some(i + 1);
         }
-        let circumstance = t.is_word() && (t.is_capitalised() || BEFORE_THAT.contains(&t.lower().as_str()) || t.text.chars().all(|ch| ch.is_ascii_digit()) || (takes_object && i < c + 5 && !lexicon::is_cue_verb(t.text)));
+        let circumstance = t.is_word()
+            && (t.is_capitalised()
+                || BEFORE_THAT.contains(&t.lower().as_str())
+                || t.text.chars().all(|ch| ch.is_ascii_digit())
+                || (takes_object && i < c + 5 && !lexicon::is_cue_verb(t.text)));
         let punct_ok = matches!(t.text, "'" | "’" | "." | "-" | ":");
         if !(circumstance || punct_ok) {
             break;
@@ -354,7 +702,9 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
     if TAKES_OBJECT.contains(&lemma) {
         // "told reporters the plan was dead": skip the object.
         let after = object_end(tokens, c + 1, last)?;
-        return (tokens[after].is_word() && !NOT_CONTENT_START.contains(&tokens[after].lower().as_str())).then_some(after);
+        return (tokens[after].is_word()
+            && !NOT_CONTENT_START.contains(&tokens[after].lower().as_str()))
+        .then_some(after);
     }
     Some(c + 1)
 }

@@ -1,0 +1,76 @@
+//! Classification throughput (quotes per second) of the encoder path per batch size, with quotes
+//! sorted by length before batching and in input order; and of the heads alone. Uses the real
+//! model (fetched once into the model cache) and quotes from the bundled dev set.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use quotestance::batch::{self, BatchOptions};
+use quotestance::classify::{self, ModelOptions};
+use quotestance::encoder::{self, TextTokenizer};
+use quotestance::heads::Heads;
+
+fn quotes(n: usize) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/dev.csv");
+    quotestance::train::read_examples(&path)
+        .expect("dev set")
+        .into_iter()
+        .take(n)
+        .map(|e| e.text)
+        .collect()
+}
+
+fn encoder_batches(c: &mut Criterion) {
+    let dir = classify::model_folder(&ModelOptions::default()).expect("model");
+    let tokenizer =
+        TextTokenizer::from_folder(&dir, encoder::DEFAULT_MAX_TOKENS).expect("tokenizer");
+    let encoder = encoder::load(&dir).expect("encoder");
+    let texts = quotes(128);
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mut group = c.benchmark_group("encode");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(refs.len() as u64));
+    for batch_size in [1, 16, 64] {
+        for sort in [true, false] {
+            let id = BenchmarkId::new(if sort { "sorted" } else { "unsorted" }, batch_size);
+            group.bench_with_input(id, &batch_size, |b, &batch_size| {
+                b.iter(|| {
+                    batch::embed(
+                        &tokenizer,
+                        encoder.as_ref(),
+                        black_box(&refs),
+                        BatchOptions { batch_size, sort },
+                    )
+                    .expect("embed")
+                });
+            });
+        }
+    }
+    group.finish();
+
+    let heads = Heads::load(&classify::shipped_heads()).expect("shipped heads");
+    let embeddings =
+        batch::embed(&tokenizer, encoder.as_ref(), &refs, BatchOptions::default()).expect("embed");
+    let mut group = c.benchmark_group("heads");
+    group.throughput(Throughput::Elements(refs.len() as u64));
+    group.bench_function("stance+sentiment", |b| {
+        b.iter(|| {
+            refs.iter()
+                .zip(&embeddings)
+                .map(|(t, e)| heads.predict(t, e).0.1)
+                .sum::<f32>()
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("tokenize");
+    group.throughput(Throughput::Elements(refs.len() as u64));
+    group.bench_function("wordpiece", |b| {
+        b.iter(|| tokenizer.encode(black_box(&refs)).expect("tokenize"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, encoder_batches);
+criterion_main!(benches);
