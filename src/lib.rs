@@ -14,6 +14,7 @@
 
 pub mod batch;
 pub mod classify;
+pub mod compare;
 pub mod encoder;
 pub mod eval;
 pub mod heads;

@@ -46,6 +46,8 @@ enum Command {
     /// Score quote extraction against gold annotations.
     #[command(after_help = EXIT_CODES)]
     Eval(EvalArgs),
+    /// Compare classifiers on the same matched quotes: accuracy, macro-F1, speed, memory.
+    Compare(CompareArgs),
     /// Train stance and sentiment heads on labelled quotes.
     Train(TrainArgs),
     /// Fetch, locate or verify the encoder model.
@@ -95,6 +97,29 @@ impl ModelArgs {
             progress,
         }
     }
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Articles to run extraction on (any `run` input form).
+    #[arg(long)]
+    articles: String,
+    /// Gold annotations with stance and sentiment labels.
+    #[arg(long)]
+    gold: PathBuf,
+    /// Classifiers to compare (repeatable; default: all).
+    #[arg(long = "classifier", value_enum)]
+    classifiers: Vec<Kind>,
+    /// Also write table.csv, table.md, confusion matrices and chart.svg/chart.png here.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Heads for the trained classifier (default: the shipped heads).
+    #[arg(long, value_name = "DIR")]
+    heads: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 #[derive(clap::Args)]
@@ -211,6 +236,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Segment { input } => segment_command(&input),
         Command::Eval(args) => eval_command(args),
+        Command::Compare(args) => compare_command(args),
         Command::Train(args) => train_command(args),
         Command::Models(command) => models_command(command),
     };
@@ -458,6 +484,56 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
                 models::MINILM.safetensors_sha256
             );
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compare_command(args: CompareArgs) -> Result<ExitCode> {
+    let gold = output::read_rows(&args.gold).map_err(anyhow::Error::msg)?;
+    let corpus = open_corpus(
+        std::slice::from_ref(&args.articles),
+        args.input.read_options(),
+    )?;
+    let mut predicted = Vec::new();
+    for article in corpus {
+        match article {
+            Ok(article) => predicted.extend(pipeline::process_article(&article)),
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
+    let pairs = quotestance::compare::matched(&gold, &predicted);
+    if pairs.is_empty() {
+        bail!(
+            "{}: no predicted quote matches a labelled gold quote",
+            args.gold.display()
+        );
+    }
+    let kinds = if args.classifiers.is_empty() {
+        vec![Kind::Trained, Kind::ZeroShot, Kind::Lexicon]
+    } else {
+        args.classifiers.clone()
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(kinds.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
+        bar.set_style(style);
+    }
+    let options = args.model.options(args.heads.clone(), true);
+    let entries = quotestance::compare::compare(&kinds, &options, &pairs, |name| {
+        bar.set_message(format!(
+            "classifying {} matched quotes with {name}",
+            pairs.len()
+        ));
+        bar.inc(1);
+    })?;
+    bar.finish_and_clear();
+    print!("{}", quotestance::compare::to_text(&entries));
+    if let Some(dir) = &args.out {
+        quotestance::compare::write_out(&entries, dir)?;
+        println!("wrote {}", dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }

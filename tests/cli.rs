@@ -536,3 +536,75 @@ fn eval_scores_a_predictions_file() {
     assert_eq!(report["detection"]["f1"].as_f64(), Some(1.0));
     assert_eq!(report["speaker_accuracy"].as_f64(), Some(1.0));
 }
+
+#[test]
+fn compare_agrees_with_eval_and_writes_its_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let articles = root.join("datasets/articles/heldout.jsonl");
+    let gold = root.join("datasets/articles/heldout_gold.csv");
+    let dir = scratch();
+    let out = quotestance()
+        .args([
+            "compare",
+            "--articles",
+            articles.to_str().unwrap(),
+            "--gold",
+            gold.to_str().unwrap(),
+            "--classifier",
+            "lexicon",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let eval = quotestance()
+        .args([
+            "eval",
+            "--articles",
+            articles.to_str().unwrap(),
+            "--gold",
+            gold.to_str().unwrap(),
+            "--classifier",
+            "lexicon",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+    let mut table = csv::Reader::from_path(dir.path().join("table.csv")).unwrap();
+    let row = table.records().next().unwrap().unwrap();
+    assert_eq!(&row[0], "lexicon");
+    let close = |cell: &str, value: &serde_json::Value| {
+        (cell.parse::<f64>().unwrap() - value.as_f64().unwrap()).abs() < 0.0006
+    };
+    assert!(close(&row[1], &report["stance"]["accuracy"]), "{row:?}");
+    assert!(close(&row[2], &report["stance"]["macro_f1"]), "{row:?}");
+    assert!(close(&row[3], &report["sentiment"]["accuracy"]), "{row:?}");
+    assert!(close(&row[4], &report["sentiment"]["macro_f1"]), "{row:?}");
+    assert_eq!(
+        row[8].parse::<u64>().unwrap(),
+        report["stance"]["support"].as_u64().unwrap()
+    );
+    for file in [
+        "table.md",
+        "chart.svg",
+        "chart.png",
+        "confusion-lexicon-stance.csv",
+        "confusion-lexicon-sentiment.csv",
+    ] {
+        assert!(
+            dir.path().join(file).metadata().unwrap().len() > 0,
+            "{file}"
+        );
+    }
+    assert!(
+        fs::read(dir.path().join("chart.png"))
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
+}
