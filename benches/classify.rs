@@ -77,18 +77,36 @@ fn pipeline(c: &mut Criterion) {
     use quotestance::ingest::{Corpus, Input, ReadOptions};
     use quotestance::pipeline::{self, Quiet, RunOptions};
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
-    let classifier = classify::build(classify::Kind::Trained, &ModelOptions::default()).expect("classifier");
-    let articles = Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default()).expect("sample").filter_map(Result::ok).count();
+    let classifier =
+        classify::build(classify::Kind::Trained, &ModelOptions::default()).expect("classifier");
+    let articles = Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default())
+        .expect("sample")
+        .filter_map(Result::ok)
+        .count();
     let mut group = c.benchmark_group("pipeline");
     group.sample_size(10);
     group.throughput(Throughput::Elements(articles as u64));
     group.bench_function("sample-articles", |b| {
         b.iter(|| {
-            let corpus = Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default()).expect("sample");
+            let corpus = Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default())
+                .expect("sample");
             let sink = tempfile::NamedTempFile::new().expect("temp file");
-            let destination = quotestance::output::Destination::open(sink.path().to_str().expect("path")).expect("destination");
-            let mut writer = quotestance::output::RowWriter::new(destination, quotestance::output::OutputFormat::Csv).expect("writer");
-            let summary = pipeline::run(corpus, &mut writer, &RunOptions::default(), Some(classifier.as_ref()), &Quiet).expect("run");
+            let destination =
+                quotestance::output::Destination::open(sink.path().to_str().expect("path"))
+                    .expect("destination");
+            let mut writer = quotestance::output::RowWriter::new(
+                destination,
+                quotestance::output::OutputFormat::Csv,
+            )
+            .expect("writer");
+            let summary = pipeline::run(
+                corpus,
+                &mut writer,
+                &RunOptions::default(),
+                Some(classifier.as_ref()),
+                &Quiet,
+            )
+            .expect("run");
             writer.finish().expect("finish");
             summary.quotes
         });
