@@ -83,35 +83,37 @@ fn pipeline(c: &mut Criterion) {
         .expect("sample")
         .filter_map(Result::ok)
         .count();
-    let mut group = c.benchmark_group("pipeline");
-    group.sample_size(10);
-    group.throughput(Throughput::Elements(articles as u64));
-    group.bench_function("sample-articles", |b| {
-        b.iter(|| {
-            let corpus = Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default())
-                .expect("sample");
-            let sink = tempfile::NamedTempFile::new().expect("temp file");
-            let destination =
-                quotestance::output::Destination::open(sink.path().to_str().expect("path"))
-                    .expect("destination");
-            let mut writer = quotestance::output::RowWriter::new(
-                destination,
-                quotestance::output::OutputFormat::Csv,
-            )
-            .expect("writer");
-            let summary = pipeline::run(
-                corpus,
-                &mut writer,
-                &RunOptions::default(),
-                Some(classifier.as_ref()),
-                &Quiet,
-            )
-            .expect("run");
-            writer.finish().expect("finish");
-            summary.quotes
-        });
-    });
-    group.finish();
+    let run = || {
+        let corpus =
+            Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default()).expect("sample");
+        let sink = tempfile::NamedTempFile::new().expect("temp file");
+        let destination =
+            quotestance::output::Destination::open(sink.path().to_str().expect("path"))
+                .expect("destination");
+        let mut writer = quotestance::output::RowWriter::new(
+            destination,
+            quotestance::output::OutputFormat::Csv,
+        )
+        .expect("writer");
+        let summary = pipeline::run(
+            corpus,
+            &mut writer,
+            &RunOptions::default(),
+            Some(classifier.as_ref()),
+            &Quiet,
+        )
+        .expect("run");
+        writer.finish().expect("finish");
+        summary.quotes
+    };
+    let quotes = run();
+    for (name, count) in [("articles", articles as u64), ("quotes", quotes)] {
+        let mut group = c.benchmark_group(format!("pipeline-{name}"));
+        group.sample_size(10);
+        group.throughput(Throughput::Elements(count));
+        group.bench_function("sample", |b| b.iter(&run));
+        group.finish();
+    }
 }
 
 criterion_group!(benches, encoder_batches, pipeline);
