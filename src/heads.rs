@@ -39,17 +39,17 @@ impl LinearHead {
 
     /// The most probable label and its probability.
     pub fn predict(&self, x: &[f32]) -> (String, f32) {
-        let p = self.probabilities(x);
-        let (k, score) = p
-            .iter()
-            .copied()
-            .enumerate()
-            .fold(
-                (0, f32::MIN),
-                |best, (k, v)| if v > best.1 { (k, v) } else { best },
-            );
+        let (k, score) = argmax(&self.probabilities(x));
         (self.labels[k].clone(), score)
     }
+}
+
+/// Index and value of the largest element (the first on ties); `(0, MIN)` when empty.
+pub fn argmax(values: &[f32]) -> (usize, f32) {
+    values.iter().copied().enumerate().fold(
+        (0, f32::MIN),
+        |best, (k, v)| if v > best.1 { (k, v) } else { best },
+    )
 }
 
 pub fn softmax(logits: &[f32]) -> Vec<f32> {

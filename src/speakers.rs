@@ -179,8 +179,22 @@ impl Resolver {
         }
         resolver.add_appositions(tokens, &inside);
         resolver.add_definite_organisations(tokens, &inside);
-        resolver.finish();
         resolver
+    }
+
+    /// Records a mention, keeping mentions sorted by position (lookups binary-search them).
+    fn add_mention(&mut self, pos: usize, entity: usize, speaker: bool) {
+        let sentence = self.sentence_of(pos);
+        let at = self.mentions.partition_point(|m| m.pos <= pos);
+        self.mentions.insert(
+            at,
+            Mention {
+                pos,
+                entity,
+                sentence,
+                speaker,
+            },
+        );
     }
 
     fn sentence_of(&self, pos: usize) -> usize {
@@ -215,12 +229,7 @@ impl Resolver {
                 return None;
             }
             let entity = self.entity(&text, false, true);
-            self.mentions.push(Mention {
-                pos: run[0].start,
-                entity,
-                sentence: self.sentence_of(run[0].start),
-                speaker: false,
-            });
+            self.add_mention(run[0].start, entity, false);
             return Some(entity);
         }
         let name_text = join(name.iter().copied());
@@ -252,12 +261,7 @@ impl Resolver {
                 self.roles.insert(role_words.join(" "), entity);
             }
         }
-        self.mentions.push(Mention {
-            pos: name[0].start,
-            entity,
-            sentence: self.sentence_of(name[0].start),
-            speaker: false,
-        });
+        self.add_mention(name[0].start, entity, false);
         Some(entity)
     }
 
@@ -330,12 +334,7 @@ impl Resolver {
             }
             let name = phrase_text(&tokens[k..k + 2 + caps]).to_lowercase_first();
             let entity = self.entity(&name, false, true);
-            self.mentions.push(Mention {
-                pos: tokens[k].start,
-                entity,
-                sentence: self.sentence_of(tokens[k].start),
-                speaker: false,
-            });
+            self.add_mention(tokens[k].start, entity, false);
         }
     }
 
@@ -563,12 +562,7 @@ impl Resolver {
             }
         };
         self.entities[entity].confirmed = true;
-        self.mentions.push(Mention {
-            pos,
-            entity,
-            sentence: self.sentence_of(pos),
-            speaker: false,
-        });
+        self.add_mention(pos, entity, false);
         self.entities[entity].name.clone()
     }
 
@@ -742,13 +736,7 @@ impl Resolver {
             }
         };
         self.entities[entity].confirmed = true;
-        self.mentions.push(Mention {
-            pos,
-            entity,
-            sentence: self.sentence_of(pos),
-            speaker: true,
-        });
-        self.mentions.sort_by_key(|m| m.pos);
+        self.add_mention(pos, entity, true);
     }
 
     /// The subject of the nearest sentence before `pos` that names a person, for quotes with no
@@ -804,11 +792,6 @@ impl Resolver {
             }
             _ => String::new(),
         }
-    }
-
-    /// Sorts mentions by position.
-    pub fn finish(&mut self) {
-        self.mentions.sort_by_key(|m| m.pos);
     }
 }
 

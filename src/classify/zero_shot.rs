@@ -7,7 +7,7 @@ use anyhow::Result;
 use super::{Classifier, Labels};
 use crate::batch::{self, BatchOptions};
 use crate::encoder::{Encoder, TextTokenizer};
-use crate::heads::softmax;
+use crate::heads::{argmax, softmax};
 
 /// Label descriptions: several short prototypes per label, averaged.
 const STANCE: [(&str, &[&str]); 7] = [
@@ -153,12 +153,7 @@ fn nearest(prototypes: &[(String, Vec<f32>)], e: &[f32]) -> (String, f32) {
         .iter()
         .map(|(_, p)| p.iter().zip(e).map(|(a, b)| a * b).sum::<f32>() * SCALE)
         .collect();
-    let p = softmax(&cosines);
-    let (k, score) =
-        p.iter().copied().enumerate().fold(
-            (0, f32::MIN),
-            |best, (k, v)| if v > best.1 { (k, v) } else { best },
-        );
+    let (k, score) = argmax(&softmax(&cosines));
     (prototypes[k].0.clone(), score)
 }
 

@@ -399,7 +399,6 @@ fn resolve(
 ) -> Vec<Quote> {
     let exclude: Vec<Span> = quotations.iter().map(|q| q.inner).collect();
     let mut resolver = Resolver::new(&article.tokens, &article.sentences, &exclude);
-    resolver.finish();
     let mut speakers: Vec<Option<String>> = vec![None; candidates.len()];
     for (k, c) in candidates.iter().enumerate() {
         let speaker = match &c.source {
