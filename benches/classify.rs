@@ -49,7 +49,7 @@ fn encoder_batches(c: &mut Criterion) {
     }
     group.finish();
 
-    let heads = Heads::load(&classify::shipped_heads()).expect("shipped heads");
+    let heads = Heads::shipped().expect("shipped heads");
     let embeddings =
         batch::embed(&tokenizer, encoder.as_ref(), &refs, BatchOptions::default()).expect("embed");
     let mut group = c.benchmark_group("heads");

@@ -175,22 +175,37 @@ impl Heads {
     /// Loads heads from a folder written by `quotestance train`.
     pub fn load(dir: &Path) -> Result<Heads> {
         let card_path = dir.join(CARD);
-        let card: ModelCard = serde_json::from_str(
-            &std::fs::read_to_string(&card_path)
-                .with_context(|| format!("reading {}", card_path.display()))?,
-        )
-        .with_context(|| format!("parsing {}", card_path.display()))?;
+        let card = std::fs::read_to_string(&card_path)
+            .with_context(|| format!("reading {}", card_path.display()))?;
         let weights_path = dir.join(WEIGHTS);
         let bytes = std::fs::read(&weights_path)
             .with_context(|| format!("reading {}", weights_path.display()))?;
-        let tensors = safetensors::SafeTensors::deserialize(&bytes)
-            .with_context(|| format!("{} is not a safetensors file", weights_path.display()))?;
+        Self::from_parts(&card, &bytes, &weights_path.display().to_string())
+    }
+
+    /// The default heads, built into the binary from `models/heads/` so that an installed or moved
+    /// binary still has them.
+    pub fn shipped() -> Result<Heads> {
+        Self::from_parts(
+            include_str!("../models/heads/model-card.json"),
+            include_bytes!("../models/heads/heads.safetensors"),
+            "the built-in heads (models/heads)",
+        )
+    }
+
+    /// Heads from a model card (JSON) and safetensors bytes; `origin` names them in errors.
+    pub fn from_parts(card: &str, bytes: &[u8], origin: &str) -> Result<Heads> {
+        let card: ModelCard = serde_json::from_str(card)
+            .with_context(|| format!("parsing the model card of {origin}"))?;
+        let weights_path = origin;
+        let tensors = safetensors::SafeTensors::deserialize(bytes)
+            .with_context(|| format!("{origin} is not a safetensors file"))?;
         let read = |name: &str| -> Result<Vec<f32>> {
             let view = tensors
                 .tensor(name)
-                .with_context(|| format!("{}: no tensor {name}", weights_path.display()))?;
+                .with_context(|| format!("{weights_path}: no tensor {name}"))?;
             if view.dtype() != safetensors::Dtype::F32 {
-                bail!("{}: tensor {name} is not f32", weights_path.display());
+                bail!("{weights_path}: tensor {name} is not f32");
             }
             Ok(view
                 .data()
@@ -210,8 +225,7 @@ impl Heads {
                 || head.bias.len() != head.labels.len()
             {
                 bail!(
-                    "{}: {task} head does not match its {} labels",
-                    weights_path.display(),
+                    "{weights_path}: {task} head does not match its {} labels",
                     head.labels.len()
                 );
             }
@@ -222,8 +236,7 @@ impl Heads {
         let width = card.features.width(card.embedding_dim);
         if stance.dim() != width || sentiment.dim() != width {
             bail!(
-                "{}: heads are {}-wide but the card describes {width}-wide features",
-                weights_path.display(),
+                "{weights_path}: heads are {}-wide but the card describes {width}-wide features",
                 stance.dim()
             );
         }

@@ -11,7 +11,7 @@ pub mod zero_shot;
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::batch::BatchOptions;
 use crate::encoder::{self, DEFAULT_MAX_TOKENS, TextTokenizer};
@@ -95,13 +95,6 @@ pub fn model_folder(options: &ModelOptions) -> Result<PathBuf> {
     }
 }
 
-/// The heads shipped in the repository's `models/heads` folder.
-pub fn shipped_heads() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join("heads")
-}
-
 /// Builds the classifier `kind`.
 pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> {
     if kind == Kind::Lexicon {
@@ -113,11 +106,19 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
     let encoder = encoder::load(&dir)?;
     match kind {
         Kind::Trained => {
-            let heads_dir = options.heads_dir.clone().unwrap_or_else(shipped_heads);
+            let heads = match &options.heads_dir {
+                Some(dir) => crate::heads::Heads::load(dir).with_context(|| {
+                    format!(
+                        "loading heads from {} (train them with `quotestance train`)",
+                        dir.display()
+                    )
+                })?,
+                None => crate::heads::Heads::shipped()?,
+            };
             Ok(Box::new(trained::Trained::new(
                 tokenizer,
                 encoder,
-                &heads_dir,
+                heads,
                 options.batch,
             )?))
         }

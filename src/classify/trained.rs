@@ -1,8 +1,6 @@
 //! The default classifier: sentence embedding, then the trained linear heads.
 
-use std::path::Path;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::{Classifier, Labels};
 use crate::batch::{self, BatchOptions};
@@ -20,19 +18,12 @@ impl Trained {
     pub fn new(
         tokenizer: TextTokenizer,
         encoder: Box<dyn Encoder>,
-        heads_dir: &Path,
+        heads: Heads,
         batch: BatchOptions,
     ) -> Result<Self> {
-        let heads = Heads::load(heads_dir).with_context(|| {
-            format!(
-                "loading heads from {} (train them with `quotestance train`)",
-                heads_dir.display()
-            )
-        })?;
         if heads.card.embedding_dim != encoder.dim() {
             anyhow::bail!(
-                "{}: heads were trained on {}-wide embeddings but the encoder gives {}",
-                heads_dir.display(),
+                "the heads were trained on {}-wide embeddings but the encoder gives {}",
                 heads.card.embedding_dim,
                 encoder.dim()
             );
