@@ -214,65 +214,83 @@ pub fn write_out(entries: &[Entry], dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Macro-F1 (stance and sentiment) against quotes per second, log scale, one point per classifier.
+/// A bar chart: stance and sentiment macro-F1 for each classifier, each labelled with its speed.
 pub fn chart_svg(entries: &[Entry]) -> Result<String> {
     use plotters::prelude::*;
+    let plot_error = |e: &dyn std::fmt::Display| anyhow::anyhow!("drawing the chart: {e}");
+    let names: Vec<String> = entries
+        .iter()
+        .map(|e| format!("{} ({:.0} quotes/s)", e.classifier, e.quotes_per_second))
+        .collect();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (800, 500)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let max_speed = entries
-            .iter()
-            .map(|e| e.quotes_per_second)
-            .fold(10.0, f64::max)
-            * 30.0;
+        root.fill(&WHITE).map_err(|e| plot_error(&e))?;
+        let n = entries.len().max(1) as f64;
         let mut chart = ChartBuilder::on(&root)
-            .caption("Classifiers: macro-F1 against speed", ("sans-serif", 22))
+            .caption("Classifiers: macro-F1 and speed", ("sans-serif", 22))
             .margin(20)
             .x_label_area_size(45)
             .y_label_area_size(55)
-            .build_cartesian_2d((1.0f64..max_speed).log_scale(), 0.0f64..1.0f64)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .build_cartesian_2d(-0.5f64..n - 0.5, 0.0f64..1.0f64)
+            .map_err(|e| plot_error(&e))?;
         chart
             .configure_mesh()
-            .x_desc("quotes per second (log scale)")
+            .disable_x_mesh()
+            .x_labels(entries.len().max(1))
+            .x_label_formatter(&|x| {
+                let k = x.round();
+                if (x - k).abs() < 0.01 && k >= 0.0 {
+                    names.get(k as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
             .y_desc("macro-F1")
             .draw()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        for (task, color) in [("stance", BLUE), ("sentiment", RED)] {
-            let points: Vec<(f64, f64, String)> = entries
+            .map_err(|e| plot_error(&e))?;
+        for (offset, task, color) in [(-0.36, "stance", BLUE), (0.02, "sentiment", RED)] {
+            let bars: Vec<(f64, f64)> = entries
                 .iter()
-                .map(|e| {
-                    let f1 = if task == "stance" {
-                        e.stance.macro_f1
-                    } else {
-                        e.sentiment.macro_f1
-                    };
+                .enumerate()
+                .map(|(k, e)| {
                     (
-                        e.quotes_per_second.max(1.0),
-                        f1,
-                        format!("{} {task}", e.classifier),
+                        k as f64 + offset,
+                        if task == "stance" {
+                            e.stance.macro_f1
+                        } else {
+                            e.sentiment.macro_f1
+                        },
                     )
                 })
                 .collect();
             chart
-                .draw_series(points.iter().map(|(x, y, label)| {
-                    EmptyElement::at((*x, *y))
-                        + Circle::new((0, 0), 6, color.filled())
-                        + Text::new(label.clone(), (8, -8), ("sans-serif", 14))
+                .draw_series(bars.iter().map(|&(x, y)| {
+                    Rectangle::new([(x, 0.0), (x + 0.34, y)], color.mix(0.75).filled())
                 }))
-                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .map_err(|e| plot_error(&e))?
                 .label(task)
-                .legend(move |(x, y)| Circle::new((x, y), 5, color.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
+                });
+            chart
+                .draw_series(bars.iter().map(|&(x, y)| {
+                    Text::new(
+                        format!("{y:.2}"),
+                        (x + 0.08, (y + 0.05).min(0.97)),
+                        ("sans-serif", 14),
+                    )
+                }))
+                .map_err(|e| plot_error(&e))?;
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(SeriesLabelPosition::UpperRight)
             .border_style(BLACK)
             .background_style(WHITE)
             .draw()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(|e| plot_error(&e))?;
+        root.present().map_err(|e| plot_error(&e))?;
     }
     Ok(svg)
 }
