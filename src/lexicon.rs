@@ -46,12 +46,12 @@ word_set!(
     is_prefix_abbreviation,
     &[
         "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt",
-        "cpl", "pte", "pvt", "adm", "cmdr", "cdr", "brig", "sen", "rep", "gov", "lt.gov", "atty",
+        "cpl", "pte", "pvt", "adm", "cmdr", "cdr", "brig", "sen", "rep", "gov", "atty",
         "supt", "insp", "det", "rev", "hon", "pres", "fr", "st", "mt", "ft", "no", "nos", "vs", "v",
         "cf", "e.g", "i.e", "approx", "fig", "figs", "art", "sec", "para", "vol", "ch", "pp", "p",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est",
-        "ave", "blvd", "rd", "gen.", "ex", "op", "ca", "c", "viz", "al", "dept", "univ", "assn",
-        "mme", "mlle", "sra", "sr.a", "herr", "cllr", "insp", "ald", "amb",
+        "ave", "blvd", "rd", "ex", "op", "ca", "c", "viz", "al", "dept", "univ", "assn",
+        "mme", "mlle", "sra", "herr", "cllr", "insp", "ald", "amb",
     ]
 );
 
@@ -129,7 +129,7 @@ word_set!(
         "senior", "junior", "acting", "interim", "former", "shadow", "foreign", "defence",
         "defense", "finance", "health", "interior", "home", "trade", "economy", "education",
         "energy", "environment", "agriculture", "transport", "culture", "labour", "labor",
-        "industry", "immigration", "climate", "treasury", "state", "general's", "striker",
+        "industry", "immigration", "climate", "treasury", "state", "striker",
         "midfielder", "defender", "goalkeeper", "captain", "skipper", "batsman", "bowler",
         "forward", "winger", "player", "driver", "rider", "researcher", "scientist", "economist",
         "analyst", "lawyer", "prosecutor", "counsel", "barrister", "solicitor", "doctor",
@@ -175,16 +175,16 @@ word_set!(
         "alliance", "movement", "front", "brigade", "brigades", "guard", "command", "pentagon",
         "whitehouse", "nato", "un", "eu", "who", "imf", "opec", "fbi", "cia", "interpol",
         "unicef", "unhcr", "hamas", "hezbollah", "taliban", "reuters", "bbc", "cnn", "nhs",
-        "gmbh", "ag", "sa", "nv", "bv", "oyj", "ab", "asa", "team", "society", "council's",
+        "gmbh", "ag", "sa", "nv", "bv", "oyj", "ab", "asa", "team", "society",
         "embassy", "consulate", "mission", "directorate", "inspectorate", "regulator", "exchange",
         "ombudsman", "observatory", "laboratory", "labs", "systems", "technologies", "energy",
         "pharmaceuticals", "pharma", "airport", "port", "railway", "railways", "rail", "church",
         "diocese", "mosque", "synagogue", "temple", "olympic", "fifa", "uefa", "ioc", "wada",
-        "nasa", "esa", "who's", "afp", "ap", "united", "city", "rovers", "wanderers", "athletic",
-        "council,", "commonwealth", "republic", "state", "states", "kingdom", "federal", "royal",
+        "nasa", "esa", "afp", "ap", "united", "city", "rovers", "wanderers", "athletic",
+        "commonwealth", "republic", "state", "states", "kingdom", "federal", "royal",
         "secretariat", "prosecutors", "prosecution", "investigators", "officials", "authorities",
         "headquarters", "firm", "lab", "studio",
-        "studios", "unit", "division", "camp", "campaign", "office's",
+        "studios", "unit", "division", "camp", "campaign",
     ]
 );
 
@@ -360,7 +360,7 @@ word_set!(
         "defense", "finance", "health", "interior", "home", "trade", "economy", "education",
         "energy", "environment", "agriculture", "transport", "culture", "labour", "labor",
         "industry", "immigration", "climate", "treasury", "state", "vice", "deputy", "chief",
-        "head", "assistant", "associate", "emeritus", "general's", "executive",
+        "head", "assistant", "associate", "emeritus", "executive",
     ]
 );
 
