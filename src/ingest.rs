@@ -43,6 +43,50 @@ impl fmt::Display for Location {
 pub struct RecordError {
     pub location: Location,
     pub message: String,
+    /// Why, as one of a few fixed categories (for summaries that count skips by reason).
+    pub reason: SkipReason,
+}
+
+/// Why a record was skipped, coarse enough to count: the message says the details.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// The file could not be opened.
+    CannotOpen,
+    /// A file in a folder that is not an article format.
+    UnsupportedFile,
+    /// Over `--max-article-bytes`.
+    TooLarge,
+    /// The file could not be read further (a corrupt `.gz`, an I/O error).
+    ReadError,
+    MalformedJson,
+    NotAnObject,
+    /// No text field or column.
+    MissingField,
+    /// The id or text field has the wrong JSON type.
+    WrongFieldType,
+    InvalidUtf8,
+    /// A NUL byte in a text file.
+    Binary,
+    BadCsv,
+}
+
+impl SkipReason {
+    /// A stable snake_case name, used as the key in summaries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::CannotOpen => "cannot_open",
+            SkipReason::UnsupportedFile => "unsupported_file",
+            SkipReason::TooLarge => "too_large",
+            SkipReason::ReadError => "read_error",
+            SkipReason::MalformedJson => "malformed_json",
+            SkipReason::NotAnObject => "not_an_object",
+            SkipReason::MissingField => "missing_field",
+            SkipReason::WrongFieldType => "wrong_field_type",
+            SkipReason::InvalidUtf8 => "invalid_utf8",
+            SkipReason::Binary => "binary",
+            SkipReason::BadCsv => "bad_csv",
+        }
+    }
 }
 
 /// How to read records.
@@ -186,6 +230,24 @@ impl Corpus {
         Some(total)
     }
 
+    /// Whether any input is standard input (which can be read only once, and arrives at the
+    /// producer's pace).
+    pub fn reads_stdin(&self) -> bool {
+        self.pending.iter().any(|p| matches!(p, Pending::Stdin))
+    }
+
+    /// The files this corpus will read, in order (folders already walked), or `None` when an input
+    /// is standard input. Used to fingerprint a run's inputs.
+    pub fn files(&self) -> Option<Vec<PathBuf>> {
+        self.pending
+            .iter()
+            .map(|p| match p {
+                Pending::Stdin => None,
+                Pending::File { path, .. } | Pending::Skip { path, .. } => Some(path.clone()),
+            })
+            .collect()
+    }
+
     /// A counter of bytes read so far from the input files, for progress reporting.
     pub fn bytes_read(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.bytes_read)
@@ -205,6 +267,7 @@ impl Corpus {
                         line: 0,
                     },
                     message: reason,
+                    reason: SkipReason::UnsupportedFile,
                 }));
             }
             Pending::File { path, format } => {
@@ -218,6 +281,7 @@ impl Corpus {
                                 line: 0,
                             },
                             message: format!("cannot open: {e}"),
+                            reason: SkipReason::CannotOpen,
                         }));
                     }
                 };
@@ -328,13 +392,14 @@ enum Reader {
     },
 }
 
-fn error(path: &str, line: u64, message: impl Into<String>) -> RecordError {
+fn error(path: &str, line: u64, reason: SkipReason, message: impl Into<String>) -> RecordError {
     RecordError {
         location: Location {
             path: path.to_string(),
             line,
         },
         message: message.into(),
+        reason,
     }
 }
 
@@ -354,6 +419,7 @@ impl Reader {
                         return Some(Err(error(
                             path,
                             *line,
+                            SkipReason::TooLarge,
                             format!(
                                 "record of {n} bytes or more is over the limit of {} bytes (--max-article-bytes)",
                                 options.max_article_bytes
@@ -366,6 +432,7 @@ impl Reader {
                         let err = error(
                             path,
                             *line,
+                            SkipReason::ReadError,
                             format!("read error, rest of file skipped: {e}"),
                         );
                         *lines = BufReader::new(Box::new(io::empty()));
@@ -402,7 +469,12 @@ impl Reader {
                         Err(e) => Err(format!("cannot read the CSV header: {e}")),
                     });
                     if let Some(Err(message)) = columns.clone() {
-                        let err = error(path, 1, format!("{message}; file skipped"));
+                        let reason = if message.starts_with("no ") {
+                            SkipReason::MissingField
+                        } else {
+                            SkipReason::BadCsv
+                        };
+                        let err = error(path, 1, reason, format!("{message}; file skipped"));
                         *reader = csv::ReaderBuilder::new().from_reader(Box::new(io::empty()));
                         return Some(Err(err));
                     }
@@ -425,7 +497,12 @@ impl Reader {
                         if fatal {
                             *reader = csv::ReaderBuilder::new().from_reader(Box::new(io::empty()));
                         }
-                        Some(Err(error(path, line, format!("bad CSV record: {e}"))))
+                        Some(Err(error(
+                            path,
+                            line,
+                            SkipReason::BadCsv,
+                            format!("bad CSV record: {e}"),
+                        )))
                     }
                 }
             }
@@ -434,12 +511,18 @@ impl Reader {
                 let mut bytes = Vec::new();
                 let limit = options.max_article_bytes as u64;
                 if let Err(e) = raw.take(limit + 1).read_to_end(&mut bytes) {
-                    return Some(Err(error(path, 1, format!("read error: {e}"))));
+                    return Some(Err(error(
+                        path,
+                        1,
+                        SkipReason::ReadError,
+                        format!("read error: {e}"),
+                    )));
                 }
                 if bytes.len() as u64 > limit {
                     return Some(Err(error(
                         path,
                         1,
+                        SkipReason::TooLarge,
                         format!("file is over the limit of {limit} bytes (--max-article-bytes)"),
                     )));
                 }
@@ -448,6 +531,7 @@ impl Reader {
                     return Some(Err(error(
                         path,
                         line,
+                        SkipReason::Binary,
                         "binary data (NUL byte), file skipped",
                     )));
                 }
@@ -467,6 +551,7 @@ impl Reader {
                         Some(Err(error(
                             path,
                             line,
+                            SkipReason::InvalidUtf8,
                             format!("invalid UTF-8 at byte {at}, file skipped"),
                         )))
                     }
@@ -537,13 +622,25 @@ fn parse_json_record(
         error(
             path,
             line,
+            SkipReason::InvalidUtf8,
             format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
         )
     })?;
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| error(path, line, format!("malformed JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        error(
+            path,
+            line,
+            SkipReason::MalformedJson,
+            format!("malformed JSON: {e}"),
+        )
+    })?;
     let serde_json::Value::Object(map) = value else {
-        return Err(error(path, line, "not a JSON object"));
+        return Err(error(
+            path,
+            line,
+            SkipReason::NotAnObject,
+            "not a JSON object",
+        ));
     };
     let article_text = match map.get(&options.text_field) {
         Some(serde_json::Value::String(s)) => s.clone(),
@@ -551,6 +648,7 @@ fn parse_json_record(
             return Err(error(
                 path,
                 line,
+                SkipReason::WrongFieldType,
                 format!(
                     "field {:?} is {}, not a string",
                     options.text_field,
@@ -562,6 +660,7 @@ fn parse_json_record(
             return Err(error(
                 path,
                 line,
+                SkipReason::MissingField,
                 format!("no {:?} field (use --text-field)", options.text_field),
             ));
         }
@@ -574,6 +673,7 @@ fn parse_json_record(
             return Err(error(
                 path,
                 line,
+                SkipReason::WrongFieldType,
                 format!(
                     "field {:?} is {}, not a string or number",
                     options.id_field,
@@ -616,6 +716,7 @@ fn csv_record(
         return Err(error(
             path,
             line,
+            SkipReason::MissingField,
             format!(
                 "row has {} fields, no {:?} field",
                 record.len(),
@@ -627,6 +728,7 @@ fn csv_record(
         return Err(error(
             path,
             line,
+            SkipReason::TooLarge,
             format!(
                 "record of {} bytes is over the limit of {} bytes (--max-article-bytes)",
                 text.len(),
@@ -638,6 +740,7 @@ fn csv_record(
         error(
             path,
             line,
+            SkipReason::InvalidUtf8,
             format!(
                 "invalid UTF-8 in field {:?} at byte {}",
                 options.text_field,
@@ -647,7 +750,14 @@ fn csv_record(
     })?;
     let id = match id_col.and_then(|k| record.get(k)) {
         Some(raw) if !raw.is_empty() => std::str::from_utf8(raw)
-            .map_err(|_| error(path, line, "invalid UTF-8 in the id field"))?
+            .map_err(|_| {
+                error(
+                    path,
+                    line,
+                    SkipReason::InvalidUtf8,
+                    "invalid UTF-8 in the id field",
+                )
+            })?
             .to_string(),
         _ => format!("{stem}:{line}"),
     };

@@ -25,6 +25,7 @@ pub mod output;
 pub mod pipeline;
 pub mod quotes;
 pub mod segment;
+pub mod shard;
 pub mod speakers;
 pub mod tokens;
 pub mod train;
