@@ -14,9 +14,10 @@ use quotestance::batch::BatchOptions;
 use quotestance::classify::{self, Classifier, Kind, ModelOptions};
 use quotestance::eval;
 use quotestance::ingest::{Corpus, Input, ReadOptions, RecordError};
-use quotestance::output::{self, Destination, OutputFormat, RowWriter};
+use quotestance::output::{self, Destination, OutputFormat, RowWriter, Start};
 use quotestance::pipeline::{self, Progress, RunError, RunOptions};
 use quotestance::segment;
+use quotestance::shard::{self, Shard, ShardSpec};
 use quotestance::{encoder, models, train};
 
 const EXIT_CODES: &str = "Exit codes:
@@ -37,6 +38,9 @@ enum Command {
     /// Extract quotes from articles and write one row per quote.
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
+    /// Merge the outputs of `run --shard K/N` into what one full run over the same inputs writes.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
     /// Print the sentences of a plain-text input, one per line.
     Segment {
         /// A text file, or - for standard input.
@@ -197,6 +201,43 @@ struct RunArgs {
     /// No progress bar or summary on stderr (warnings are still printed).
     #[arg(short, long)]
     quiet: bool,
+    /// Process only shard K of N (numbered from 0: 0/4 … 3/4): the articles whose id hashes to K
+    /// (first 8 bytes of SHA-256, mod N). `auto` reads JOB_COMPLETION_INDEX (Kubernetes),
+    /// SLURM_ARRAY_TASK_ID (Slurm) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch); job-array variables
+    /// are never read without it.
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<ShardSpec>,
+    /// The number of shards for `--shard auto` where the scheduler does not say (Kubernetes, AWS
+    /// Batch); default: $QUOTESTANCE_SHARDS.
+    #[arg(long, value_name = "N", requires = "shard")]
+    shards: Option<u64>,
+    /// Continue an interrupted run to the same -o FILE from its journal (.FILE.journal) instead of
+    /// starting over; needs the same inputs and arguments. Without a journal, starts from the
+    /// beginning.
+    #[arg(long)]
+    resume: bool,
+    /// Also write the end-of-run summary as JSON to this file (atomically).
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// The merged output file, or - for standard output (written atomically, like `run -o`).
+    output: String,
+    /// The outputs of `run --shard 0/N` … `--shard N-1/N`, in any order, all N of them; CSV or
+    /// JSON lines (detected), not mixed.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// The inputs the sharded runs read, as given to `run`: merge reads them again (without
+    /// extracting) to put the rows in the order one full run writes.
+    #[arg(long, required = true, num_args = 1.., value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -234,6 +275,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
+        Command::Merge(args) => merge_command(args),
         Command::Segment { input } => segment_command(&input),
         Command::Eval(args) => eval_command(args),
         Command::Compare(args) => compare_command(args),
@@ -290,8 +332,73 @@ fn open_corpus(inputs: &[String], options: ReadOptions) -> Result<Corpus> {
     Ok(Corpus::open(&inputs, options)?)
 }
 
+/// A usage error: the message on stderr, exit code 2.
+fn usage(message: impl std::fmt::Display) -> Result<ExitCode> {
+    eprintln!("error: {message}");
+    Ok(ExitCode::from(2))
+}
+
+/// The shard this run processes: `--shard K/N`, or job-array variables with `--shard auto`.
+fn resolve_shard(args: &RunArgs) -> Result<Shard, String> {
+    match args.shard {
+        None => Ok(Shard::ALL),
+        Some(ShardSpec::Fixed(shard)) => {
+            if args.shards.is_some_and(|n| n != shard.count) {
+                return Err(format!(
+                    "--shard {shard} and --shards {} disagree",
+                    args.shards.unwrap_or_default()
+                ));
+            }
+            Ok(shard)
+        }
+        Some(ShardSpec::Auto) => {
+            shard::from_env(args.shards, &|name| std::env::var(name).ok()).map(|(s, _)| s)
+        }
+    }
+}
+
+/// The run's command line less the flags that cannot change its output, for the journal's
+/// fingerprint. Taken from the real arguments rather than a list of fields, so that an option
+/// added later is covered without anyone remembering to add it here.
+fn output_arguments() -> Vec<String> {
+    const NO_EFFECT: [&str; 4] = ["--resume", "--quiet", "-q", "--strict"];
+    const NO_EFFECT_WITH_VALUE: [&str; 2] = ["--threads", "--summary"];
+    let mut kept = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if NO_EFFECT.contains(&arg.as_str()) {
+            continue;
+        }
+        if NO_EFFECT_WITH_VALUE.contains(&arg.as_str()) {
+            args.next();
+            continue;
+        }
+        if NO_EFFECT_WITH_VALUE
+            .iter()
+            .any(|flag| arg.starts_with(&format!("{flag}=")))
+        {
+            continue;
+        }
+        kept.push(arg);
+    }
+    kept
+}
+
 fn run(args: RunArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let shard = match resolve_shard(&args) {
+        Ok(shard) => shard,
+        Err(message) => return usage(message),
+    };
+    if args.resume && args.output == "-" {
+        return usage("--resume needs an output file (-o FILE): standard output cannot be resumed");
+    }
     let corpus = open_corpus(&args.inputs, args.input.read_options())?;
+    if args.resume && corpus.reads_stdin() {
+        return usage(
+            "--resume cannot be used with standard input (-), which can be read only once",
+        );
+    }
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = match corpus.total_bytes() {
         Some(total) => ProgressBar::new(total),
@@ -315,12 +422,73 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         quotes: AtomicU64::new(0),
     };
 
-    let destination =
-        Destination::open(&args.output).with_context(|| format!("cannot write {}", args.output))?;
-    let mut writer = RowWriter::new(destination, args.format)?;
+    let (destination, start) = if args.output == "-" {
+        (Some(Destination::open("-")?), Start::Fresh)
+    } else {
+        // Stdin was refused above for --resume; a run from stdin journals nothing useful but
+        // harmless, so it gets a fingerprint of its arguments alone.
+        let files = corpus.files().unwrap_or_default();
+        let settings = [
+            ("arguments", format!("{:?}", output_arguments())),
+            ("shard", shard.to_string()),
+        ];
+        let fingerprint = quotestance::journal::fingerprint(&settings, &files)?;
+        Destination::open_journaled(&args.output, &fingerprint, args.resume)
+            .with_context(|| format!("cannot write {}", args.output))?
+    };
+    let resume_from = match start {
+        Start::Fresh => None,
+        Start::NothingToResume => {
+            if !args.quiet {
+                eprintln!(
+                    "quotestance: no journal for {} to resume; starting from the beginning",
+                    args.output
+                );
+            }
+            None
+        }
+        Start::Resumed(checkpoint) => {
+            if !args.quiet {
+                eprintln!(
+                    "quotestance: resuming {} after {} input records ({} articles, {} quotes)",
+                    args.output, checkpoint.records, checkpoint.articles, checkpoint.quotes
+                );
+            }
+            Some(checkpoint)
+        }
+        Start::AlreadyComplete(checkpoint) => {
+            let summary = pipeline::Summary {
+                articles: checkpoint.articles,
+                quotes: checkpoint.quotes,
+                skipped_by_reason: checkpoint.skipped.clone(),
+                other_shards: checkpoint.other_shards,
+                resumed_articles: checkpoint.articles,
+                resumed_quotes: checkpoint.quotes,
+                elapsed: started.elapsed(),
+                ..pipeline::Summary::default()
+            };
+            if !args.quiet {
+                eprintln!("quotestance: {} was already complete", args.output);
+            }
+            report(&args, shard, &summary)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let Some(destination) = destination else {
+        bail!("cannot write {}: no destination", args.output);
+    };
+    let mut writer = RowWriter::new(destination, args.format)
+        .with_context(|| format!("cannot write {}", args.output))?;
     let pool = thread_pool(args.threads)?;
     let options = RunOptions {
         strict: args.strict,
+        shard,
+        resume: resume_from,
+        // Standard input arrives at the producer's pace: rows for early articles go out within
+        // about this long instead of waiting for a full chunk.
+        max_latency: corpus
+            .reads_stdin()
+            .then(|| std::time::Duration::from_millis(100)),
         ..RunOptions::default()
     };
     let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
@@ -340,27 +508,68 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     });
     progress.bar.finish_and_clear();
     match result {
-        Ok(summary) => {
+        Ok(mut summary) => {
+            let name = writer.name().to_string();
             writer
                 .finish()
-                .with_context(|| format!("cannot write {}", args.output))?;
-            if !args.quiet {
-                eprintln!(
-                    "quotestance: {} articles, {} quotes, {} records skipped, {:.2}s",
-                    summary.articles,
-                    summary.quotes,
-                    summary.skipped.len(),
-                    summary.elapsed.as_secs_f64()
-                );
-            }
+                .with_context(|| format!("cannot write {name}"))?;
+            summary.elapsed = started.elapsed();
+            report(&args, shard, &summary)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(RunError::Strict(e)) => {
             eprintln!("error: {e} (--strict)");
             Ok(ExitCode::from(3))
         }
+        Err(RunError::Write(e)) => {
+            Err(anyhow::Error::new(e).context(format!("cannot write {}", writer.name())))
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The end-of-run summary: on stderr unless --quiet, and as JSON with --summary FILE.
+fn report(args: &RunArgs, shard: Shard, summary: &pipeline::Summary) -> Result<()> {
+    if !args.quiet {
+        eprintln!("{}", summary.to_text());
+    }
+    if let Some(path) = &args.summary {
+        let mut json = summary.to_json();
+        if let Some(object) = json.as_object_mut() {
+            object.insert("output".into(), args.output.clone().into());
+            object.insert(
+                "format".into(),
+                match args.format {
+                    OutputFormat::Csv => "csv",
+                    OutputFormat::Jsonl => "jsonl",
+                }
+                .into(),
+            );
+            object.insert("shard".into(), shard.to_string().into());
+        }
+        let mut bytes = serde_json::to_vec_pretty(&json)?;
+        bytes.push(b'\n');
+        output::write_atomic(path, &bytes)
+            .with_context(|| format!("cannot write the summary to {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn merge_command(args: MergeArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let corpus = open_corpus(&args.inputs, args.input.read_options())?;
+    let summary = quotestance::merge::merge(&args.parts, corpus, &args.output)
+        .with_context(|| format!("cannot merge into {}", args.output))?;
+    if !args.quiet {
+        eprintln!(
+            "quotestance: merged {} parts: {} articles, {} quotes, {:.2}s",
+            summary.parts,
+            summary.articles,
+            summary.quotes,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn segment_command(input: &str) -> Result<ExitCode> {

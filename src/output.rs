@@ -5,13 +5,14 @@
 //! same folder that is renamed into place only when the run finishes: a crash never leaves a
 //! truncated file that looks complete.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Article;
+use crate::journal::{Checkpoint, Journal, beside};
 use crate::quotes::{Quote, QuoteKind};
 
 /// The column names, in order.
@@ -109,42 +110,216 @@ pub enum OutputFormat {
     Jsonl,
 }
 
-/// Where rows go: standard output or a file made atomically.
+/// Where rows go: standard output, a special file, or a regular file made atomically.
 pub enum Destination {
     Stdout(io::Stdout),
-    File {
-        temp: tempfile::NamedTempFile,
+    /// A device or FIFO (`/dev/null`, `/dev/full`, a named pipe): written in place, since it cannot
+    /// be replaced by a rename (and must not be: `/dev/full` is a test device, not a file to
+    /// overwrite) and nothing will mistake it for a finished file.
+    Special {
+        file: File,
         path: PathBuf,
     },
+    /// A regular file, written as a partial file beside it and renamed into place when complete.
+    File(Partial),
+}
+
+/// How a journaled destination started.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// From the beginning.
+    Fresh,
+    /// `--resume` found no journal, so from the beginning.
+    NothingToResume,
+    /// From a committed point of an interrupted run.
+    Resumed(Checkpoint),
+    /// The interrupted run had already finished writing; only the rename was left, and is done.
+    AlreadyComplete(Checkpoint),
 }
 
 impl Destination {
-    /// `-` is standard output; anything else a file created by rename when [`RowWriter::finish`]
-    /// succeeds.
+    /// `-` is standard output; a device or FIFO is written in place; anything else is a file
+    /// created by rename when [`RowWriter::finish`] succeeds.
     pub fn open(path: &str) -> io::Result<Destination> {
-        if path == "-" {
-            return Ok(Destination::Stdout(io::stdout()));
+        match Destination::open_target(path, None)? {
+            (Some(destination), _) => Ok(destination),
+            (None, _) => Err(io::Error::other("no destination to write")),
         }
-        let path = PathBuf::from(path);
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+    }
+
+    /// Like [`Destination::open`], and for a regular file also keeps a [`Journal`] beside it so an
+    /// interrupted run can be resumed. With `resume`, continues the journal's run when there is one
+    /// (refusing one with another fingerprint); otherwise starts over. `None` with
+    /// [`Start::AlreadyComplete`]: there is nothing left to write.
+    pub fn open_journaled(
+        path: &str,
+        fingerprint: &str,
+        resume: bool,
+    ) -> io::Result<(Option<Destination>, Start)> {
+        Destination::open_target(path, Some((fingerprint, resume)))
+    }
+
+    fn open_target(
+        path: &str,
+        journal: Option<(&str, bool)>,
+    ) -> io::Result<(Option<Destination>, Start)> {
+        let resume = journal.is_some_and(|(_, r)| r);
+        if path == "-" {
+            if resume {
+                return Err(io::Error::other(
+                    "--resume needs an output file (-o FILE): standard output cannot be resumed",
+                ));
+            }
+            return Ok((Some(Destination::Stdout(io::stdout())), Start::Fresh));
+        }
+        let path = match Target::of(Path::new(path))? {
+            Target::Special(path) => {
+                if resume {
+                    return Err(io::Error::other(format!(
+                        "--resume needs a regular output file; {} is a device or pipe",
+                        path.display()
+                    )));
+                }
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .map_err(|e| named(&path, e))?;
+                return Ok((Some(Destination::Special { file, path }), Start::Fresh));
+            }
+            Target::Regular(path) => path,
         };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
-            .tempfile_in(&dir)
-            .map_err(|e| {
-                io::Error::new(
-                    e.kind(),
-                    format!("cannot create a file in {}: {e}", dir.display()),
-                )
-            })?;
-        Ok(Destination::File { temp, path })
+        let temp = beside(&path, "partial");
+        let mut start = Start::Fresh;
+        let mut journal_handle = None;
+        if let Some((fingerprint, resume)) = journal {
+            let journal_path = Journal::path_for(&path);
+            let found = if resume {
+                Journal::resume(&journal_path, fingerprint)?
+            } else {
+                None
+            };
+            match found {
+                Some((journal, state)) => {
+                    let checkpoint = state.checkpoint.clone().unwrap_or_default();
+                    if state.done && !temp.exists() && path.exists() {
+                        // Killed between the rename and removing the journal.
+                        drop(journal);
+                        remove_quietly(&journal_path);
+                        return Ok((None, Start::AlreadyComplete(checkpoint)));
+                    }
+                    start = Start::Resumed(checkpoint);
+                    journal_handle = Some(journal);
+                }
+                None => {
+                    if resume {
+                        start = Start::NothingToResume;
+                    }
+                    journal_handle = Some(Journal::create(&journal_path, fingerprint)?);
+                }
+            }
+        }
+        let committed = match &start {
+            Start::Resumed(c) => c.bytes,
+            _ => 0,
+        };
+        let mut partial = Partial {
+            file: None,
+            temp: temp.clone(),
+            path,
+            journal: journal_handle,
+            resumed_at: committed,
+            keep: false,
+        };
+        let file = if committed > 0 {
+            let file = OpenOptions::new()
+                .write(true)
+                .open(&temp)
+                .map_err(|e| named(&temp, e))?;
+            let len = file.metadata()?.len();
+            if len < committed {
+                return Err(io::Error::other(format!(
+                    "{} is {len} bytes but its journal says {committed} were committed; it was                      changed after the run stopped, so leave out --resume to start over",
+                    temp.display()
+                )));
+            }
+            // Rows written after the last commit are dropped; they are written again.
+            file.set_len(committed).map_err(|e| named(&temp, e))?;
+            file
+        } else {
+            OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&temp)
+                .map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot create {}: {e}", temp.display()))
+                })?
+        };
+        let mut file = file;
+        file.seek(SeekFrom::End(0))?;
+        partial.file = Some(file);
+        Ok((Some(Destination::File(partial)), start))
+    }
+}
+
+/// What an output path names.
+enum Target {
+    /// A regular file, or nothing yet: the (symlink-resolved) path to replace.
+    Regular(PathBuf),
+    /// A device, FIFO or socket.
+    Special(PathBuf),
+}
+
+impl Target {
+    fn of(path: &Path) -> io::Result<Target> {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => Err(io::Error::other(format!(
+                "{} is a folder, not a file",
+                path.display()
+            ))),
+            Ok(meta) if !meta.is_file() => Ok(Target::Special(path.to_path_buf())),
+            // A symlink to a file: replace the file it points to, not the link.
+            Ok(_) => Ok(Target::Regular(
+                std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Ok(Target::Regular(path.to_path_buf()))
+            }
+            Err(e) => Err(named(path, e)),
+        }
+    }
+}
+
+fn named(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+fn remove_quietly(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+/// A partial output file beside its final path, with its journal. Dropped without
+/// [`RowWriter::finish`] (an error, `--strict`), it removes both, so nothing partial is left;
+/// a killed process leaves them for `--resume`.
+pub struct Partial {
+    file: Option<File>,
+    temp: PathBuf,
+    path: PathBuf,
+    journal: Option<Journal>,
+    resumed_at: u64,
+    keep: bool,
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.keep {
+            remove_quietly(&self.temp);
+            if let Some(journal) = self.journal.take() {
+                let path = journal.path().to_path_buf();
+                drop(journal);
+                remove_quietly(&path);
+            }
+        }
     }
 }
 
@@ -156,16 +331,30 @@ enum Sink {
 /// Writes rows in CSV or JSONL.
 pub struct RowWriter {
     sink: Sink,
-    finish: Option<(tempfile::TempPath, PathBuf)>,
+    partial: Option<Partial>,
+    /// A second handle on the partial file, to sync and measure it.
+    handle: Option<File>,
+    /// Where the rows go, for messages.
+    name: String,
 }
 
 impl RowWriter {
     pub fn new(destination: Destination, format: OutputFormat) -> io::Result<RowWriter> {
-        let (writer, finish): (Box<dyn Write + Send>, _) = match destination {
-            Destination::Stdout(out) => (Box::new(out), None),
-            Destination::File { temp, path } => {
-                let (file, temp_path) = temp.into_parts();
-                (Box::new(file), Some((temp_path, path)))
+        let mut header = true;
+        let (writer, partial, handle, name): (Box<dyn Write + Send>, _, _, _) = match destination {
+            Destination::Stdout(out) => (Box::new(out), None, None, "standard output".to_string()),
+            Destination::Special { file, path } => {
+                (Box::new(file), None, None, path.display().to_string())
+            }
+            Destination::File(mut partial) => {
+                let file = partial
+                    .file
+                    .take()
+                    .ok_or_else(|| io::Error::other("output file already taken"))?;
+                let handle = file.try_clone()?;
+                header = partial.resumed_at == 0;
+                let name = partial.path.display().to_string();
+                (Box::new(file), Some(partial), Some(handle), name)
             }
         };
         let sink = match format {
@@ -173,17 +362,29 @@ impl RowWriter {
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
                     .from_writer(writer);
-                w.write_record(COLUMNS).map_err(io::Error::other)?;
+                if header {
+                    w.write_record(COLUMNS).map_err(io::Error::other)?;
+                }
                 Sink::Csv(Box::new(w))
             }
             OutputFormat::Jsonl => Sink::Jsonl(BufWriter::with_capacity(1 << 16, writer)),
         };
-        Ok(RowWriter { sink, finish })
+        Ok(RowWriter {
+            sink,
+            partial,
+            handle,
+            name,
+        })
+    }
+
+    /// The path (or "standard output") rows go to, for messages.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     pub fn write(&mut self, row: &Row) -> io::Result<()> {
         match &mut self.sink {
-            Sink::Csv(w) => w.serialize(CsvRow::from(row)).map_err(io::Error::other),
+            Sink::Csv(w) => w.serialize(CsvRow::from(row)).map_err(csv_io),
             Sink::Jsonl(w) => {
                 serde_json::to_writer(&mut *w, row).map_err(io::Error::other)?;
                 w.write_all(b"\n")
@@ -191,31 +392,135 @@ impl RowWriter {
         }
     }
 
-    /// Flushes everything; for a file, syncs it and renames it into place.
-    pub fn finish(self) -> io::Result<()> {
-        let RowWriter { sink, finish } = self;
-        match sink {
-            Sink::Csv(mut w) => w.flush()?,
-            Sink::Jsonl(mut w) => w.flush()?,
+    /// Writes a CSV record read from another quotestance output, unchanged (for `merge`).
+    pub fn write_csv_record(&mut self, record: &csv::ByteRecord) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Csv(w) => w.write_byte_record(record).map_err(csv_io),
+            Sink::Jsonl(_) => Err(io::Error::other("a CSV record in JSON lines output")),
         }
-        if let Some((temp, path)) = finish {
-            if let Ok(file) = File::open(&temp) {
-                file.sync_all()?;
-            }
-            temp.persist(&path).map_err(|e| {
-                io::Error::new(
-                    e.error.kind(),
-                    format!(
-                        "cannot move the output into place at {}: {}",
-                        path.display(),
-                        e.error
-                    ),
-                )
-            })?;
-            make_readable(&File::open(&path)?)?;
+    }
+
+    /// Writes a JSON line (with its newline) read from another quotestance output, unchanged.
+    pub fn write_json_line(&mut self, line: &[u8]) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Jsonl(w) => w.write_all(line),
+            Sink::Csv(_) => Err(io::Error::other("a JSON line in CSV output")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Csv(w) => w.flush(),
+            Sink::Jsonl(w) => w.flush(),
+        }
+    }
+
+    /// Makes everything written so far durable and, for a journaled file, records `progress` as
+    /// the point a resumed run restarts from. Standard output and devices are just flushed, so a
+    /// reader downstream sees each chunk's rows as soon as it is done.
+    pub fn commit(&mut self, progress: &Checkpoint) -> io::Result<()> {
+        self.flush()?;
+        if let (Some(partial), Some(handle)) = (&mut self.partial, &self.handle)
+            && let Some(journal) = &mut partial.journal
+        {
+            // Rows first, then the commit that points at them.
+            handle.sync_data()?;
+            let mut checkpoint = progress.clone();
+            checkpoint.bytes = handle.metadata()?.len();
+            journal.commit(&checkpoint)?;
         }
         Ok(())
     }
+
+    /// Flushes everything; for a file, syncs it and renames it into place.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.flush()?;
+        let RowWriter {
+            sink,
+            partial,
+            handle,
+            ..
+        } = self;
+        drop(sink);
+        let (Some(mut partial), Some(handle)) = (partial, handle) else {
+            return Ok(());
+        };
+        handle.sync_all()?;
+        if let Some(journal) = &mut partial.journal {
+            journal.done()?;
+        }
+        std::fs::rename(&partial.temp, &partial.path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot move the output into place at {}: {e}",
+                    partial.path.display()
+                ),
+            )
+        })?;
+        sync_parent(&partial.path);
+        make_readable(&handle)?;
+        partial.keep = true;
+        if let Some(journal) = partial.journal.take() {
+            let path = journal.path().to_path_buf();
+            drop(journal);
+            remove_quietly(&path);
+        }
+        Ok(())
+    }
+}
+
+/// The csv crate wraps I/O errors; unwrap them so "No space left on device" reads as such.
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Syncs the folder holding `path`, so a rename survives a power cut. Best effort: not every
+/// platform can open a folder.
+fn sync_parent(path: &Path) {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file beside it, synced, then renamed); a
+/// device or FIFO is written in place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let path = match Target::of(path)? {
+        Target::Special(path) => {
+            let mut file = OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|e| named(&path, e))?;
+            return file.write_all(bytes).map_err(|e| named(&path, e));
+        }
+        Target::Regular(path) => path,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".quotestance.")
+        .suffix(".partial")
+        .tempfile_in(&dir)
+        .map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot create a file in {}: {e}", dir.display()),
+            )
+        })?;
+    temp.write_all(bytes).map_err(|e| named(&path, e))?;
+    temp.as_file().sync_all().map_err(|e| named(&path, e))?;
+    let file = temp.persist(&path).map_err(|e| named(&path, e.error))?;
+    make_readable(&file)
 }
 
 /// Temporary files are created private (0600); a finished output is an ordinary file (0644).

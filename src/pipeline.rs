@@ -4,15 +4,24 @@
 //! Memory is bounded by the chunk (a few thousand articles or a few tens of MB of text, whichever
 //! comes first), never by the corpus. Results are collected in chunk order, so the output is the
 //! same byte for byte whatever the thread count.
+//!
+//! After each chunk the writer commits: rows are flushed (so a reader downstream of standard output
+//! sees them), and for a journaled file synced and recorded as a point to resume from. With a
+//! [`RunOptions::max_latency`], as when reading standard input, a chunk is also closed when that
+//! long has passed since its first article arrived, so a slow producer still sees rows promptly.
 
+use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::classify::Classifier;
 use crate::ingest::{Article, Corpus, RecordError};
+use crate::journal::Checkpoint;
 use crate::output::{self, Row, RowWriter};
 use crate::quotes;
+use crate::shard::Shard;
 
 /// How a run behaves.
 #[derive(Clone, Debug)]
@@ -23,6 +32,14 @@ pub struct RunOptions {
     pub chunk_bytes: usize,
     /// Stop at the first bad record instead of skipping it.
     pub strict: bool,
+    /// Process only the articles of this shard.
+    pub shard: Shard,
+    /// Continue an interrupted run: skip this many input records (their rows are already written)
+    /// and count on from its totals.
+    pub resume: Option<Checkpoint>,
+    /// Close a chunk this long after its first article arrived, even if it is not full (reading
+    /// happens on its own thread). For standard input, where articles arrive at the producer's pace.
+    pub max_latency: Option<Duration>,
 }
 
 impl Default for RunOptions {
@@ -31,6 +48,9 @@ impl Default for RunOptions {
             chunk_articles: 2048,
             chunk_bytes: 32 << 20,
             strict: false,
+            shard: Shard::ALL,
+            resume: None,
+            max_latency: None,
         }
     }
 }
@@ -38,10 +58,88 @@ impl Default for RunOptions {
 /// What a run did.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
+    /// Articles whose rows are in the output (including those of a resumed run).
     pub articles: u64,
+    /// Rows in the output (including those of a resumed run).
     pub quotes: u64,
+    /// Records skipped by this process, in order.
     pub skipped: Vec<RecordError>,
+    /// Records skipped, by reason (including those of a resumed run).
+    pub skipped_by_reason: BTreeMap<String, u64>,
+    /// Articles that belong to other shards.
+    pub other_shards: u64,
+    /// Articles and rows taken over from the interrupted run that `--resume` continued.
+    pub resumed_articles: u64,
+    pub resumed_quotes: u64,
+    /// Time this process spent.
     pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Articles processed by this process per second.
+    pub fn articles_per_second(&self) -> f64 {
+        (self.articles - self.resumed_articles) as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Rows written by this process per second.
+    pub fn quotes_per_second(&self) -> f64 {
+        (self.quotes - self.resumed_quotes) as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// All skipped records, whatever the reason.
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped_by_reason.values().sum()
+    }
+
+    /// The one-paragraph summary printed on stderr at the end of a run.
+    pub fn to_text(&self) -> String {
+        let mut text = format!(
+            "quotestance: {} articles, {} quotes, {} records skipped, {:.2}s ({:.1} articles/s, {:.1} quotes/s)",
+            self.articles,
+            self.quotes,
+            self.skipped_total(),
+            self.elapsed.as_secs_f64(),
+            self.articles_per_second(),
+            self.quotes_per_second()
+        );
+        if !self.skipped_by_reason.is_empty() {
+            let reasons: Vec<String> = self
+                .skipped_by_reason
+                .iter()
+                .map(|(reason, n)| format!("{reason} {n}"))
+                .collect();
+            text.push_str(&format!("\n  skipped: {}", reasons.join(", ")));
+        }
+        if self.other_shards > 0 {
+            text.push_str(&format!(
+                "\n  {} articles belong to other shards",
+                self.other_shards
+            ));
+        }
+        if self.resumed_articles > 0 {
+            text.push_str(&format!(
+                "\n  resumed: {} articles and {} quotes were already written",
+                self.resumed_articles, self.resumed_quotes
+            ));
+        }
+        text
+    }
+
+    /// The summary as a JSON object (`--summary FILE`).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "articles": self.articles,
+            "quotes": self.quotes,
+            "skipped": self.skipped_total(),
+            "skipped_by_reason": self.skipped_by_reason,
+            "other_shards": self.other_shards,
+            "resumed_articles": self.resumed_articles,
+            "resumed_quotes": self.resumed_quotes,
+            "elapsed_seconds": self.elapsed.as_secs_f64(),
+            "articles_per_second": self.articles_per_second(),
+            "quotes_per_second": self.quotes_per_second(),
+        })
+    }
 }
 
 /// Why a run stopped early.
@@ -99,32 +197,62 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Result<Summary, RunError> {
     let started = Instant::now();
-    let mut summary = Summary::default();
-    let mut corpus = corpus.peekable();
+    let mut source = match options.max_latency {
+        Some(_) => Source::threaded(corpus),
+        None => Source::Direct(Box::new(corpus)),
+    };
+    let mut done = options.resume.clone().unwrap_or_default();
+    let mut summary = Summary {
+        resumed_articles: done.articles,
+        resumed_quotes: done.quotes,
+        ..Summary::default()
+    };
+    // The rows of these records are already in the output.
+    for _ in 0..done.records {
+        if matches!(source.next(None), Next::End) {
+            break;
+        }
+    }
     let mut chunk: Vec<Article> = Vec::new();
-    loop {
+    let mut ended = false;
+    while !ended {
         chunk.clear();
         let mut bytes = 0;
+        let mut deadline = None;
+        let records_before = done.records;
         while chunk.len() < options.chunk_articles && bytes < options.chunk_bytes {
-            match corpus.next() {
-                None => break,
-                Some(Ok(article)) => {
+            let item = match source.next(deadline) {
+                Next::Item(item) => item,
+                Next::Timeout => break,
+                Next::End => {
+                    ended = true;
+                    break;
+                }
+            };
+            done.records += 1;
+            match item {
+                Ok(article) if options.shard.contains(&article.id) => {
+                    if deadline.is_none() {
+                        deadline = options.max_latency.map(|d| Instant::now() + d);
+                    }
                     bytes += article.text.len();
                     chunk.push(article);
                 }
-                Some(Err(error)) => {
+                Ok(_) => done.other_shards += 1,
+                Err(error) => {
                     if options.strict {
                         return Err(RunError::Strict(error));
                     }
                     progress.warn(&error);
+                    *done
+                        .skipped
+                        .entry(error.reason.as_str().to_string())
+                        .or_default() += 1;
                     summary.skipped.push(error);
                 }
             }
         }
-        if chunk.is_empty() {
-            if corpus.peek().is_none() {
-                break;
-            }
+        if done.records == records_before {
             continue;
         }
         let mut results: Vec<Vec<Row>> = chunk.par_iter().map(process_article).collect();
@@ -138,10 +266,60 @@ pub fn run(
             }
             quotes += rows.len() as u64;
         }
-        summary.articles += chunk.len() as u64;
-        summary.quotes += quotes;
+        done.articles += chunk.len() as u64;
+        done.quotes += quotes;
+        writer.commit(&done)?;
         progress.chunk_done(chunk.len() as u64, quotes);
     }
+    summary.articles = done.articles;
+    summary.quotes = done.quotes;
+    summary.other_shards = done.other_shards;
+    summary.skipped_by_reason = done.skipped;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Where a run's records come from: the corpus directly, or a reader thread (so that waiting for
+/// the next record can time out).
+enum Source {
+    Direct(Box<Corpus>),
+    Threaded(Receiver<Result<Article, RecordError>>),
+}
+
+enum Next {
+    Item(Result<Article, RecordError>),
+    Timeout,
+    End,
+}
+
+impl Source {
+    fn threaded(corpus: Corpus) -> Source {
+        // A small bound keeps memory bounded when the producer is faster than extraction.
+        let (sender, receiver): (SyncSender<_>, _) = std::sync::mpsc::sync_channel(64);
+        std::thread::spawn(move || {
+            for item in corpus {
+                if sender.send(item).is_err() {
+                    break;
+                }
+            }
+        });
+        Source::Threaded(receiver)
+    }
+
+    fn next(&mut self, deadline: Option<Instant>) -> Next {
+        match self {
+            Source::Direct(corpus) => corpus.next().map_or(Next::End, Next::Item),
+            Source::Threaded(receiver) => match deadline {
+                None => receiver.recv().map_or(Next::End, Next::Item),
+                Some(deadline) => {
+                    let wait = deadline.saturating_duration_since(Instant::now());
+                    match receiver.recv_timeout(wait) {
+                        Ok(item) => Next::Item(item),
+                        Err(RecvTimeoutError::Timeout) => Next::Timeout,
+                        Err(RecvTimeoutError::Disconnected) => Next::End,
+                    }
+                }
+            },
+        }
+    }
 }
