@@ -25,7 +25,7 @@ fn encoder_batches(c: &mut Criterion) {
     let dir = classify::model_folder(&ModelOptions::default()).expect("model");
     let tokenizer =
         TextTokenizer::from_folder(&dir, encoder::DEFAULT_MAX_TOKENS).expect("tokenizer");
-    let encoder = encoder::load(&dir).expect("encoder");
+    let encoder = encoder::load(&dir, &encoder::EncoderOptions::default()).expect("encoder");
     let texts = quotes(128);
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let mut group = c.benchmark_group("encode");

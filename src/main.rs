@@ -85,6 +85,9 @@ struct ModelArgs {
     /// Quotes per encoder batch.
     #[arg(long, default_value_t = 16)]
     batch_size: usize,
+    /// Encoder runtime. `auto`: ONNX Runtime int8 (fetched on first use), else candle.
+    #[arg(long, value_enum, default_value_t = encoder::Backend::Auto)]
+    backend: encoder::Backend,
 }
 
 impl ModelArgs {
@@ -98,6 +101,7 @@ impl ModelArgs {
                 batch_size: self.batch_size.max(1),
                 sort: true,
             },
+            backend: self.backend,
             progress,
         }
     }
@@ -642,7 +646,8 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
     let options = args.model.options(None, true);
     let dir = classify::model_folder(&options)?;
     let tokenizer = encoder::TextTokenizer::from_folder(&dir, args.model.max_tokens)?;
-    let encoder = encoder::load(&dir)?;
+    let encoder = encoder::load(&dir, &options.encoder_options())?;
+    eprintln!("encoder backend: {}", encoder.name());
     let sha256 = models::sha256_file(&dir.join("model.safetensors"))?;
     let base = train::BaseModel {
         name: dir
@@ -680,10 +685,23 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
 fn models_command(command: ModelsCommand) -> Result<ExitCode> {
     match command {
         ModelsCommand::Fetch => {
-            let dir = models::fetch(&models::MINILM, std::io::stderr().is_terminal())?;
+            let progress = std::io::stderr().is_terminal();
+            let dir = models::fetch(&models::MINILM, progress)?;
             println!("{}", dir.display());
+            match models::ONNXRUNTIME {
+                Some(runtime) => {
+                    let lib = models::fetch_runtime(&runtime, progress)?;
+                    println!("{}", lib.display());
+                }
+                None => eprintln!("{}", models::ModelError::NoRuntime),
+            }
         }
-        ModelsCommand::Path => println!("{}", models::folder(&models::MINILM).display()),
+        ModelsCommand::Path => {
+            println!("{}", models::folder(&models::MINILM).display());
+            if let Some(runtime) = models::ONNXRUNTIME {
+                println!("{}", models::runtime_path(&runtime).display());
+            }
+        }
         ModelsCommand::Verify => {
             let dir = models::folder(&models::MINILM);
             models::verify(&models::MINILM, &dir)?;
@@ -692,6 +710,18 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
                 dir.display(),
                 models::MINILM.safetensors_sha256
             );
+            if let Some(runtime) = models::ONNXRUNTIME {
+                let lib = models::runtime_path(&runtime);
+                if lib.exists() {
+                    models::verify_runtime(&runtime, &lib)?;
+                    println!("{}: ok (sha256 {})", lib.display(), runtime.sha256);
+                } else {
+                    println!(
+                        "{}: not fetched (the candle backend is used)",
+                        lib.display()
+                    );
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

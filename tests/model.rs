@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use quotestance::batch::{self, BatchOptions};
 use quotestance::classify::{self, Classifier, Kind, ModelOptions};
-use quotestance::encoder::{self, Encoder, TextTokenizer};
+use quotestance::encoder::{self, Backend, Encoder, EncoderOptions, TextTokenizer};
 use quotestance::models;
 
 /// The verified model folder (fetched on first use).
@@ -21,16 +21,28 @@ fn model_dir() -> PathBuf {
     .clone()
 }
 
-fn encoder() -> (TextTokenizer, Box<dyn Encoder>) {
+fn on(backend: Backend) -> EncoderOptions {
+    EncoderOptions {
+        backend,
+        ..EncoderOptions::default()
+    }
+}
+
+fn encoder(backend: Backend) -> (TextTokenizer, Box<dyn Encoder>) {
     let dir = model_dir();
     (
         TextTokenizer::from_folder(&dir, encoder::DEFAULT_MAX_TOKENS).unwrap(),
-        encoder::load(&dir).unwrap(),
+        encoder::load(&dir, &on(backend)).unwrap(),
     )
 }
 
+/// Embeddings from the reference backend, candle.
 fn embed(texts: &[&str]) -> Vec<Vec<f32>> {
-    let (tokenizer, encoder) = encoder();
+    embed_on(Backend::Candle, texts)
+}
+
+fn embed_on(backend: Backend, texts: &[&str]) -> Vec<Vec<f32>> {
+    let (tokenizer, encoder) = encoder(backend);
     batch::embed(&tokenizer, encoder.as_ref(), texts, BatchOptions::default()).unwrap()
 }
 
@@ -90,6 +102,131 @@ fn paraphrases_are_closer_than_unrelated_sentences() {
     }
 }
 
+/// Sentences of many lengths, batched together so padding is exercised.
+const BACKEND_CHECK: [&str; 10] = [
+    REFERENCE_SENTENCE,
+    "No.",
+    "We will not accept any deal that leaves our members worse off than they were in 2019.",
+    "\"If they cross the line again, we will respond with overwhelming force,\" the general warned.",
+    "The company denied wrongdoing and said it had cooperated fully with regulators.",
+    "Police urged residents to stay indoors until the flooding subsides.",
+    "According to the ministry, exports rose 4.2% in the third quarter.",
+    "Der Minister sagte, die Gespräche würden am Montag fortgesetzt.",
+    "Officials offered to reopen the border crossing if the attacks stop, but only for aid convoys, and only during daylight hours, a senior diplomat said on condition of anonymity.",
+    "Great result for the team!",
+];
+
+/// The mean and the lowest cosine between a backend's embeddings and candle's on
+/// [`BACKEND_CHECK`].
+fn cosine_to_candle(backend: Backend) -> (f32, f32) {
+    let reference = embed(&BACKEND_CHECK);
+    let got = embed_on(backend, &BACKEND_CHECK);
+    assert_eq!(got.len(), reference.len());
+    let cosines: Vec<f32> = reference
+        .iter()
+        .zip(&got)
+        .map(|(a, b)| cosine(a, b))
+        .collect();
+    let mean = cosines.iter().sum::<f32>() / cosines.len() as f32;
+    (mean, cosines.iter().copied().fold(1.0, f32::min))
+}
+
+#[test]
+fn onnx_runtime_fp32_matches_candle() {
+    let (_, worst) = cosine_to_candle(Backend::OrtFp32);
+    assert!(worst >= 0.999, "worst cosine {worst}");
+}
+
+/// int8 activations are quantised per batch with one scale, so a text of one or two word pieces
+/// ("No.") loses the most: it gets its own floor. Everything else stays above 0.98.
+#[test]
+fn onnx_runtime_int8_stays_close_to_candle() {
+    let (mean, worst) = cosine_to_candle(Backend::Ort);
+    assert!(mean >= 0.985, "mean cosine {mean}");
+    assert!(worst >= 0.96, "worst cosine {worst}");
+    let longer: Vec<&str> = BACKEND_CHECK
+        .iter()
+        .copied()
+        .filter(|t| t.len() > 10)
+        .collect();
+    let reference = embed(&longer);
+    let got = embed_on(Backend::Ort, &longer);
+    for ((a, b), text) in reference.iter().zip(&got).zip(&longer) {
+        assert!(cosine(a, b) >= 0.98, "{text:?}: cosine {}", cosine(a, b));
+    }
+}
+
+/// A cache with the model but no ONNX Runtime library.
+fn home_without_runtime() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let dir = models::folder_in(home.path(), &models::MINILM);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in models::REQUIRED_FILES {
+        std::fs::copy(model_dir().join(file), dir.join(file)).unwrap();
+    }
+    home
+}
+
+#[test]
+fn without_the_runtime_auto_falls_back_to_candle_and_says_so() {
+    let home = home_without_runtime();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample/wire.jsonl");
+    let output = Command::cargo_bin("quotestance")
+        .unwrap()
+        .env("QUOTESTANCE_HOME", home.path())
+        .env_remove("QUOTESTANCE_ORT_LIB")
+        .args(["run", sample.to_str().unwrap(), "--offline", "--quiet"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("candle backend"))
+        .stderr(predicate::str::contains("models fetch"))
+        .get_output()
+        .stdout
+        .clone();
+    let rows = String::from_utf8(output).unwrap();
+    assert!(
+        rows.lines().count() > 1,
+        "quotes are still labelled: {rows}"
+    );
+    assert!(rows.lines().nth(1).is_some_and(|l| !l.ends_with(",,,")));
+}
+
+#[test]
+fn asking_for_onnx_runtime_without_it_is_an_error_with_the_fix() {
+    let home = home_without_runtime();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample/wire.jsonl");
+    Command::cargo_bin("quotestance")
+        .unwrap()
+        .env("QUOTESTANCE_HOME", home.path())
+        .env_remove("QUOTESTANCE_ORT_LIB")
+        .args(["run", sample.to_str().unwrap(), "--offline", "--quiet"])
+        .args(["--backend", "ort"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("ONNX Runtime is not in the cache"))
+        .stderr(predicate::str::contains("quotestance models fetch"));
+}
+
+#[test]
+fn a_tampered_runtime_library_is_refused() {
+    let runtime = models::ONNXRUNTIME.expect("a runtime is pinned for the CI platform");
+    let home = home_without_runtime();
+    let lib = models::runtime_path_in(home.path(), &runtime);
+    std::fs::create_dir_all(lib.parent().unwrap()).unwrap();
+    std::fs::write(&lib, b"\x7fELF not really a library").unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample/wire.jsonl");
+    Command::cargo_bin("quotestance")
+        .unwrap()
+        .env("QUOTESTANCE_HOME", home.path())
+        .env_remove("QUOTESTANCE_ORT_LIB")
+        .args(["run", sample.to_str().unwrap(), "--offline", "--quiet"])
+        .args(["--backend", "ort"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("tampered"))
+        .stderr(predicate::str::contains("models fetch"));
+}
+
 #[test]
 fn batching_order_and_deduplication_do_not_change_embeddings() {
     let texts = [
@@ -98,7 +235,7 @@ fn batching_order_and_deduplication_do_not_change_embeddings() {
         "A short one.",
         "Mid-length text here.",
     ];
-    let (tokenizer, encoder) = encoder();
+    let (tokenizer, encoder) = encoder(Backend::Candle);
     let sorted = batch::embed(
         &tokenizer,
         encoder.as_ref(),
@@ -302,7 +439,7 @@ fn unsupported_model_folders_are_refused_clearly() {
         std::fs::copy(model_dir().join(file), dir.path().join(file)).unwrap();
     }
     std::fs::write(dir.path().join("config.json"), r#"{"model_type": "gpt2"}"#).unwrap();
-    let err = encoder::load(dir.path())
+    let err = encoder::load(dir.path(), &on(Backend::Candle))
         .err()
         .expect("gpt2 is refused")
         .to_string();

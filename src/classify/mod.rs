@@ -76,8 +76,22 @@ pub struct ModelOptions {
     /// Truncation length in tokens.
     pub max_tokens: Option<usize>,
     pub batch: BatchOptions,
+    /// Which backend runs the encoder.
+    pub backend: encoder::Backend,
     /// Show download progress.
     pub progress: bool,
+}
+
+impl ModelOptions {
+    /// How to load the encoder: on the current rayon pool's threads.
+    pub fn encoder_options(&self) -> encoder::EncoderOptions {
+        encoder::EncoderOptions {
+            backend: self.backend,
+            threads: rayon::current_num_threads(),
+            offline: self.offline,
+            progress: self.progress,
+        }
+    }
 }
 
 /// The encoder folder to use: `--model DIR` as given, or the pinned default (fetched on first use).
@@ -103,7 +117,7 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
     let dir = model_folder(options)?;
     let tokenizer =
         TextTokenizer::from_folder(&dir, options.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS))?;
-    let encoder = encoder::load(&dir)?;
+    let encoder = encoder::load(&dir, &options.encoder_options())?;
     match kind {
         Kind::Trained => {
             let heads = match &options.heads_dir {

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
+use candle_transformers::models::bert::BertModel;
 
 use super::Encoder;
 
@@ -16,25 +16,9 @@ pub struct CandleBert {
     dim: usize,
 }
 
-/// Model types the BERT implementation reads.
-const SUPPORTED: [&str; 3] = ["bert", "minilm", "roberta"];
-
 impl CandleBert {
     pub fn load(dir: &Path) -> Result<Self> {
-        let config_path = dir.join("config.json");
-        let raw = std::fs::read_to_string(&config_path)
-            .with_context(|| format!("reading {}", config_path.display()))?;
-        let meta: serde_json::Value = serde_json::from_str(&raw)
-            .with_context(|| format!("parsing {}", config_path.display()))?;
-        let model_type = meta["model_type"].as_str().unwrap_or("bert");
-        if !SUPPORTED.contains(&model_type) {
-            bail!(
-                "{}: model_type {model_type:?} is not supported; quotestance runs BERT-family encoders (model_type bert)",
-                config_path.display()
-            );
-        }
-        let config: Config = serde_json::from_str(&raw)
-            .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
+        let config = super::read_config(dir)?;
         let weights = dir.join("model.safetensors");
         if !weights.is_file() {
             bail!(

@@ -2,13 +2,17 @@
 //!
 //! Tokenisation ([`TextTokenizer`]) and batching ([`crate::batch`]) live outside the backends, so a
 //! backend only computes: it takes a batch of token-id sequences and returns pooled embeddings.
-//! [`candle::CandleBert`] is the pure-Rust default backend.
+//! Backends: [`onnx::OrtBert`] (ONNX Runtime, int8 or fp32; the default when its library is
+//! available) and [`candle::CandleBert`] (pure Rust, needs no system library; the fallback).
 
 pub mod candle;
+pub mod onnx;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
+use candle_transformers::models::bert::Config;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 /// A sentence-embedding backend.
@@ -76,9 +80,109 @@ impl TextTokenizer {
     }
 }
 
-/// Loads the default backend for a model folder.
-pub fn load(dir: &Path) -> Result<Box<dyn Encoder>> {
-    let encoder = candle::CandleBert::load(dir)
-        .with_context(|| format!("loading the encoder in {}", dir.display()))?;
-    Ok(Box::new(encoder))
+/// Which backend runs the encoder.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// ONNX Runtime int8 when its library is available (fetched on first use), else candle.
+    #[default]
+    Auto,
+    /// ONNX Runtime with int8 weights (per output channel): the fastest.
+    Ort,
+    /// ONNX Runtime in fp32.
+    OrtFp32,
+    /// candle, pure Rust, fp32.
+    Candle,
+}
+
+/// How to load an encoder.
+#[derive(Clone, Debug)]
+pub struct EncoderOptions {
+    pub backend: Backend,
+    /// CPU threads for the backend's matrix kernels.
+    pub threads: usize,
+    /// Never download the ONNX Runtime library.
+    pub offline: bool,
+    /// Show download progress.
+    pub progress: bool,
+}
+
+impl Default for EncoderOptions {
+    fn default() -> Self {
+        EncoderOptions {
+            backend: Backend::Auto,
+            threads: rayon::current_num_threads(),
+            offline: false,
+            progress: false,
+        }
+    }
+}
+
+/// Loads the encoder in the model folder `dir` on the chosen backend. `Auto` falls back to candle,
+/// with a one-line notice on stderr, when ONNX Runtime cannot be had.
+pub fn load(dir: &Path, options: &EncoderOptions) -> Result<Box<dyn Encoder>> {
+    let context = || format!("loading the encoder in {}", dir.display());
+    let ort = |env, precision| -> Result<Box<dyn Encoder>> {
+        Ok(Box::new(
+            onnx::OrtBert::load(env, dir, precision, options.threads).with_context(context)?,
+        ))
+    };
+    match options.backend {
+        Backend::Candle => Ok(Box::new(
+            candle::CandleBert::load(dir).with_context(context)?,
+        )),
+        Backend::Ort => ort(runtime(options)?, onnx::Precision::Int8),
+        Backend::OrtFp32 => ort(runtime(options)?, onnx::Precision::Fp32),
+        Backend::Auto => match runtime(options) {
+            Ok(env) => ort(env, onnx::Precision::Int8),
+            Err(e) => {
+                eprintln!(
+                    "quotestance: using the slower candle backend: {e:#}. `quotestance models fetch` gets ONNX Runtime."
+                );
+                Ok(Box::new(
+                    candle::CandleBert::load(dir).with_context(context)?,
+                ))
+            }
+        },
+    }
+}
+
+/// The ONNX Runtime environment, created once per process from `QUOTESTANCE_ORT_LIB` if set, else
+/// from the pinned library in the model cache (fetched first unless offline).
+fn runtime(options: &EncoderOptions) -> Result<&'static ort::environment::Environment> {
+    static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> =
+        OnceLock::new();
+    let loaded = RUNTIME.get_or_init(|| {
+        let path = match std::env::var_os("QUOTESTANCE_ORT_LIB").filter(|v| !v.is_empty()) {
+            Some(path) => std::path::PathBuf::from(path),
+            None => crate::models::ensure_runtime(options.offline, options.progress)
+                .map_err(|e| e.to_string())?,
+        };
+        ort::init_from(&path)
+            .map_err(|e| format!("{}: cannot load ONNX Runtime: {e}", path.display()))?
+            .with_name("quotestance")
+            .build()
+            .map_err(|e| format!("{}: cannot start ONNX Runtime: {e}", path.display()))
+    });
+    loaded.as_ref().map_err(|e| anyhow!("{e}"))
+}
+
+/// Model types the BERT backends read.
+const SUPPORTED: [&str; 3] = ["bert", "minilm", "roberta"];
+
+/// Reads and checks a model folder's config.json.
+pub fn read_config(dir: &Path) -> Result<Config> {
+    let config_path = dir.join("config.json");
+    let raw = std::fs::read_to_string(&config_path)
+        .with_context(|| format!("reading {}", config_path.display()))?;
+    let meta: serde_json::Value =
+        serde_json::from_str(&raw).with_context(|| format!("parsing {}", config_path.display()))?;
+    let model_type = meta["model_type"].as_str().unwrap_or("bert");
+    if !SUPPORTED.contains(&model_type) {
+        bail!(
+            "{}: model_type {model_type:?} is not supported; quotestance runs BERT-family encoders (model_type bert)",
+            config_path.display()
+        );
+    }
+    serde_json::from_str(&raw)
+        .with_context(|| format!("{} is not a BERT config", config_path.display()))
 }

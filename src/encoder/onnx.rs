@@ -1,0 +1,489 @@
+//! The ONNX Runtime backend.
+//!
+//! There is no exported `.onnx` file: the BERT graph is built in memory, with ONNX Runtime's Model
+//! Editor API, from the same `model.safetensors` the candle backend reads, so any BERT-family
+//! folder (the pinned MiniLM, a fine-tuned copy, a user's own) runs without an exporter or PyTorch.
+//! The graph uses operators ONNX Runtime fuses and has fast CPU kernels for (LayerNormalization,
+//! Gelu, DynamicQuantizeMatMul). With [`Precision::Int8`] every linear layer's weights are
+//! quantised to int8 with one scale per output channel (per-tensor scales lose too much: cosine
+//! 0.94 to fp32 where per-channel keeps 0.99), and activations are quantised on the fly.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, anyhow, bail};
+use candle_core::{DType, Device};
+use candle_transformers::models::bert::{Config, HiddenAct};
+use ort::editor::{Graph, Model, Node, ONNX_DOMAIN, Opset};
+use ort::environment::Environment;
+use ort::memory::Allocator;
+use ort::operator::Attribute;
+use ort::session::Session;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::value::{
+    Outlet, PrimitiveTensorElementType, Shape, SymbolicDimensions, Tensor, TensorElementType,
+    ValueType,
+};
+
+use super::Encoder;
+
+/// Numeric precision of the linear layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    Fp32,
+    /// int8 weights, one scale per output channel; activations quantised per batch.
+    Int8,
+}
+
+impl Precision {
+    pub fn label(self) -> &'static str {
+        match self {
+            Precision::Fp32 => "fp32",
+            Precision::Int8 => "int8",
+        }
+    }
+}
+
+/// ONNX Runtime's contrib operator domain (DynamicQuantizeMatMul, Gelu).
+const MS_DOMAIN: &str = "com.microsoft";
+
+/// A BERT encoder on ONNX Runtime with mean pooling and L2 normalisation.
+pub struct OrtBert {
+    /// `Session::run` needs `&mut`; batches are already large, so one session at a time is right.
+    session: Mutex<Session>,
+    dim: usize,
+    name: String,
+}
+
+impl OrtBert {
+    /// Builds the graph for the model folder `dir` and opens a session on it in `env`.
+    pub fn load(
+        env: &Environment,
+        dir: &Path,
+        precision: Precision,
+        threads: usize,
+    ) -> Result<Self> {
+        let config = super::read_config(dir)?;
+        let weights_path = dir.join("model.safetensors");
+        let weights = candle_core::safetensors::load(&weights_path, &Device::Cpu)
+            .with_context(|| format!("reading {}", weights_path.display()))?;
+        let weights = Weights::new(weights, &weights_path)?;
+        let model = build_model(&config, &weights, precision)
+            .with_context(|| format!("building the ONNX graph for {}", weights_path.display()))?;
+        let builder = Session::builder(env)?
+            .with_optimization_level(GraphOptimizationLevel::Level3)
+            .map_err(|e| anyhow!("{e}"))?
+            .with_intra_threads(threads.max(1))
+            .map_err(|e| anyhow!("{e}"))?;
+        let session = model
+            .into_session(&builder)
+            .context("ONNX Runtime refused the graph")?;
+        Ok(OrtBert {
+            session: Mutex::new(session),
+            dim: config.hidden_size,
+            name: format!("ort-{}", precision.label()),
+        })
+    }
+}
+
+impl Encoder for OrtBert {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn dim(&self) -> usize {
+        self.dim
+    }
+
+    fn embed(&self, batch: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let longest = batch.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let mut ids = Vec::with_capacity(batch.len() * longest);
+        let mut mask = Vec::with_capacity(batch.len() * longest);
+        for seq in batch {
+            ids.extend(seq.iter().map(|&t| i64::from(t)));
+            ids.extend(std::iter::repeat_n(0i64, longest - seq.len()));
+            mask.extend(std::iter::repeat_n(1i64, seq.len()));
+            mask.extend(std::iter::repeat_n(0i64, longest - seq.len()));
+        }
+        let shape = [batch.len() as i64, longest as i64];
+        let ids = Tensor::from_array((shape, ids))?;
+        let mask = Tensor::from_array((shape, mask))?;
+        let mut session = self
+            .session
+            .lock()
+            .map_err(|_| anyhow!("the ONNX Runtime session was poisoned by an earlier panic"))?;
+        let outputs = session.run(ort::inputs!["input_ids" => ids, "attention_mask" => mask])?;
+        let (_, flat) = outputs["embedding"].try_extract_tensor::<f32>()?;
+        Ok(flat.chunks(self.dim).map(<[f32]>::to_vec).collect())
+    }
+}
+
+/// The safetensors weights, with the `bert.` prefix some checkpoints carry resolved.
+struct Weights {
+    tensors: HashMap<String, candle_core::Tensor>,
+    prefix: &'static str,
+}
+
+impl Weights {
+    fn new(tensors: HashMap<String, candle_core::Tensor>, path: &Path) -> Result<Self> {
+        let prefix = ["", "bert."]
+            .into_iter()
+            .find(|p| tensors.contains_key(&format!("{p}embeddings.word_embeddings.weight")))
+            .ok_or_else(|| {
+                anyhow!(
+                    "{} has no embeddings.word_embeddings.weight: not a BERT checkpoint",
+                    path.display()
+                )
+            })?;
+        Ok(Weights { tensors, prefix })
+    }
+
+    /// A weight's shape and values as f32.
+    fn get(&self, name: &str) -> Result<(Vec<usize>, Vec<f32>)> {
+        let key = format!("{}{name}", self.prefix);
+        let tensor = self
+            .tensors
+            .get(&key)
+            .ok_or_else(|| anyhow!("missing weight {key}"))?;
+        let values = tensor
+            .to_dtype(DType::F32)?
+            .flatten_all()?
+            .to_vec1::<f32>()?;
+        Ok((tensor.dims().to_vec(), values))
+    }
+}
+
+/// Adds nodes and initialisers to a graph under unique names.
+struct GraphBuilder<'w> {
+    graph: Graph,
+    weights: &'w Weights,
+    precision: Precision,
+    eps: f32,
+    next: usize,
+}
+
+impl GraphBuilder<'_> {
+    fn fresh(&mut self, hint: &str) -> String {
+        self.next += 1;
+        format!("{hint}_{}", self.next)
+    }
+
+    /// Adds one node with a single output and returns that output's name.
+    fn node(
+        &mut self,
+        op: &str,
+        domain: &str,
+        inputs: &[&str],
+        attributes: Vec<Attribute>,
+    ) -> Result<String> {
+        let out = self.fresh(op);
+        self.graph.add_node(Node::new(
+            op,
+            domain,
+            &out,
+            inputs,
+            [out.as_str()],
+            attributes,
+        )?)?;
+        Ok(out)
+    }
+
+    fn constant<T: PrimitiveTensorElementType + Copy + Debug>(
+        &mut self,
+        hint: &str,
+        shape: &[usize],
+        values: &[T],
+    ) -> Result<String> {
+        let name = self.fresh(hint);
+        let dims: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+        let mut tensor = Tensor::<T>::new(&Allocator::default(), dims)?;
+        let (_, data) = tensor.extract_tensor_mut();
+        if data.len() != values.len() {
+            bail!("{hint}: {} values for shape {shape:?}", values.len());
+        }
+        data.copy_from_slice(values);
+        self.graph.add_initializer(&name, tensor, false)?;
+        Ok(name)
+    }
+
+    fn ints(&mut self, hint: &str, values: &[i64]) -> Result<String> {
+        self.constant(hint, &[values.len()], values)
+    }
+
+    /// `x · Wᵀ + b` for the PyTorch-layout linear layer `name` (weight `[out, in]`), with the
+    /// output scaled by `scale` (folded into the weights).
+    fn linear(&mut self, x: &str, name: &str, scale: f32) -> Result<String> {
+        let (shape, weight) = self.weights.get(&format!("{name}.weight"))?;
+        let (_, mut bias) = self.weights.get(&format!("{name}.bias"))?;
+        let [rows, cols] = shape[..] else {
+            bail!("{name}.weight has shape {shape:?}, expected 2 dimensions");
+        };
+        bias.iter_mut().for_each(|b| *b *= scale);
+        let b = self.constant("bias", &[rows], &bias)?;
+        match self.precision {
+            Precision::Fp32 => {
+                let mut transposed = vec![0f32; rows * cols];
+                for r in 0..rows {
+                    for c in 0..cols {
+                        transposed[c * rows + r] = weight[r * cols + c] * scale;
+                    }
+                }
+                let w = self.constant("weight", &[cols, rows], &transposed)?;
+                let product = self.node("MatMul", ONNX_DOMAIN, &[x, &w], vec![])?;
+                self.node("Add", ONNX_DOMAIN, &[&product, &b], vec![])
+            }
+            Precision::Int8 => {
+                let (quantised, scales) = quantise_per_row(&weight, rows, cols, scale);
+                let mut transposed = vec![0i8; rows * cols];
+                for r in 0..rows {
+                    for c in 0..cols {
+                        transposed[c * rows + r] = quantised[r * cols + c];
+                    }
+                }
+                let w = self.constant("weight_int8", &[cols, rows], &transposed)?;
+                let s = self.constant("weight_scale", &[rows], &scales)?;
+                let zero = self.constant("weight_zero", &[rows], &vec![0i8; rows])?;
+                self.node(
+                    "DynamicQuantizeMatMul",
+                    MS_DOMAIN,
+                    &[x, &w, &s, &zero, &b],
+                    vec![],
+                )
+            }
+        }
+    }
+
+    fn layer_norm(&mut self, x: &str, name: &str) -> Result<String> {
+        let (shape, gamma) = self.weights.get(&format!("{name}.weight"))?;
+        let (_, beta) = self.weights.get(&format!("{name}.bias"))?;
+        let g = self.constant("ln_weight", &shape, &gamma)?;
+        let b = self.constant("ln_bias", &shape, &beta)?;
+        self.node(
+            "LayerNormalization",
+            ONNX_DOMAIN,
+            &[x, &g, &b],
+            vec![
+                Attribute::new("axis", -1i64)?,
+                Attribute::new("epsilon", self.eps)?,
+            ],
+        )
+    }
+}
+
+/// Symmetric int8 quantisation of a `[rows, cols]` matrix with one scale per row (per output
+/// channel of a linear layer), after multiplying by `scale`.
+fn quantise_per_row(weight: &[f32], rows: usize, cols: usize, scale: f32) -> (Vec<i8>, Vec<f32>) {
+    let mut quantised = Vec::with_capacity(rows * cols);
+    let mut scales = Vec::with_capacity(rows);
+    for row in weight.chunks(cols).take(rows) {
+        let peak = row.iter().fold(0f32, |m, &w| m.max((w * scale).abs()));
+        let step = if peak > 0.0 { peak / 127.0 } else { 1.0 };
+        quantised.extend(
+            row.iter()
+                .map(|&w| (w * scale / step).round().clamp(-127.0, 127.0) as i8),
+        );
+        scales.push(step);
+    }
+    (quantised, scales)
+}
+
+fn tensor_type(ty: TensorElementType, dims: &[&str]) -> ValueType {
+    ValueType::Tensor {
+        ty,
+        shape: Shape::new(dims.iter().map(|_| -1i64)),
+        dimension_symbols: SymbolicDimensions::new(dims.iter().map(|d| d.to_string())),
+    }
+}
+
+/// The whole encoder: embeddings, `num_hidden_layers` post-norm transformer layers, mean pooling
+/// over real tokens and L2 normalisation. Inputs `input_ids`, `attention_mask` (int64 `[batch,
+/// seq]`); output `embedding` (float `[batch, hidden]`).
+fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Result<Model> {
+    let hidden = config.hidden_size;
+    let heads = config.num_attention_heads;
+    if heads == 0 || !hidden.is_multiple_of(heads) {
+        bail!("hidden_size {hidden} is not a multiple of num_attention_heads {heads}");
+    }
+    let head_dim = hidden / heads;
+    let gelu = match config.hidden_act {
+        HiddenAct::Gelu => "Gelu",
+        HiddenAct::GeluApproximate => "FastGelu",
+        HiddenAct::Relu => "Relu",
+    };
+    let mut graph = Graph::new()?;
+    graph.set_inputs([
+        Outlet::new(
+            "input_ids",
+            tensor_type(TensorElementType::Int64, &["batch", "seq"]),
+        ),
+        Outlet::new(
+            "attention_mask",
+            tensor_type(TensorElementType::Int64, &["batch", "seq"]),
+        ),
+    ])?;
+    graph.set_outputs([Outlet::new(
+        "embedding",
+        tensor_type(TensorElementType::Float32, &["batch", "hidden"]),
+    )])?;
+    let mut g = GraphBuilder {
+        graph,
+        weights,
+        precision,
+        eps: config.layer_norm_eps as f32,
+        next: 0,
+    };
+
+    // Embeddings. Token type 0 is the only type a single sentence uses, so its row is folded
+    // into the position table.
+    let (word_shape, word) = weights.get("embeddings.word_embeddings.weight")?;
+    let (pos_shape, mut positions) = weights.get("embeddings.position_embeddings.weight")?;
+    let (_, types) = weights.get("embeddings.token_type_embeddings.weight")?;
+    for row in positions.chunks_mut(hidden) {
+        row.iter_mut()
+            .zip(&types[..hidden])
+            .for_each(|(p, t)| *p += t);
+    }
+    let word = g.constant("word_embeddings", &word_shape, &word)?;
+    let positions = g.constant("position_embeddings", &pos_shape, &positions)?;
+    let tokens = g.node(
+        "Gather",
+        ONNX_DOMAIN,
+        &[&word, "input_ids"],
+        vec![Attribute::new("axis", 0i64)?],
+    )?;
+    let seq_len = g.node(
+        "Shape",
+        ONNX_DOMAIN,
+        &["input_ids"],
+        vec![Attribute::new("start", 1i64)?, Attribute::new("end", 2i64)?],
+    )?;
+    let zero = g.ints("zero", &[0])?;
+    let first_axis = zero.clone();
+    let pos = g.node(
+        "Slice",
+        ONNX_DOMAIN,
+        &[&positions, &zero, &seq_len, &first_axis],
+        vec![],
+    )?;
+    let summed = g.node("Add", ONNX_DOMAIN, &[&tokens, &pos], vec![])?;
+    let mut x = g.layer_norm(&summed, "embeddings.LayerNorm")?;
+
+    // Additive attention mask: 0 for real tokens, -10000 for padding, shaped [batch, 1, 1, seq].
+    let mask = g.node(
+        "Cast",
+        ONNX_DOMAIN,
+        &["attention_mask"],
+        vec![Attribute::new("to", 1i64)?],
+    )?;
+    let one = g.constant("one", &[1], &[1f32])?;
+    let inverted = g.node("Sub", ONNX_DOMAIN, &[&one, &mask], vec![])?;
+    let big = g.constant("mask_value", &[1], &[-10000f32])?;
+    let additive = g.node("Mul", ONNX_DOMAIN, &[&inverted, &big], vec![])?;
+    let axes_12 = g.ints("axes", &[1, 2])?;
+    let additive = g.node("Unsqueeze", ONNX_DOMAIN, &[&additive, &axes_12], vec![])?;
+
+    let split_heads = g.ints("shape", &[0, 0, heads as i64, head_dim as i64])?;
+    let merge_heads = g.ints("shape", &[0, 0, hidden as i64])?;
+    let query_scale = 1.0 / (head_dim as f32).sqrt();
+    for layer in 0..config.num_hidden_layers {
+        let p = format!("encoder.layer.{layer}.");
+        let q = g.linear(&x, &format!("{p}attention.self.query"), query_scale)?;
+        let k = g.linear(&x, &format!("{p}attention.self.key"), 1.0)?;
+        let v = g.linear(&x, &format!("{p}attention.self.value"), 1.0)?;
+        let per_head = |g: &mut GraphBuilder, t: &str, perm: Vec<i64>| -> Result<String> {
+            let r = g.node("Reshape", ONNX_DOMAIN, &[t, &split_heads], vec![])?;
+            g.node(
+                "Transpose",
+                ONNX_DOMAIN,
+                &[&r],
+                vec![Attribute::new("perm", perm)?],
+            )
+        };
+        let q = per_head(&mut g, &q, vec![0, 2, 1, 3])?;
+        let k = per_head(&mut g, &k, vec![0, 2, 3, 1])?;
+        let v = per_head(&mut g, &v, vec![0, 2, 1, 3])?;
+        let scores = g.node("MatMul", ONNX_DOMAIN, &[&q, &k], vec![])?;
+        let scores = g.node("Add", ONNX_DOMAIN, &[&scores, &additive], vec![])?;
+        let probs = g.node(
+            "Softmax",
+            ONNX_DOMAIN,
+            &[&scores],
+            vec![Attribute::new("axis", -1i64)?],
+        )?;
+        let context = g.node("MatMul", ONNX_DOMAIN, &[&probs, &v], vec![])?;
+        let context = g.node(
+            "Transpose",
+            ONNX_DOMAIN,
+            &[&context],
+            vec![Attribute::new("perm", vec![0i64, 2, 1, 3])?],
+        )?;
+        let context = g.node("Reshape", ONNX_DOMAIN, &[&context, &merge_heads], vec![])?;
+        let attended = g.linear(&context, &format!("{p}attention.output.dense"), 1.0)?;
+        let residual = g.node("Add", ONNX_DOMAIN, &[&attended, &x], vec![])?;
+        x = g.layer_norm(&residual, &format!("{p}attention.output.LayerNorm"))?;
+        let inner = g.linear(&x, &format!("{p}intermediate.dense"), 1.0)?;
+        let domain = if gelu == "Relu" {
+            ONNX_DOMAIN
+        } else {
+            MS_DOMAIN
+        };
+        let inner = g.node(gelu, domain, &[&inner], vec![])?;
+        let out = g.linear(&inner, &format!("{p}output.dense"), 1.0)?;
+        let residual = g.node("Add", ONNX_DOMAIN, &[&out, &x], vec![])?;
+        x = g.layer_norm(&residual, &format!("{p}output.LayerNorm"))?;
+    }
+
+    // Mean over real tokens, then L2 normalisation.
+    let axis_2 = g.ints("axes", &[2])?;
+    let weights_3d = g.node("Unsqueeze", ONNX_DOMAIN, &[&mask, &axis_2], vec![])?;
+    let masked = g.node("Mul", ONNX_DOMAIN, &[&x, &weights_3d], vec![])?;
+    let axis_1 = g.ints("axes", &[1])?;
+    let keep = || Attribute::new("keepdims", 0i64);
+    let total = g.node("ReduceSum", ONNX_DOMAIN, &[&masked, &axis_1], vec![keep()?])?;
+    let count = g.node(
+        "ReduceSum",
+        ONNX_DOMAIN,
+        &[&weights_3d, &axis_1],
+        vec![keep()?],
+    )?;
+    let floor = g.constant("count_floor", &[1], &[1e-9f32])?;
+    let count = g.node("Max", ONNX_DOMAIN, &[&count, &floor], vec![])?;
+    let mean = g.node("Div", ONNX_DOMAIN, &[&total, &count], vec![])?;
+    g.graph.add_node(Node::new(
+        "LpNormalization",
+        ONNX_DOMAIN,
+        "l2_normalise",
+        [mean.as_str()],
+        ["embedding"],
+        vec![Attribute::new("axis", -1i64)?, Attribute::new("p", 2i64)?],
+    )?)?;
+
+    let mut model = Model::new([Opset::new(ONNX_DOMAIN, 17)?, Opset::new(MS_DOMAIN, 1)?])?;
+    model.set_graph(g.graph)?;
+    Ok(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_row_quantisation_keeps_each_row_within_half_a_step() {
+        let weight = [0.5f32, -1.0, 0.25, 0.0, 0.0, 0.0, 3.0, 2.0, -3.0];
+        let (q, scales) = quantise_per_row(&weight, 3, 3, 1.0);
+        assert_eq!(q[1], -127);
+        assert_eq!(&q[3..6], &[0, 0, 0], "an all-zero row stays zero");
+        assert_eq!(scales[1], 1.0, "an all-zero row gets a harmless scale");
+        for (r, row) in weight.chunks(3).enumerate() {
+            for (c, &w) in row.iter().enumerate() {
+                let back = f32::from(q[r * 3 + c]) * scales[r];
+                assert!((back - w).abs() <= scales[r] / 2.0 + 1e-6, "{r},{c}");
+            }
+        }
+    }
+}
