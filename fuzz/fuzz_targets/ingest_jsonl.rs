@@ -1,0 +1,9 @@
+#![no_main]
+//! Fuzz target `ingest_jsonl`: see `tests/fuzz_checks/mod.rs` for what it runs and asserts.
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/fuzz_checks/mod.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::ingest_jsonl(data));
