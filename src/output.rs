@@ -285,7 +285,8 @@ impl Target {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Ok(Target::Regular(path.to_path_buf()))
             }
-            Err(e) => Err(named(path, e)),
+            // Callers name the output path (e.g. "cannot write PATH: Not a directory").
+            Err(e) => Err(e),
         }
     }
 }
