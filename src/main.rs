@@ -368,7 +368,9 @@ fn output_arguments() -> Vec<String> {
     const NO_EFFECT: [&str; 4] = ["--resume", "--quiet", "-q", "--strict"];
     const NO_EFFECT_WITH_VALUE: [&str; 2] = ["--threads", "--summary"];
     let mut kept = Vec::new();
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
     while let Some(arg) = args.next() {
         if NO_EFFECT.contains(&arg.as_str()) {
             continue;
@@ -442,6 +444,16 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let resume_from = match start {
         Start::Fresh => None,
+        Start::Restarted => {
+            if !args.quiet {
+                eprintln!(
+                    "quotestance: discarding the unfinished run to {} and starting over (--resume \
+                     would have continued it)",
+                    args.output
+                );
+            }
+            None
+        }
         Start::NothingToResume => {
             if !args.quiet {
                 eprintln!(

@@ -131,6 +131,9 @@ pub enum Start {
     Fresh,
     /// `--resume` found no journal, so from the beginning.
     NothingToResume,
+    /// From the beginning, discarding the journal and partial output of an unfinished run
+    /// (there was no `--resume`).
+    Restarted,
     /// From a committed point of an interrupted run.
     Resumed(Checkpoint),
     /// The interrupted run had already finished writing; only the rename was left, and is done.
@@ -213,6 +216,8 @@ impl Destination {
                 None => {
                     if resume {
                         start = Start::NothingToResume;
+                    } else if journal_path.exists() {
+                        start = Start::Restarted;
                     }
                     journal_handle = Some(Journal::create(&journal_path, fingerprint)?);
                 }
