@@ -662,6 +662,28 @@ fn output_in_a_folder_that_cannot_be_written_is_an_error_naming_it() {
     assert!(leftovers(dir.path()).is_empty());
 }
 
+/// /proc takes no new files, whoever asks (this suite may run as root, for whom a `chmod 0555`
+/// folder is still writable).
+#[cfg(target_os = "linux")]
+#[test]
+fn output_in_a_read_only_folder_is_an_error_naming_it() {
+    let dir = scratch();
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        format!("{}\n", jsonl_line("a", ARTICLE)).as_bytes(),
+    );
+    let out = "/proc/quotestance-cannot-write-here.csv";
+    let run = bin()
+        .args(["run", s(&input), "-o", out, "--skip-classify", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains(out), "{stderr}");
+    assert!(!Path::new(out).exists());
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn dev_full_is_a_clear_error() {
