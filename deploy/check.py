@@ -9,8 +9,8 @@
 3. If `quotestance run --help` mentions --shard: plays both recipes on this machine over a corpus
    (datasets/articles/articles.jsonl by default), one process per shard with the variables the
    scheduler would set (JOB_COMPLETION_INDEX; SLURM_ARRAY_TASK_ID/COUNT/MIN), then the merge step,
-   and checks that the merged file has exactly the rows of a direct run (compared as sorted rows:
-   the merge may order them differently from a single run, but no row may be lost or doubled).
+   and checks that the merged file is byte for byte what a direct run writes (merge restores the
+   order of a full run).
 
 Exits 1 on any failure.
 """
@@ -19,6 +19,7 @@ import csv
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,11 +79,11 @@ def rows(path: pathlib.Path) -> list[tuple]:
 
 def compare(direct: pathlib.Path, merged: pathlib.Path, what: str) -> None:
     (h1, a), (h2, b) = rows(direct), rows(merged)
-    if h1 != h2 or a != b:
+    if h1 != h2 or a != b or direct.read_bytes() != merged.read_bytes():
         missing = len(set(a) - set(b))
         extra = len(set(b) - set(a))
         fail(f"{what}: merged output differs from a direct run ({len(a)} vs {len(b)} rows, {missing} missing, {extra} extra)")
-    print(f"{what}: merged output equals a direct run ({len(a)} rows)")
+    print(f"{what}: merged output is byte for byte a direct run's ({len(a)} rows)")
 
 
 def run(args, env=None, **kw) -> None:
@@ -91,22 +92,25 @@ def run(args, env=None, **kw) -> None:
         fail(f"{args} exited with {result.returncode}:\n{result.stderr}")
 
 
-def play(corpus: str, container: dict, merge: dict, n: int) -> None:
+def play(corpus_file: str, container: dict, merge: dict, n: int) -> None:
     # Strip job-array variables this shell may have, so only the ones set below are seen.
     for v in ("JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "QUOTESTANCE_SHARDS"):
         os.environ.pop(v, None)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
+        # The corpus as a folder, as the recipes mount it.
+        data = tmp / "data"
+        (data / "out").mkdir(parents=True)
+        (data / "corpus").mkdir()
+        shutil.copy(corpus_file, data / "corpus")
+        corpus = str(data / "corpus")
         direct = tmp / "direct.csv"
         run([BIN, "run", corpus, "--skip-classify", "--quiet", "-o", str(direct)])
 
         # Kubernetes: the container's args with /data mapped to a folder here, --skip-classify
         # added (the check is about sharding, not labels), one process per index.
-        data = tmp / "k8s"
-        (data / "out").mkdir(parents=True)
-        (data / "corpus.jsonl").symlink_to(pathlib.Path(corpus).resolve())
         for index in range(n):
-            args = [a.replace("$(QUOTESTANCE_PART)", str(index)).replace("/data/corpus", str(data / "corpus.jsonl")).replace("/data", str(data))
+            args = [a.replace("$(QUOTESTANCE_PART)", str(index)).replace("/data", str(data))
                     for a in container["args"]]
             run([BIN, *args, "--skip-classify"], env={"JOB_COMPLETION_INDEX": str(index), "QUOTESTANCE_SHARDS": str(n)})
         script = merge["args"][0].replace("/data", str(data)).replace("quotestance ", f"{BIN} ", 1)
@@ -121,7 +125,7 @@ def play(corpus: str, container: dict, merge: dict, n: int) -> None:
                    "SLURM_ARRAY_TASK_COUNT": str(n), "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": str(n),
                    "SLURM_ARRAY_TASK_STEP": "1", "SLURM_CPUS_PER_TASK": "1"}
             run(["bash", str(ROOT / "deploy/slurm/quotestance-array.sbatch"), "--skip-classify"], env=env)
-        run(["bash", str(ROOT / "deploy/slurm/merge.sbatch")], env={"OUT": str(out), "QUOTESTANCE": BIN})
+        run(["bash", str(ROOT / "deploy/slurm/merge.sbatch")], env={"CORPUS": corpus, "OUT": str(out), "QUOTESTANCE": BIN})
         compare(direct, out / "quotes.csv", f"slurm (--array=1-{n})")
 
 

@@ -9,5 +9,5 @@ out="$(realpath -m "$2")"
 shift 2
 array="$(sbatch --parsable --export=ALL,CORPUS="$corpus",OUT="$out" "$@" "$here/quotestance-array.sbatch")"
 array="${array%%;*}"   # --parsable prints JOBID or JOBID;CLUSTER
-merge="$(sbatch --parsable --dependency=afterok:"$array" --export=ALL,OUT="$out" "$here/merge.sbatch")"
+merge="$(sbatch --parsable --dependency=afterok:"$array" --export=ALL,CORPUS="$corpus",OUT="$out" "$here/merge.sbatch")"
 echo "array job $array, merge job ${merge%%;*}: $out/quotes.csv when both are done"
