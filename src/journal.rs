@@ -13,7 +13,8 @@
 //! cut back to that length (dropping any rows written after it), and reading restarts after the
 //! committed number of records. A torn last line is ignored.
 //!
-//! The journal is locked while a run holds it, so two runs cannot write the same output at once.
+//! The journal is locked while a run holds it, so two runs cannot write the same output at once
+//! (where the filesystem supports locks; where it does not, the run goes on unguarded).
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -139,12 +140,9 @@ impl Journal {
                     ),
                 ));
             }
-            Err(TryLockError::Error(e)) => {
-                return Err(io::Error::new(
-                    e.kind(),
-                    format!("cannot lock {}: {e}", path.display()),
-                ));
-            }
+            // Some network filesystems (Lustre without `flock`, some FUSE mounts) cannot lock at
+            // all; refusing to run there would be worse than running without the guard.
+            Err(TryLockError::Error(_)) => {}
         }
         Ok(Journal {
             file,
