@@ -251,10 +251,15 @@ fn shard_auto_reads_job_array_variables() {
     let explicit = run_ok(&["run", s(&input), "--shard", "1/4"]);
     let run_with = |vars: &[(&str, &str)], extra: &[&str]| {
         let mut command = bin();
-        for var in quotestance::shard::INDEX_VARIABLES {
+        // Start from a clean slate even when the suite itself runs in a job array.
+        for var in quotestance::shard::INDEX_VARIABLES.into_iter().chain([
+            quotestance::shard::COUNT_VARIABLE,
+            "SLURM_ARRAY_TASK_MIN",
+            "SLURM_ARRAY_TASK_STEP",
+            "SLURM_ARRAY_TASK_COUNT",
+        ]) {
             command.env_remove(var);
         }
-        command.env_remove(quotestance::shard::COUNT_VARIABLE);
         let out = command
             .args(["run", s(&input), "--quiet", "--skip-classify"])
             .args(extra)
