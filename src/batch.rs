@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
+use rayon::prelude::*;
 
 use crate::encoder::{Encoder, TextTokenizer};
 
@@ -49,10 +50,20 @@ pub fn embed(
     if options.sort {
         order.sort_by_key(|&k| (ids[k].len(), k));
     }
-    let mut embeddings: Vec<Vec<f32>> = vec![Vec::new(); unique.len()];
-    for chunk in order.chunks(options.batch_size.max(1)) {
+    let chunks: Vec<&[usize]> = order.chunks(options.batch_size.max(1)).collect();
+    let run = |chunk: &&[usize]| {
         let batch: Vec<Vec<u32>> = chunk.iter().map(|&k| ids[k].clone()).collect();
-        for (&k, e) in chunk.iter().zip(encoder.embed(&batch)?) {
+        encoder.embed(&batch)
+    };
+    let results: Vec<Result<Vec<Vec<f32>>>> = if encoder.parallel_batches() > 1 {
+        // One task per batch, so threads that finish short batches steal the long ones.
+        chunks.par_iter().with_max_len(1).map(run).collect()
+    } else {
+        chunks.iter().map(run).collect()
+    };
+    let mut embeddings: Vec<Vec<f32>> = vec![Vec::new(); unique.len()];
+    for (chunk, result) in chunks.iter().zip(results) {
+        for (&k, e) in chunk.iter().zip(result?) {
             embeddings[k] = e;
         }
     }

@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::classify::{self, Kind, ModelOptions};
+use crate::encoder::Backend;
 use crate::eval::{LabelScores, match_spans};
 use crate::output::Row;
 
@@ -20,6 +21,8 @@ use crate::output::Row;
 #[derive(Clone, Debug, Serialize)]
 pub struct Entry {
     pub classifier: String,
+    /// The encoder backend ("ort-int8", "candle"), or "-" for the lexicon.
+    pub backend: String,
     pub quotes: usize,
     pub load_seconds: f64,
     pub classify_seconds: f64,
@@ -28,6 +31,18 @@ pub struct Entry {
     pub peak_memory_mib: Option<f64>,
     pub stance: LabelScores,
     pub sentiment: LabelScores,
+}
+
+impl Entry {
+    /// The classifier and its backend joined by `sep` ("trained-ort-int8"), or the classifier
+    /// alone where it has no backend.
+    pub fn label(&self, sep: &str) -> String {
+        if self.backend == "-" {
+            self.classifier.clone()
+        } else {
+            format!("{}{sep}{}", self.classifier, self.backend)
+        }
+    }
 }
 
 /// Gold rows with a stance and sentiment label, paired with the predicted row they match.
@@ -51,27 +66,44 @@ pub fn matched<'a>(gold: &'a [Row], pred: &'a [Row]) -> Vec<(&'a Row, &'a Row)> 
     pairs
 }
 
+/// What to compare: each classifier that uses the encoder runs once per backend; the lexicon,
+/// which uses none, runs once.
+pub fn runs(kinds: &[Kind], backends: &[Backend]) -> Vec<(Kind, Backend)> {
+    let mut runs = Vec::new();
+    for &kind in kinds {
+        if kind == Kind::Lexicon {
+            runs.push((kind, Backend::Auto));
+        } else {
+            runs.extend(backends.iter().map(|&b| (kind, b)));
+        }
+    }
+    runs
+}
+
 /// Runs each classifier over the matched quotes and scores it.
 pub fn compare(
-    kinds: &[Kind],
+    runs: &[(Kind, Backend)],
     options: &ModelOptions,
     pairs: &[(&Row, &Row)],
     mut progress: impl FnMut(&str),
 ) -> Result<Vec<Entry>> {
     let texts: Vec<&str> = pairs.iter().map(|(_, p)| p.quote.as_str()).collect();
     let mut entries = Vec::new();
-    for &kind in kinds {
+    for &(kind, backend) in runs {
         progress(kind.as_str());
         reset_peak_memory();
         let started = Instant::now();
-        let classifier = classify::build(kind, options)
+        let options = ModelOptions {
+            backend,
+            ..options.clone()
+        };
+        let classifier = classify::build(kind, &options)
             .with_context(|| format!("building the {} classifier", kind.as_str()))?;
         let load_seconds = started.elapsed().as_secs_f64();
         let started = Instant::now();
         let labels = classifier.classify(&texts)?;
         let classify_seconds = started.elapsed().as_secs_f64();
         let peak_memory_mib = peak_memory_mib();
-        drop(classifier);
         let score = |f: &dyn Fn(usize) -> (String, String)| {
             LabelScores::from_pairs(&(0..pairs.len()).map(f).collect::<Vec<_>>())
         };
@@ -89,6 +121,7 @@ pub fn compare(
         });
         entries.push(Entry {
             classifier: kind.as_str().to_string(),
+            backend: classifier.backend().unwrap_or("-").to_string(),
             quotes: texts.len(),
             load_seconds,
             classify_seconds,
@@ -97,6 +130,7 @@ pub fn compare(
             stance,
             sentiment,
         });
+        drop(classifier);
     }
     Ok(entries)
 }
@@ -114,8 +148,9 @@ fn peak_memory_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-const HEADER: [&str; 9] = [
+const HEADER: [&str; 10] = [
     "classifier",
+    "backend",
     "stance_accuracy",
     "stance_macro_f1",
     "sentiment_accuracy",
@@ -126,9 +161,10 @@ const HEADER: [&str; 9] = [
     "quotes",
 ];
 
-fn cells(e: &Entry) -> [String; 9] {
+fn cells(e: &Entry) -> [String; 10] {
     [
         e.classifier.clone(),
+        e.backend.clone(),
         format!("{:.3}", e.stance.accuracy),
         format!("{:.3}", e.stance.macro_f1),
         format!("{:.3}", e.sentiment.accuracy),
@@ -143,7 +179,7 @@ fn cells(e: &Entry) -> [String; 9] {
 
 /// The table as aligned text.
 pub fn to_text(entries: &[Entry]) -> String {
-    let rows: Vec<[String; 9]> = entries.iter().map(cells).collect();
+    let rows: Vec<[String; 10]> = entries.iter().map(cells).collect();
     let width = |k: usize| {
         rows.iter()
             .map(|r| r[k].len())
@@ -203,7 +239,7 @@ pub fn write_out(entries: &[Entry], dir: &Path) -> Result<()> {
                 w.write_record(&record)?;
             }
             crate::heads::write_atomic(
-                &dir.join(format!("confusion-{}-{task}.csv", e.classifier)),
+                &dir.join(format!("confusion-{}-{task}.csv", e.label("-"))),
                 &w.into_inner().context("writing CSV")?,
             )?;
         }
@@ -220,7 +256,7 @@ pub fn chart_svg(entries: &[Entry]) -> Result<String> {
     let plot_error = |e: &dyn std::fmt::Display| anyhow::anyhow!("drawing the chart: {e}");
     let names: Vec<String> = entries
         .iter()
-        .map(|e| format!("{} ({:.0} quotes/s)", e.classifier, e.quotes_per_second))
+        .map(|e| format!("{} ({:.0} quotes/s)", e.label(" "), e.quotes_per_second))
         .collect();
     let mut svg = String::new();
     {

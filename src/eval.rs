@@ -268,6 +268,8 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
 #[derive(Clone, Debug, Serialize)]
 pub struct QuoteReport {
     pub classifier: String,
+    /// The encoder backend, for classifiers that use one.
+    pub backend: Option<String>,
     pub quotes: usize,
     pub seconds: f64,
     pub quotes_per_second: f64,
@@ -296,6 +298,7 @@ pub fn evaluate_quotes(
         .collect();
     Ok(QuoteReport {
         classifier: classifier.name().to_string(),
+        backend: classifier.backend().map(str::to_string),
         quotes: examples.len(),
         seconds,
         quotes_per_second: examples.len() as f64 / seconds.max(1e-9),
@@ -307,8 +310,11 @@ pub fn evaluate_quotes(
 impl QuoteReport {
     pub fn to_text(&self) -> String {
         format!(
-            "classifier: {}   quotes: {}   {:.1} quotes/s\n\n{}\n{}",
+            "classifier: {}{}   quotes: {}   {:.1} quotes/s\n\n{}\n{}",
             self.classifier,
+            self.backend
+                .as_deref()
+                .map_or_else(String::new, |b| format!(" ({b})")),
             self.quotes,
             self.quotes_per_second,
             self.stance.to_text("stance"),

@@ -118,6 +118,9 @@ struct CompareArgs {
     /// Classifiers to compare (repeatable; default: all).
     #[arg(long = "classifier", value_enum)]
     classifiers: Vec<Kind>,
+    /// Encoder backends to compare each classifier on, comma-separated (default: --backend).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    backends: Vec<encoder::Backend>,
     /// Also write table.csv, table.md, confusion matrices and chart.svg/chart.png here.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -764,8 +767,14 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
     } else {
         args.classifiers.clone()
     };
+    let backends = if args.backends.is_empty() {
+        vec![args.model.backend]
+    } else {
+        args.backends.clone()
+    };
+    let runs = quotestance::compare::runs(&kinds, &backends);
     let bar = if std::io::stderr().is_terminal() {
-        ProgressBar::new(kinds.len() as u64)
+        ProgressBar::new(runs.len() as u64)
     } else {
         ProgressBar::hidden()
     };
@@ -773,7 +782,7 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
         bar.set_style(style);
     }
     let options = args.model.options(args.heads.clone(), true);
-    let entries = quotestance::compare::compare(&kinds, &options, &pairs, |name| {
+    let entries = quotestance::compare::compare(&runs, &options, &pairs, |name| {
         bar.set_message(format!(
             "classifying {} matched quotes with {name}",
             pairs.len()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side by side, in one run on one machine: quotes per second of the Python stack people would
 # otherwise use (sentence-transformers all-MiniLM-L6-v2 + a scikit-learn logistic-regression head)
-# against quotestance's default classifier, on the same quotes, from the same model folder, with
+# against quotestance's default classifier (on its default ONNX Runtime int8 backend, and on
+# candle), on the same quotes, from the same model folder, with
 # the same thread count. The last line is the ratio.
 #
 #   bench/peer/run.sh            # THREADS=2 RUNS=3 by default
@@ -25,19 +26,26 @@ fi
 
 cargo build --release --quiet
 ./target/release/quotestance models fetch >/dev/null
-MODEL="$(./target/release/quotestance models path)"
+MODEL="$(./target/release/quotestance models path | head -n 1)"
 
 export OMP_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS" RAYON_NUM_THREADS="$THREADS" TOKENIZERS_PARALLELISM=false
 
 python_rate="$("$VENV/bin/python" bench/peer/peer.py --model "$MODEL" --train "$TRAIN" --quotes "$QUOTES" --threads "$THREADS" --runs "$RUNS")"
 
-rates=()
-for _ in $(seq "$RUNS"); do
-  rates+=("$(./target/release/quotestance eval --quotes "$QUOTES" --json 2>/dev/null | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["quotes_per_second"])')")
-done
-rust_rate="$(printf '%s\n' "${rates[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+# Median quotes/s of quotestance's default classifier on one backend.
+rust_rate() {
+  local rates=()
+  for _ in $(seq "$RUNS"); do
+    rates+=("$(./target/release/quotestance eval --quotes "$QUOTES" --backend "$1" --json 2>/dev/null | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["quotes_per_second"])')")
+  done
+  printf '%s\n' "${rates[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+ort_rate="$(rust_rate ort)"
+candle_rate="$(rust_rate candle)"
 
 echo "threads: $THREADS  runs: $RUNS  quotes: $(($(wc -l < "$QUOTES") - 1))"
 echo "python sentence-transformers + scikit-learn: $python_rate quotes/s (median)"
-echo "quotestance (candle, trained heads):         $rust_rate quotes/s (median)"
-awk -v r="$rust_rate" -v p="$python_rate" 'BEGIN { printf "ratio quotestance/python = %.2f\n", r / p }'
+echo "quotestance, candle fp32 backend:            $candle_rate quotes/s (median)"
+echo "quotestance, ONNX Runtime int8 (default):    $ort_rate quotes/s (median)"
+awk -v r="$candle_rate" -v p="$python_rate" 'BEGIN { printf "ratio quotestance-candle/python = %.2f\n", r / p }'
+awk -v r="$ort_rate" -v p="$python_rate" 'BEGIN { printf "ratio quotestance/python = %.2f\n", r / p }'

@@ -29,6 +29,10 @@ pub struct Labels {
 /// A stance and sentiment classifier.
 pub trait Classifier: Send + Sync {
     fn name(&self) -> &str;
+    /// The encoder backend it runs on, if it uses one ("ort-int8", "candle").
+    fn backend(&self) -> Option<&str> {
+        None
+    }
     /// Labels for each text, in order.
     fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>>;
 }

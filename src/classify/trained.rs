@@ -46,6 +46,10 @@ impl Classifier for Trained {
         "trained"
     }
 
+    fn backend(&self) -> Option<&str> {
+        Some(self.encoder.name())
+    }
+
     fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>> {
         let embeddings = batch::embed(&self.tokenizer, self.encoder.as_ref(), texts, self.batch)?;
         Ok(texts

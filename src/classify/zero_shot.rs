@@ -162,6 +162,10 @@ impl Classifier for ZeroShot {
         "zero-shot"
     }
 
+    fn backend(&self) -> Option<&str> {
+        Some(self.encoder.name())
+    }
+
     fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>> {
         let embeddings = batch::embed(&self.tokenizer, self.encoder.as_ref(), texts, self.batch)?;
         Ok(embeddings

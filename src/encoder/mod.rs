@@ -3,10 +3,13 @@
 //! Tokenisation ([`TextTokenizer`]) and batching ([`crate::batch`]) live outside the backends, so a
 //! backend only computes: it takes a batch of token-id sequences and returns pooled embeddings.
 //! Backends: [`onnx::OrtBert`] (ONNX Runtime, int8 or fp32; the default when its library is
-//! available) and [`candle::CandleBert`] (pure Rust, needs no system library; the fallback).
+//! available), [`candle::CandleBert`] (pure Rust, needs no system library; the fallback) and,
+//! with the `rust-bert` feature, `rust_bert::TchBert` (libtorch; see scripts/setup-libtorch.sh).
 
 pub mod candle;
 pub mod onnx;
+#[cfg(feature = "rust-bert")]
+pub mod rust_bert;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -24,6 +27,11 @@ pub trait Encoder: Send + Sync {
     /// Mean-pooled, L2-normalised embeddings of a batch of token-id sequences (unpadded; the
     /// backend pads as it needs).
     fn embed(&self, batch: &[Vec<u32>]) -> Result<Vec<Vec<f32>>>;
+    /// How many batches `embed` can usefully run at once from different threads. Backends that
+    /// parallelise inside a batch say 1.
+    fn parallel_batches(&self) -> usize {
+        1
+    }
 }
 
 /// The model folder's tokenizer, with padding off (backends pad to the longest in a batch) and
@@ -92,6 +100,8 @@ pub enum Backend {
     OrtFp32,
     /// candle, pure Rust, fp32.
     Candle,
+    /// rust-bert on libtorch, fp32; only in builds with the `rust-bert` feature.
+    RustBert,
 }
 
 /// How to load an encoder.
@@ -132,6 +142,7 @@ pub fn load(dir: &Path, options: &EncoderOptions) -> Result<Box<dyn Encoder>> {
         )),
         Backend::Ort => ort(runtime(options)?, onnx::Precision::Int8),
         Backend::OrtFp32 => ort(runtime(options)?, onnx::Precision::Fp32),
+        Backend::RustBert => rust_bert_encoder(dir, options.threads, context),
         Backend::Auto => match runtime(options) {
             Ok(env) => ort(env, onnx::Precision::Int8),
             Err(e) => {
@@ -144,6 +155,29 @@ pub fn load(dir: &Path, options: &EncoderOptions) -> Result<Box<dyn Encoder>> {
             }
         },
     }
+}
+
+#[cfg(feature = "rust-bert")]
+fn rust_bert_encoder(
+    dir: &Path,
+    threads: usize,
+    context: impl Fn() -> String,
+) -> Result<Box<dyn Encoder>> {
+    Ok(Box::new(
+        self::rust_bert::TchBert::load(dir, threads).with_context(context)?,
+    ))
+}
+
+/// Without the feature the backend still parses, so asking for it says how to get it.
+#[cfg(not(feature = "rust-bert"))]
+fn rust_bert_encoder(
+    _dir: &Path,
+    _threads: usize,
+    _context: impl Fn() -> String,
+) -> Result<Box<dyn Encoder>> {
+    bail!(
+        "this binary was built without the rust-bert feature; see README (scripts/setup-libtorch.sh)"
+    )
 }
 
 /// The ONNX Runtime environment, created once per process from `QUOTESTANCE_ORT_LIB` if set, else

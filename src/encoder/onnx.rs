@@ -50,12 +50,19 @@ impl Precision {
 const MS_DOMAIN: &str = "com.microsoft";
 
 /// A BERT encoder on ONNX Runtime with mean pooling and L2 normalisation.
+///
+/// Small batches of short texts parallelise poorly inside one session, so the threads are split
+/// across several sessions that each run whole batches (data parallel), up to
+/// [`MAX_SESSIONS`]; each session's own threads share what is left.
 pub struct OrtBert {
-    /// `Session::run` needs `&mut`; batches are already large, so one session at a time is right.
-    session: Mutex<Session>,
+    /// `Session::run` needs `&mut`: one batch per session at a time.
+    sessions: Vec<Mutex<Session>>,
     dim: usize,
     name: String,
 }
+
+/// More sessions than this would each hold a copy of the weights for little gain.
+pub const MAX_SESSIONS: usize = 4;
 
 impl OrtBert {
     /// Builds the graph for the model folder `dir` and opens a session on it in `env`.
@@ -70,21 +77,46 @@ impl OrtBert {
         let weights = candle_core::safetensors::load(&weights_path, &Device::Cpu)
             .with_context(|| format!("reading {}", weights_path.display()))?;
         let weights = Weights::new(weights, &weights_path)?;
-        let model = build_model(&config, &weights, precision)
-            .with_context(|| format!("building the ONNX graph for {}", weights_path.display()))?;
-        let builder = Session::builder(env)?
-            .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| anyhow!("{e}"))?
-            .with_intra_threads(threads.max(1))
-            .map_err(|e| anyhow!("{e}"))?;
-        let session = model
-            .into_session(&builder)
-            .context("ONNX Runtime refused the graph")?;
+        let threads = threads.max(1);
+        let count = threads.min(MAX_SESSIONS);
+        let mut sessions = Vec::with_capacity(count);
+        for k in 0..count {
+            // Threads left over after an even split go to the first sessions.
+            let own = threads / count + usize::from(k < threads % count);
+            let model = build_model(&config, &weights, precision).with_context(|| {
+                format!("building the ONNX graph for {}", weights_path.display())
+            })?;
+            let builder = Session::builder(env)?
+                .with_optimization_level(GraphOptimizationLevel::Level3)
+                .map_err(|e| anyhow!("{e}"))?
+                .with_intra_threads(own)
+                .map_err(|e| anyhow!("{e}"))?
+                .with_inter_threads(1)
+                .map_err(|e| anyhow!("{e}"))?;
+            let session = model
+                .into_session(&builder)
+                .context("ONNX Runtime refused the graph")?;
+            sessions.push(Mutex::new(session));
+        }
         Ok(OrtBert {
-            session: Mutex::new(session),
+            sessions,
             dim: config.hidden_size,
             name: format!("ort-{}", precision.label()),
         })
+    }
+}
+
+impl OrtBert {
+    /// A free session, or the calling thread's own if all are busy.
+    fn session(&self) -> Result<std::sync::MutexGuard<'_, Session>> {
+        let poisoned = |_| anyhow!("an ONNX Runtime session was poisoned by an earlier panic");
+        for session in &self.sessions {
+            if let Ok(guard) = session.try_lock() {
+                return Ok(guard);
+            }
+        }
+        let own = rayon::current_thread_index().unwrap_or(0) % self.sessions.len();
+        self.sessions[own].lock().map_err(poisoned)
     }
 }
 
@@ -95,6 +127,10 @@ impl Encoder for OrtBert {
 
     fn dim(&self) -> usize {
         self.dim
+    }
+
+    fn parallel_batches(&self) -> usize {
+        self.sessions.len()
     }
 
     fn embed(&self, batch: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
@@ -113,10 +149,7 @@ impl Encoder for OrtBert {
         let shape = [batch.len() as i64, longest as i64];
         let ids = Tensor::from_array((shape, ids))?;
         let mask = Tensor::from_array((shape, mask))?;
-        let mut session = self
-            .session
-            .lock()
-            .map_err(|_| anyhow!("the ONNX Runtime session was poisoned by an earlier panic"))?;
+        let mut session = self.session()?;
         let outputs = session.run(ort::inputs!["input_ids" => ids, "attention_mask" => mask])?;
         let (_, flat) = outputs["embedding"].try_extract_tensor::<f32>()?;
         Ok(flat.chunks(self.dim).map(<[f32]>::to_vec).collect())
@@ -193,6 +226,22 @@ impl GraphBuilder<'_> {
         Ok(out)
     }
 
+    /// Adds one node with `outputs` outputs and returns their names.
+    fn node_n(
+        &mut self,
+        op: &str,
+        domain: &str,
+        inputs: &[&str],
+        outputs: usize,
+        attributes: Vec<Attribute>,
+    ) -> Result<Vec<String>> {
+        let node = self.fresh(op);
+        let names: Vec<String> = (0..outputs).map(|k| format!("{node}:{k}")).collect();
+        self.graph
+            .add_node(Node::new(op, domain, &node, inputs, &names, attributes)?)?;
+        Ok(names)
+    }
+
     fn constant<T: PrimitiveTensorElementType + Copy + Debug>(
         &mut self,
         hint: &str,
@@ -215,37 +264,38 @@ impl GraphBuilder<'_> {
         self.constant(hint, &[values.len()], values)
     }
 
-    /// `x · Wᵀ + b` for the PyTorch-layout linear layer `name` (weight `[out, in]`), with the
-    /// output scaled by `scale` (folded into the weights).
-    fn linear(&mut self, x: &str, name: &str, scale: f32) -> Result<String> {
-        let (shape, weight) = self.weights.get(&format!("{name}.weight"))?;
-        let (_, mut bias) = self.weights.get(&format!("{name}.bias"))?;
-        let [rows, cols] = shape[..] else {
-            bail!("{name}.weight has shape {shape:?}, expected 2 dimensions");
-        };
-        bias.iter_mut().for_each(|b| *b *= scale);
+    /// `x · Wᵀ + b` for the PyTorch-layout linear layers `names` (weights `[out, in]`), which
+    /// share the input `x`: their weights are stacked so that one matrix product computes all of
+    /// them, outputs side by side on the last axis.
+    fn linear(&mut self, x: &str, names: &[&str]) -> Result<String> {
+        let (mut weight, mut bias, mut rows, mut cols) = (Vec::new(), Vec::new(), 0, 0);
+        for name in names {
+            let (shape, w) = self.weights.get(&format!("{name}.weight"))?;
+            let (_, b) = self.weights.get(&format!("{name}.bias"))?;
+            let [r, c] = shape[..] else {
+                bail!("{name}.weight has shape {shape:?}, expected 2 dimensions");
+            };
+            if cols != 0 && c != cols {
+                bail!("{name}.weight has {c} inputs, expected {cols}");
+            }
+            (rows, cols) = (rows + r, c);
+            weight.extend(w);
+            bias.extend(b);
+        }
         let b = self.constant("bias", &[rows], &bias)?;
         match self.precision {
             Precision::Fp32 => {
-                let mut transposed = vec![0f32; rows * cols];
-                for r in 0..rows {
-                    for c in 0..cols {
-                        transposed[c * rows + r] = weight[r * cols + c] * scale;
-                    }
-                }
-                let w = self.constant("weight", &[cols, rows], &transposed)?;
+                let w = self.constant("weight", &[cols, rows], &transpose(&weight, rows, cols))?;
                 let product = self.node("MatMul", ONNX_DOMAIN, &[x, &w], vec![])?;
                 self.node("Add", ONNX_DOMAIN, &[&product, &b], vec![])
             }
             Precision::Int8 => {
-                let (quantised, scales) = quantise_per_row(&weight, rows, cols, scale);
-                let mut transposed = vec![0i8; rows * cols];
-                for r in 0..rows {
-                    for c in 0..cols {
-                        transposed[c * rows + r] = quantised[r * cols + c];
-                    }
-                }
-                let w = self.constant("weight_int8", &[cols, rows], &transposed)?;
+                let (quantised, scales) = quantise_per_row(&weight, rows, cols);
+                let w = self.constant(
+                    "weight_int8",
+                    &[cols, rows],
+                    &transpose(&quantised, rows, cols),
+                )?;
                 let s = self.constant("weight_scale", &[rows], &scales)?;
                 let zero = self.constant("weight_zero", &[rows], &vec![0i8; rows])?;
                 self.node(
@@ -256,6 +306,25 @@ impl GraphBuilder<'_> {
                 )
             }
         }
+    }
+
+    /// `LayerNorm(x + residual)` in one fused kernel.
+    fn add_layer_norm(&mut self, x: &str, residual: &str, name: &str) -> Result<String> {
+        let (shape, gamma) = self.weights.get(&format!("{name}.weight"))?;
+        let (_, beta) = self.weights.get(&format!("{name}.bias"))?;
+        let g = self.constant("ln_weight", &shape, &gamma)?;
+        let b = self.constant("ln_bias", &shape, &beta)?;
+        let outputs = self.node_n(
+            "SkipLayerNormalization",
+            MS_DOMAIN,
+            &[x, residual, &g, &b],
+            1,
+            vec![Attribute::new("epsilon", self.eps)?],
+        )?;
+        outputs
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow!("SkipLayerNormalization has no output"))
     }
 
     fn layer_norm(&mut self, x: &str, name: &str) -> Result<String> {
@@ -275,17 +344,28 @@ impl GraphBuilder<'_> {
     }
 }
 
+/// A `[rows, cols]` row-major matrix as `[cols, rows]`.
+fn transpose<T: Copy + Default>(m: &[T], rows: usize, cols: usize) -> Vec<T> {
+    let mut out = vec![T::default(); rows * cols];
+    for r in 0..rows {
+        for c in 0..cols {
+            out[c * rows + r] = m[r * cols + c];
+        }
+    }
+    out
+}
+
 /// Symmetric int8 quantisation of a `[rows, cols]` matrix with one scale per row (per output
-/// channel of a linear layer), after multiplying by `scale`.
-fn quantise_per_row(weight: &[f32], rows: usize, cols: usize, scale: f32) -> (Vec<i8>, Vec<f32>) {
+/// channel of a linear layer).
+fn quantise_per_row(weight: &[f32], rows: usize, cols: usize) -> (Vec<i8>, Vec<f32>) {
     let mut quantised = Vec::with_capacity(rows * cols);
     let mut scales = Vec::with_capacity(rows);
     for row in weight.chunks(cols).take(rows) {
-        let peak = row.iter().fold(0f32, |m, &w| m.max((w * scale).abs()));
+        let peak = row.iter().fold(0f32, |m, &w| m.max(w.abs()));
         let step = if peak > 0.0 { peak / 127.0 } else { 1.0 };
         quantised.extend(
             row.iter()
-                .map(|&w| (w * scale / step).round().clamp(-127.0, 127.0) as i8),
+                .map(|&w| (w / step).round().clamp(-127.0, 127.0) as i8),
         );
         scales.push(step);
     }
@@ -309,7 +389,6 @@ fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Resu
     if heads == 0 || !hidden.is_multiple_of(heads) {
         bail!("hidden_size {hidden} is not a multiple of num_attention_heads {heads}");
     }
-    let head_dim = hidden / heads;
     let gelu = match config.hidden_act {
         HiddenAct::Gelu => "Gelu",
         HiddenAct::GeluApproximate => "FastGelu",
@@ -373,69 +452,54 @@ fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Resu
     let summed = g.node("Add", ONNX_DOMAIN, &[&tokens, &pos], vec![])?;
     let mut x = g.layer_norm(&summed, "embeddings.LayerNorm")?;
 
-    // Additive attention mask: 0 for real tokens, -10000 for padding, shaped [batch, 1, 1, seq].
+    // Padding is masked inside attention (key_padding) and in the mean (mask).
     let mask = g.node(
         "Cast",
         ONNX_DOMAIN,
         &["attention_mask"],
-        vec![Attribute::new("to", 1i64)?],
+        vec![Attribute::new("to", 1i64)?], // float
     )?;
-    let one = g.constant("one", &[1], &[1f32])?;
-    let inverted = g.node("Sub", ONNX_DOMAIN, &[&one, &mask], vec![])?;
-    let big = g.constant("mask_value", &[1], &[-10000f32])?;
-    let additive = g.node("Mul", ONNX_DOMAIN, &[&inverted, &big], vec![])?;
-    let axes_12 = g.ints("axes", &[1, 2])?;
-    let additive = g.node("Unsqueeze", ONNX_DOMAIN, &[&additive, &axes_12], vec![])?;
-
-    let split_heads = g.ints("shape", &[0, 0, heads as i64, head_dim as i64])?;
-    let merge_heads = g.ints("shape", &[0, 0, hidden as i64])?;
-    let query_scale = 1.0 / (head_dim as f32).sqrt();
+    let key_padding = g.node(
+        "Cast",
+        ONNX_DOMAIN,
+        &["attention_mask"],
+        vec![Attribute::new("to", 6i64)?], // int32
+    )?;
+    let thirds = g.ints("split", &[hidden as i64; 3])?;
     for layer in 0..config.num_hidden_layers {
         let p = format!("encoder.layer.{layer}.");
-        let q = g.linear(&x, &format!("{p}attention.self.query"), query_scale)?;
-        let k = g.linear(&x, &format!("{p}attention.self.key"), 1.0)?;
-        let v = g.linear(&x, &format!("{p}attention.self.value"), 1.0)?;
-        let per_head = |g: &mut GraphBuilder, t: &str, perm: Vec<i64>| -> Result<String> {
-            let r = g.node("Reshape", ONNX_DOMAIN, &[t, &split_heads], vec![])?;
-            g.node(
-                "Transpose",
-                ONNX_DOMAIN,
-                &[&r],
-                vec![Attribute::new("perm", perm)?],
-            )
-        };
-        let q = per_head(&mut g, &q, vec![0, 2, 1, 3])?;
-        let k = per_head(&mut g, &k, vec![0, 2, 3, 1])?;
-        let v = per_head(&mut g, &v, vec![0, 2, 1, 3])?;
-        let scores = g.node("MatMul", ONNX_DOMAIN, &[&q, &k], vec![])?;
-        let scores = g.node("Add", ONNX_DOMAIN, &[&scores, &additive], vec![])?;
-        let probs = g.node(
-            "Softmax",
+        let qkv = g.linear(
+            &x,
+            &[
+                &format!("{p}attention.self.query"),
+                &format!("{p}attention.self.key"),
+                &format!("{p}attention.self.value"),
+            ],
+        )?;
+        let parts = g.node_n(
+            "Split",
             ONNX_DOMAIN,
-            &[&scores],
+            &[&qkv, &thirds],
+            3,
             vec![Attribute::new("axis", -1i64)?],
         )?;
-        let context = g.node("MatMul", ONNX_DOMAIN, &[&probs, &v], vec![])?;
         let context = g.node(
-            "Transpose",
-            ONNX_DOMAIN,
-            &[&context],
-            vec![Attribute::new("perm", vec![0i64, 2, 1, 3])?],
+            "MultiHeadAttention",
+            MS_DOMAIN,
+            &[&parts[0], &parts[1], &parts[2], "", &key_padding],
+            vec![Attribute::new("num_heads", heads as i64)?],
         )?;
-        let context = g.node("Reshape", ONNX_DOMAIN, &[&context, &merge_heads], vec![])?;
-        let attended = g.linear(&context, &format!("{p}attention.output.dense"), 1.0)?;
-        let residual = g.node("Add", ONNX_DOMAIN, &[&attended, &x], vec![])?;
-        x = g.layer_norm(&residual, &format!("{p}attention.output.LayerNorm"))?;
-        let inner = g.linear(&x, &format!("{p}intermediate.dense"), 1.0)?;
+        let attended = g.linear(&context, &[&format!("{p}attention.output.dense")])?;
+        x = g.add_layer_norm(&attended, &x, &format!("{p}attention.output.LayerNorm"))?;
+        let inner = g.linear(&x, &[&format!("{p}intermediate.dense")])?;
         let domain = if gelu == "Relu" {
             ONNX_DOMAIN
         } else {
             MS_DOMAIN
         };
         let inner = g.node(gelu, domain, &[&inner], vec![])?;
-        let out = g.linear(&inner, &format!("{p}output.dense"), 1.0)?;
-        let residual = g.node("Add", ONNX_DOMAIN, &[&out, &x], vec![])?;
-        x = g.layer_norm(&residual, &format!("{p}output.LayerNorm"))?;
+        let out = g.linear(&inner, &[&format!("{p}output.dense")])?;
+        x = g.add_layer_norm(&out, &x, &format!("{p}output.LayerNorm"))?;
     }
 
     // Mean over real tokens, then L2 normalisation.
@@ -475,7 +539,7 @@ mod tests {
     #[test]
     fn per_row_quantisation_keeps_each_row_within_half_a_step() {
         let weight = [0.5f32, -1.0, 0.25, 0.0, 0.0, 0.0, 3.0, 2.0, -3.0];
-        let (q, scales) = quantise_per_row(&weight, 3, 3, 1.0);
+        let (q, scales) = quantise_per_row(&weight, 3, 3);
         assert_eq!(q[1], -127);
         assert_eq!(&q[3..6], &[0, 0, 0], "an all-zero row stays zero");
         assert_eq!(scales[1], 1.0, "an all-zero row gets a harmless scale");
