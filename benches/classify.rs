@@ -1,5 +1,5 @@
-//! Classification throughput (quotes per second) of the encoder path per batch size, with quotes
-//! sorted by length before batching and in input order; and of the heads alone. Uses the real
+//! Classification throughput (quotes per second) of the encoder path per backend and batch size,
+//! with quotes sorted by length before batching and in input order; and of the heads alone. Uses the real
 //! model (fetched once into the model cache) and quotes from the bundled dev set.
 
 use std::hint::black_box;
@@ -8,7 +8,7 @@ use std::path::Path;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use quotestance::batch::{self, BatchOptions};
 use quotestance::classify::{self, ModelOptions};
-use quotestance::encoder::{self, TextTokenizer};
+use quotestance::encoder::{self, Backend, EncoderOptions, TextTokenizer};
 use quotestance::heads::Heads;
 
 fn quotes(n: usize) -> Vec<String> {
@@ -25,30 +25,38 @@ fn encoder_batches(c: &mut Criterion) {
     let dir = classify::model_folder(&ModelOptions::default()).expect("model");
     let tokenizer =
         TextTokenizer::from_folder(&dir, encoder::DEFAULT_MAX_TOKENS).expect("tokenizer");
-    let encoder = encoder::load(&dir, &encoder::EncoderOptions::default()).expect("encoder");
     let texts = quotes(128);
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let mut group = c.benchmark_group("encode");
-    group.sample_size(10);
-    group.throughput(Throughput::Elements(refs.len() as u64));
-    for batch_size in [1, 16, 64] {
-        for sort in [true, false] {
-            let id = BenchmarkId::new(if sort { "sorted" } else { "unsorted" }, batch_size);
-            group.bench_with_input(id, &batch_size, |b, &batch_size| {
-                b.iter(|| {
-                    batch::embed(
-                        &tokenizer,
-                        encoder.as_ref(),
-                        black_box(&refs),
-                        BatchOptions { batch_size, sort },
-                    )
-                    .expect("embed")
+    // Each backend, side by side: ONNX Runtime int8 (the default), ONNX Runtime fp32, candle.
+    for backend in [Backend::Ort, Backend::OrtFp32, Backend::Candle] {
+        let options = EncoderOptions {
+            backend,
+            ..EncoderOptions::default()
+        };
+        let encoder = encoder::load(&dir, &options).expect("encoder");
+        let mut group = c.benchmark_group(format!("encode-{}", encoder.name()));
+        group.sample_size(10);
+        group.throughput(Throughput::Elements(refs.len() as u64));
+        for batch_size in [1, 16, 64] {
+            for sort in [true, false] {
+                let id = BenchmarkId::new(if sort { "sorted" } else { "unsorted" }, batch_size);
+                group.bench_with_input(id, &batch_size, |b, &batch_size| {
+                    b.iter(|| {
+                        batch::embed(
+                            &tokenizer,
+                            encoder.as_ref(),
+                            black_box(&refs),
+                            BatchOptions { batch_size, sort },
+                        )
+                        .expect("embed")
+                    });
                 });
-            });
+            }
         }
+        group.finish();
     }
-    group.finish();
 
+    let encoder = encoder::load(&dir, &EncoderOptions::default()).expect("encoder");
     let heads = Heads::shipped().expect("shipped heads");
     let embeddings =
         batch::embed(&tokenizer, encoder.as_ref(), &refs, BatchOptions::default()).expect("embed");
