@@ -133,6 +133,54 @@ fn merged_jsonl_shards_equal_one_full_run() {
     assert!(sharded_then_merged(dir.path(), &input, 3, "jsonl") == full);
 }
 
+/// The lexicon classifier labels each quote on its own, so its labels and scores survive sharding
+/// unchanged too. (Encoder classifiers batch a quote with its chunk's neighbours; see the README.)
+#[test]
+fn merged_lexicon_labelled_shards_equal_one_full_run() {
+    let dir = scratch();
+    let input = corpus(dir.path());
+    let labelled = |extra: &[&str], out: &Path| {
+        let run = bin()
+            .args([
+                "run",
+                s(&input),
+                "--classifier",
+                "lexicon",
+                "--format",
+                "jsonl",
+            ])
+            .args(["--quiet", "-o", s(out)])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
+    let full = dir.path().join("full.jsonl");
+    labelled(&[], &full);
+    let parts: Vec<PathBuf> = (0..3)
+        .map(|k| {
+            let part = dir.path().join(format!("p{k}.jsonl"));
+            labelled(&["--shard", &format!("{k}/3")], &part);
+            part
+        })
+        .collect();
+    let merged = dir.path().join("merged.jsonl");
+    let merge = bin()
+        .args(["merge", s(&merged)])
+        .args(parts.iter().map(|p| s(p)))
+        .args(["--inputs", s(&input), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(merge.status.success());
+    let full = fs::read(&full).unwrap();
+    assert!(String::from_utf8_lossy(&full).contains("\"stance\":\""));
+    assert!(fs::read(&merged).unwrap() == full);
+}
+
 #[test]
 fn each_article_is_in_exactly_one_shard() {
     let dir = scratch();
