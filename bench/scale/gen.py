@@ -5,7 +5,10 @@ repository's own articles, repeated and varied so that no two articles are the s
 - surnames seen after a title ("Mr Putin", "Dr. Okafor") are swapped, consistently within the
   article, for other surnames from the corpus, so attribution and coreference still have work to do;
 - the body paragraphs (not the headline and lead) are shuffled in half the copies, and the sentences
-  of one paragraph in a quarter of them.
+  of one paragraph in a quarter of them;
+- a fifth of the lower-case words of four letters or more (not speech verbs or function words) are swapped for other
+  such words from the corpus, so that quotes, too, are rarely repeated word for word: the
+  classifier labels each distinct quote once, so a corpus of repeats would flatter its speed.
 
     python3 gen.py --out corpus.jsonl --bytes 1000000000 [--seed 1]
 
@@ -23,6 +26,13 @@ import re
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Prof)\.? ([A-Z][a-z]{2,})\b")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+WORD = re.compile(r"\b[a-z]{4,}\b")
+# Words the quote rules key on; swapping them would change what is extracted, not just its text.
+KEEP = set("""said says saying told telling added adding warned warning according accused urged denied
+stated insisted claimed argued noted explained asked replied announced wrote writes called calls
+described believed thought suggested declared admitted acknowledged confirmed promised threatened
+demanded rejected refused which where while there their these those would could should about after
+before because that this with from have been will they were what when than them into said""".split())
 
 
 def base_articles() -> list[tuple[str, str]]:
@@ -39,12 +49,13 @@ def base_articles() -> list[tuple[str, str]]:
     return articles
 
 
-def vary(text: str, surnames: list[str], rng: random.Random) -> str:
+def vary(text: str, surnames: list[str], words: list[str], rng: random.Random) -> str:
     own = sorted(set(TITLED.findall(text)))
     if own:
         swap = {name: rng.choice(surnames) for name in own}
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, own)) + r")\b")
         text = pattern.sub(lambda m: swap[m.group(1)], text)
+    text = WORD.sub(lambda m: rng.choice(words) if m.group(0) not in KEEP and rng.random() < 0.2 else m.group(0), text)
     paragraphs = text.split("\n\n")
     if len(paragraphs) > 3 and rng.random() < 0.5:
         body = paragraphs[2:]
@@ -68,6 +79,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     articles = base_articles()
     surnames = sorted({name for _, text in articles for name in TITLED.findall(text)})
+    words = sorted({w for _, text in articles for w in WORD.findall(text)} - KEEP)
     text_bytes = 0
     count = 0
     copy = 0
@@ -78,7 +90,7 @@ def main() -> None:
             rng.shuffle(order)
             for k in order:
                 source_id, text = articles[k]
-                text = vary(text, surnames, rng)
+                text = vary(text, surnames, words, rng)
                 out.write(json.dumps({"id": f"{source_id}-{copy}", "text": text}, ensure_ascii=False))
                 out.write("\n")
                 text_bytes += len(text.encode("utf-8"))

@@ -18,6 +18,7 @@ speed.
 """
 
 import argparse
+import csv
 import os
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--min-ratio", type=float, default=0.5)
     parser.add_argument("--output", required=True, help="the file the command writes")
     parser.add_argument("--no-tenths", action="store_true", help="report peak memory and overall speed only")
+    parser.add_argument("--rows", action="store_true", help="also count the output's CSV rows and distinct quotes")
     parser.add_argument("--label", default="run")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
@@ -80,6 +82,10 @@ def main() -> None:
     if not args.no_tenths:
         print("throughput per tenth (MB of input/s): " + " ".join(f"{r:.2f}" for r in rates))
         print(f"first tenth {rates[0]:.2f} MB/s, last tenth {rates[-1]:.2f} MB/s, last/first = {ratio:.2f} (must be >= {args.min_ratio})")
+    if args.rows and code == 0:
+        with open(args.output, newline="", encoding="utf-8") as f:
+            quotes = [row["quote"] for row in csv.DictReader(f)]
+        print(f"{len(quotes)} quotes ({len(set(quotes))} distinct), {len(quotes) / end:.0f} quotes/s overall")
     print(f"peak RSS {peak_mib:.1f} MiB (bound {args.bound_mib:.0f} MiB)")
     failures = []
     if code != 0:

@@ -59,7 +59,7 @@ if [ "$CLASSIFIED_BYTES" -gt 0 ]; then
   "$BIN" models fetch >/dev/null
   corpus classified "$CLASSIFIED_BYTES"
   python3 bench/scale/monitor.py --label "classified (trained)" \
-    --input-bytes "$(stat -c %s "$WORK/classified.jsonl")" --bound-mib "$BOUND_MIB" --no-tenths \
+    --input-bytes "$(stat -c %s "$WORK/classified.jsonl")" --bound-mib "$BOUND_MIB" --no-tenths --rows \
     --output "$WORK/classified.csv" -- "$BIN" run "$WORK/classified.jsonl" --quiet --threads "$THREADS" -o "$WORK/classified.csv" || status=1
   rm -f "$WORK/classified.csv"
 fi
