@@ -2,6 +2,7 @@
 
     python pipe_corpus.py --input corpus.jsonl --output out_dir [--partitions 8]
                           [--binary target/release/quotestance] [--classifier lexicon]
+                          [--run-args "--batch-size 32"]
 
 Spark reads the corpus as lines (one article object per line), and `RDD.pipe` streams each
 partition's lines into `quotestance run - --format jsonl` and takes its output lines back: one JSON
@@ -38,17 +39,20 @@ def main() -> None:
                         help="label stance and sentiment with this classifier (default: extraction only)")
     parser.add_argument("--threads", type=int, default=1,
                         help="quotestance threads per partition (Spark already runs partitions in parallel)")
+    parser.add_argument("--run-args", default="", help="more `quotestance run` arguments, as one shell-quoted string")
     parser.add_argument("--master", default="local[2]", help="Spark master (default: local[2])")
     args = parser.parse_args()
 
     binary = os.path.abspath(args.binary)
     command = [binary, "run", "-", "--format", "jsonl", "--quiet", "--threads", str(args.threads)]
     command += ["--classifier", args.classifier] if args.classifier else ["--skip-classify"]
+    command += shlex.split(args.run_args)
 
     spark = (
         SparkSession.builder.master(args.master)
         .appName("quotestance")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("WARN")
