@@ -544,3 +544,47 @@ fn unsupported_model_folders_are_refused_clearly() {
     let chain = format!("{err:#}");
     assert!(chain.contains("loading the encoder"), "{chain}");
 }
+
+/// With the default classifier on the default int8 backend, shards merged back equal one run
+/// byte for byte, labels and scores included (possible because labels do not depend on the
+/// batch: see `labels_do_not_depend_on_the_batch_on_any_backend`).
+#[test]
+fn merged_shards_of_a_classified_run_equal_one_full_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/articles/articles.jsonl");
+    let input = input.to_str().unwrap();
+    let run = |extra: &[&str], out: &Path| {
+        Command::cargo_bin("quotestance")
+            .unwrap()
+            .args(["run", input, "--backend", "ort", "--quiet", "-o"])
+            .arg(out)
+            .args(extra)
+            .assert()
+            .success();
+    };
+    let full = dir.path().join("full.csv");
+    run(&[], &full);
+    let parts: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let part = dir.path().join(format!("part-{k}.csv"));
+            run(&["--shard", &format!("{k}/2")], &part);
+            part
+        })
+        .collect();
+    let merged = dir.path().join("merged.csv");
+    Command::cargo_bin("quotestance")
+        .unwrap()
+        .arg("merge")
+        .arg(&merged)
+        .args(&parts)
+        .args(["--inputs", input, "--quiet"])
+        .assert()
+        .success();
+    let full = std::fs::read_to_string(&full).unwrap();
+    assert!(
+        full.lines().count() > 400,
+        "the dev articles have ~500 quotes"
+    );
+    assert!(full.lines().nth(1).is_some_and(|l| !l.ends_with(",,,")));
+    assert!(std::fs::read_to_string(&merged).unwrap() == full);
+}
