@@ -7,7 +7,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::BertModel;
 
-use super::Encoder;
+use super::{Encoder, Padded};
 
 /// A BERT encoder with mean pooling and L2 normalisation (the sentence-transformers recipe).
 pub struct CandleBert {
@@ -54,18 +54,10 @@ impl Encoder for CandleBert {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let longest = batch.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        let mut ids = Vec::with_capacity(batch.len() * longest);
-        let mut mask = Vec::with_capacity(batch.len() * longest);
-        for seq in batch {
-            ids.extend(seq.iter().copied());
-            ids.extend(std::iter::repeat_n(0u32, longest - seq.len()));
-            mask.extend(std::iter::repeat_n(1u32, seq.len()));
-            mask.extend(std::iter::repeat_n(0u32, longest - seq.len()));
-        }
-        let shape = (batch.len(), longest);
-        let ids = Tensor::from_vec(ids, shape, &self.device)?;
-        let mask = Tensor::from_vec(mask, shape, &self.device)?;
+        let padded = Padded::<u32>::new(batch);
+        let shape = (batch.len(), padded.len);
+        let ids = Tensor::from_vec(padded.ids, shape, &self.device)?;
+        let mask = Tensor::from_vec(padded.mask, shape, &self.device)?;
         let types = ids.zeros_like()?;
         let hidden = self.model.forward(&ids, &types, Some(&mask))?;
         // Mean over real tokens, then L2-normalise.

@@ -34,6 +34,30 @@ pub trait Encoder: Send + Sync {
     }
 }
 
+/// A batch padded with 0 to its longest sequence: token ids and attention mask, row-major, and
+/// the padded length. Every backend pads the same way.
+pub struct Padded<T> {
+    pub ids: Vec<T>,
+    pub mask: Vec<T>,
+    pub len: usize,
+}
+
+impl<T: From<u32> + Copy> Padded<T> {
+    pub fn new(batch: &[Vec<u32>]) -> Self {
+        let len = batch.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let (zero, one) = (T::from(0), T::from(1));
+        let mut ids = Vec::with_capacity(batch.len() * len);
+        let mut mask = Vec::with_capacity(batch.len() * len);
+        for seq in batch {
+            ids.extend(seq.iter().map(|&t| T::from(t)));
+            ids.extend(std::iter::repeat_n(zero, len - seq.len()));
+            mask.extend(std::iter::repeat_n(one, seq.len()));
+            mask.extend(std::iter::repeat_n(zero, len - seq.len()));
+        }
+        Padded { ids, mask, len }
+    }
+}
+
 /// The model folder's tokenizer, with padding off (backends pad to the longest in a batch) and
 /// truncation at `max_tokens` (the folder's own tokenizer.json fixes both at 128).
 pub struct TextTokenizer {

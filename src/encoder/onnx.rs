@@ -27,7 +27,7 @@ use ort::value::{
     ValueType,
 };
 
-use super::Encoder;
+use super::{Encoder, Padded};
 
 /// Numeric precision of the linear layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,9 +104,6 @@ impl OrtBert {
             name: format!("ort-{}", precision.label()),
         })
     }
-}
-
-impl OrtBert {
     /// A free session, or the calling thread's own if all are busy.
     fn session(&self) -> Result<std::sync::MutexGuard<'_, Session>> {
         let poisoned = |_| anyhow!("an ONNX Runtime session was poisoned by an earlier panic");
@@ -137,18 +134,10 @@ impl Encoder for OrtBert {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let longest = batch.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        let mut ids = Vec::with_capacity(batch.len() * longest);
-        let mut mask = Vec::with_capacity(batch.len() * longest);
-        for seq in batch {
-            ids.extend(seq.iter().map(|&t| i64::from(t)));
-            ids.extend(std::iter::repeat_n(0i64, longest - seq.len()));
-            mask.extend(std::iter::repeat_n(1i64, seq.len()));
-            mask.extend(std::iter::repeat_n(0i64, longest - seq.len()));
-        }
-        let shape = [batch.len() as i64, longest as i64];
-        let ids = Tensor::from_array((shape, ids))?;
-        let mask = Tensor::from_array((shape, mask))?;
+        let padded = Padded::<i64>::new(batch);
+        let shape = [batch.len() as i64, padded.len as i64];
+        let ids = Tensor::from_array((shape, padded.ids))?;
+        let mask = Tensor::from_array((shape, padded.mask))?;
         let mut session = self.session()?;
         let outputs = session.run(ort::inputs!["input_ids" => ids, "attention_mask" => mask])?;
         let (_, flat) = outputs["embedding"].try_extract_tensor::<f32>()?;

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
 
-use super::Encoder;
+use super::{Encoder, Padded};
 
 /// rust-bert builds every BERT LayerNorm with this epsilon, whatever config.json says.
 const RUST_BERT_LAYER_NORM_EPS: f64 = 1e-12;
@@ -124,18 +124,10 @@ impl Encoder for TchBert {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let longest = batch.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        let mut ids = Vec::with_capacity(batch.len() * longest);
-        let mut mask = Vec::with_capacity(batch.len() * longest);
-        for seq in batch {
-            ids.extend(seq.iter().map(|&id| i64::from(id)));
-            ids.extend(std::iter::repeat_n(0i64, longest - seq.len()));
-            mask.extend(std::iter::repeat_n(1i64, seq.len()));
-            mask.extend(std::iter::repeat_n(0i64, longest - seq.len()));
-        }
-        let shape = [batch.len() as i64, longest as i64];
-        let ids = Tensor::from_slice(&ids).view(shape);
-        let mask = Tensor::from_slice(&mask).view(shape);
+        let padded = Padded::<i64>::new(batch);
+        let shape = [batch.len() as i64, padded.len as i64];
+        let ids = Tensor::from_slice(&padded.ids).view(shape);
+        let mask = Tensor::from_slice(&padded.mask).view(shape);
         let types = ids.zeros_like();
         let model = self
             .model
