@@ -431,15 +431,30 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         quotes: AtomicU64::new(0),
     };
 
+    let pool = thread_pool(args.threads)?;
+    let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
+        None
+    } else {
+        let model_options = args.model.options(args.heads.clone(), !args.quiet);
+        Some(pool.install(|| classify::build(args.classifier, &model_options))?)
+    };
     let (destination, start) = if args.output == "-" {
         (Some(Destination::open("-")?), Start::Fresh)
     } else {
         // Stdin was refused above for --resume; a run from stdin journals nothing useful but
         // harmless, so it gets a fingerprint of its arguments alone.
         let files = corpus.files().unwrap_or_default();
+        // `--backend auto` resolves to whichever backend is available now: a resumed run must
+        // not finish on another one than it started with.
+        let backend = classifier
+            .as_ref()
+            .and_then(|c| c.backend())
+            .unwrap_or("-")
+            .to_string();
         let settings = [
             ("arguments", format!("{:?}", output_arguments())),
             ("shard", shard.to_string()),
+            ("backend", backend),
         ];
         let fingerprint = quotestance::journal::fingerprint(&settings, &files)?;
         Destination::open_journaled(&args.output, &fingerprint, args.resume)
@@ -498,7 +513,6 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let mut writer = RowWriter::new(destination, args.format)
         .with_context(|| format!("cannot write {}", args.output))?;
-    let pool = thread_pool(args.threads)?;
     let options = RunOptions {
         strict: args.strict,
         shard,
@@ -509,12 +523,6 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             .reads_stdin()
             .then(|| std::time::Duration::from_millis(100)),
         ..RunOptions::default()
-    };
-    let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
-        None
-    } else {
-        let model_options = args.model.options(args.heads.clone(), !args.quiet);
-        Some(pool.install(|| classify::build(args.classifier, &model_options))?)
     };
     let result = pool.install(|| {
         pipeline::run(
