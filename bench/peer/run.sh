@@ -25,8 +25,9 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 cargo build --release --quiet
-./target/release/quotestance models fetch >/dev/null
-MODEL="$(./target/release/quotestance models path | head -n 1)"
+BIN="${CARGO_TARGET_DIR:-target}/release/quotestance"
+"$BIN" models fetch >/dev/null
+MODEL="$("$BIN" models path | head -n 1)"
 
 export OMP_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS" RAYON_NUM_THREADS="$THREADS" TOKENIZERS_PARALLELISM=false
 
@@ -36,7 +37,7 @@ python_rate="$("$VENV/bin/python" bench/peer/peer.py --model "$MODEL" --train "$
 rust_rate() {
   local rates=()
   for _ in $(seq "$RUNS"); do
-    rates+=("$(./target/release/quotestance eval --quotes "$QUOTES" --backend "$1" --json 2>/dev/null | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["quotes_per_second"])')")
+    rates+=("$("$BIN" eval --quotes "$QUOTES" --backend "$1" --json 2>/dev/null | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["quotes_per_second"])')")
   done
   printf '%s\n' "${rates[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }

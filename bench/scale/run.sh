@@ -33,7 +33,7 @@ if [ -n "${QUOTESTANCE_BIN:-}" ]; then
   BIN="$QUOTESTANCE_BIN"   # an already built binary, measured as it is
 else
   cargo build --release --locked --quiet
-  BIN=target/release/quotestance
+  BIN="${CARGO_TARGET_DIR:-target}/release/quotestance"
 fi
 mkdir -p "$WORK"
 

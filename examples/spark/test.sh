@@ -26,7 +26,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 cargo build --release --locked --quiet
-BIN=target/release/quotestance
+BIN="${CARGO_TARGET_DIR:-target}/release/quotestance"
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
