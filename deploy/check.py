@@ -27,7 +27,10 @@ import tempfile
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BIN = os.environ.get("QUOTESTANCE_BIN", str(ROOT / "target" / "release" / "quotestance"))
+BIN = os.environ.get(
+    "QUOTESTANCE_BIN",
+    str(pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "quotestance"),
+)
 
 
 def fail(message: str) -> None:
