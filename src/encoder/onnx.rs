@@ -3,8 +3,8 @@
 //! There is no exported `.onnx` file: the BERT graph is built in memory, with ONNX Runtime's Model
 //! Editor API, from the same `model.safetensors` the candle backend reads, so any BERT-family
 //! folder (the pinned MiniLM, a fine-tuned copy, a user's own) runs without an exporter or PyTorch.
-//! The graph uses ONNX Runtime's fused CPU kernels (MultiHeadAttention, SkipLayerNormalization,
-//! Gelu). With [`Precision::Int8`] every linear layer's weights are quantised to int8 with one
+//! The graph uses ONNX Runtime's fused CPU kernels (MultiHeadAttention, Gelu, and for int8
+//! MatMulIntegerToFloat). With [`Precision::Int8`] every linear layer's weights are quantised to int8 with one
 //! scale per output channel (per-tensor weight scales lose too much: cosine 0.94 to fp32 where
 //! per-channel keeps 0.99), and activations are quantised on the fly, one scale per token.
 
@@ -46,7 +46,7 @@ impl Precision {
     }
 }
 
-/// ONNX Runtime's contrib operator domain (MultiHeadAttention, SkipLayerNormalization, Gelu).
+/// ONNX Runtime's contrib operator domain (MultiHeadAttention, Gelu, MatMulIntegerToFloat).
 const MS_DOMAIN: &str = "com.microsoft";
 
 /// A BERT encoder on ONNX Runtime with mean pooling and L2 normalisation.
@@ -92,6 +92,9 @@ impl OrtBert {
                 .with_intra_threads(own)
                 .map_err(|e| anyhow!("{e}"))?
                 .with_inter_threads(1)
+                .map_err(|e| anyhow!("{e}"))?
+                // See `add_layer_norm`.
+                .with_disabled_optimizers("SkipLayerNormFusion")
                 .map_err(|e| anyhow!("{e}"))?;
             let session = model
                 .into_session(&builder)
@@ -257,6 +260,13 @@ impl GraphBuilder<'_> {
     /// share the input `x`: their weights are stacked so that one matrix product computes all of
     /// them, outputs side by side on the last axis.
     fn linear(&mut self, x: &str, names: &[&str]) -> Result<String> {
+        let (product, bias) = self.linear_without_bias(x, names)?;
+        self.node("Add", ONNX_DOMAIN, &[&product, &bias], vec![])
+    }
+
+    /// `x · Wᵀ` and the name of the bias `b`, for a following kernel that adds the bias itself
+    /// (attention, biased Gelu): one pass over the output fewer.
+    fn linear_without_bias(&mut self, x: &str, names: &[&str]) -> Result<(String, String)> {
         let (mut weight, mut bias, mut rows, mut cols) = (Vec::new(), Vec::new(), 0, 0);
         for name in names {
             let (shape, w) = self.weights.get(&format!("{name}.weight"))?;
@@ -272,11 +282,10 @@ impl GraphBuilder<'_> {
             bias.extend(b);
         }
         let b = self.constant("bias", &[rows], &bias)?;
-        match self.precision {
+        let product = match self.precision {
             Precision::Fp32 => {
                 let w = self.constant("weight", &[cols, rows], &transpose(&weight, rows, cols))?;
-                let product = self.node("MatMul", ONNX_DOMAIN, &[x, &w], vec![])?;
-                self.node("Add", ONNX_DOMAIN, &[&product, &b], vec![])
+                self.node("MatMul", ONNX_DOMAIN, &[x, &w], vec![])?
             }
             Precision::Int8 => {
                 let (quantised, scales) = quantise_per_row(&weight, rows, cols);
@@ -286,42 +295,30 @@ impl GraphBuilder<'_> {
                     &transpose(&quantised, rows, cols),
                 )?;
                 let s = self.constant("weight_scale", &[rows], &scales)?;
-                self.int8_matmul(x, &w, &s, &b, cols, rows)
+                self.int8_matmul(x, &w, &s, cols, rows)?
             }
-        }
+        };
+        Ok((product, b))
     }
 
-    /// `LayerNorm(x + residual)` in one fused kernel.
+    /// `LayerNorm(x + residual)`. (ONNX Runtime's fused SkipLayerNormalization was six times
+    /// slower here than an Add and a LayerNormalization, so the session keeps it from fusing.)
     fn add_layer_norm(&mut self, x: &str, residual: &str, name: &str) -> Result<String> {
-        let (shape, gamma) = self.weights.get(&format!("{name}.weight"))?;
-        let (_, beta) = self.weights.get(&format!("{name}.bias"))?;
-        let g = self.constant("ln_weight", &shape, &gamma)?;
-        let b = self.constant("ln_bias", &shape, &beta)?;
-        let outputs = self.node_n(
-            "SkipLayerNormalization",
-            MS_DOMAIN,
-            &[x, residual, &g, &b],
-            1,
-            vec![Attribute::new("epsilon", self.eps)?],
-        )?;
-        outputs
-            .into_iter()
-            .next()
-            .ok_or_else(|| anyhow!("SkipLayerNormalization has no output"))
+        let sum = self.node("Add", ONNX_DOMAIN, &[x, residual], vec![])?;
+        self.layer_norm(&sum, name)
     }
 
-    /// `x · W + b` with int8 weights `w` (`[cols, rows]`, scales `s` per output column) and
+    /// `x · W` with int8 weights `w` (`[cols, rows]`, scales `s` per output column) and
     /// activations quantised per token: each token (row of `x`) gets its own scale, from its own
     /// largest magnitude. So a text's result does not depend on the other texts in its batch, and
     /// a sharded run labels exactly like a whole one. (ONNX Runtime's fused DynamicQuantizeMatMul
-    /// takes one scale for the whole batch: about 12% faster here, but it changed 36 of 647 dev
-    /// labels between batch sizes 1 and 16.)
+    /// takes one scale for the whole batch: faster, but it changed 36 of 647 dev labels between
+    /// batch sizes 1 and 16.)
     fn int8_matmul(
         &mut self,
         x: &str,
         w: &str,
         s: &str,
-        b: &str,
         cols: usize,
         rows: usize,
     ) -> Result<String> {
@@ -359,19 +356,19 @@ impl GraphBuilder<'_> {
             &[&flat, &step, &centres],
             vec![Attribute::new("axis", 0i64)?],
         )?;
+        // The integer product, scaled per column by the weight scales inside the matrix
+        // kernel, then per row by the token scales.
+        let one = self.constant("one", &[], &[1f32])?;
         let centre_u8 = self.constant("centre_u8", &[], &[128u8])?;
-        let product = self.node("MatMulInteger", ONNX_DOMAIN, &[&q, w, &centre_u8], vec![])?;
         let product = self.node(
-            "Cast",
-            ONNX_DOMAIN,
-            &[&product],
-            vec![Attribute::new("to", 1i64)?],
+            "MatMulIntegerToFloat",
+            MS_DOMAIN,
+            &[&q, w, &one, s, &centre_u8],
+            vec![],
         )?;
         let axis_1 = self.ints("axes", &[1])?;
         let step = self.node("Unsqueeze", ONNX_DOMAIN, &[&step, &axis_1], vec![])?;
         let product = self.node("Mul", ONNX_DOMAIN, &[&product, &step], vec![])?;
-        let product = self.node("Mul", ONNX_DOMAIN, &[&product, s], vec![])?;
-        let product = self.node("Add", ONNX_DOMAIN, &[&product, b], vec![])?;
         // Back from [batch * seq, rows] to [batch, seq, rows].
         let leading = self.node(
             "Shape",
@@ -442,6 +439,13 @@ fn tensor_type(ty: TensorElementType, dims: &[&str]) -> ValueType {
     }
 }
 
+/// The feed-forward activation, from the config's `hidden_act`.
+enum Activation {
+    Gelu,
+    GeluTanh,
+    Relu,
+}
+
 /// The whole encoder: embeddings, `num_hidden_layers` post-norm transformer layers, mean pooling
 /// over real tokens and L2 normalisation. Inputs `input_ids`, `attention_mask` (int64 `[batch,
 /// seq]`); output `embedding` (float `[batch, hidden]`).
@@ -451,10 +455,10 @@ fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Resu
     if heads == 0 || !hidden.is_multiple_of(heads) {
         bail!("hidden_size {hidden} is not a multiple of num_attention_heads {heads}");
     }
-    let gelu = match config.hidden_act {
-        HiddenAct::Gelu => "Gelu",
-        HiddenAct::GeluApproximate => "FastGelu",
-        HiddenAct::Relu => "Relu",
+    let activation = match config.hidden_act {
+        HiddenAct::Gelu => Activation::Gelu,
+        HiddenAct::GeluApproximate => Activation::GeluTanh,
+        HiddenAct::Relu => Activation::Relu,
     };
     let mut graph = Graph::new()?;
     graph.set_inputs([
@@ -532,7 +536,7 @@ fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Resu
     let thirds = g.ints("split", &[hidden as i64; 3])?;
     for layer in 0..config.num_hidden_layers {
         let p = format!("encoder.layer.{layer}.");
-        let qkv = g.linear(
+        let (qkv, qkv_bias) = g.linear_without_bias(
             &x,
             &[
                 &format!("{p}attention.self.query"),
@@ -550,18 +554,17 @@ fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Resu
         let context = g.node(
             "MultiHeadAttention",
             MS_DOMAIN,
-            &[&parts[0], &parts[1], &parts[2], "", &key_padding],
+            &[&parts[0], &parts[1], &parts[2], &qkv_bias, &key_padding],
             vec![Attribute::new("num_heads", heads as i64)?],
         )?;
         let attended = g.linear(&context, &[&format!("{p}attention.output.dense")])?;
         x = g.add_layer_norm(&attended, &x, &format!("{p}attention.output.LayerNorm"))?;
         let inner = g.linear(&x, &[&format!("{p}intermediate.dense")])?;
-        let domain = if gelu == "Relu" {
-            ONNX_DOMAIN
-        } else {
-            MS_DOMAIN
+        let inner = match activation {
+            Activation::Gelu => g.node("Gelu", MS_DOMAIN, &[&inner], vec![])?,
+            Activation::GeluTanh => g.node("FastGelu", MS_DOMAIN, &[&inner], vec![])?,
+            Activation::Relu => g.node("Relu", ONNX_DOMAIN, &[&inner], vec![])?,
         };
-        let inner = g.node(gelu, domain, &[&inner], vec![])?;
         let out = g.linear(&inner, &[&format!("{p}output.dense")])?;
         x = g.add_layer_norm(&out, &x, &format!("{p}output.LayerNorm"))?;
     }
