@@ -1,13 +1,16 @@
 //! Trained classification heads on top of the encoder: a softmax-linear layer per task (stance,
-//! sentiment) over the sentence embedding, with a temperature fitted on the dev set so that scores
-//! are calibrated probabilities. Heads are saved as `heads.safetensors` plus a `model-card.json`
-//! that records labels, temperatures, data hashes and dev metrics.
+//! sentiment) over the quote's features (see [`crate::features`]), with a temperature fitted on the dev set so that scores
+//! are calibrated probabilities. Heads are saved as `heads.safetensors`, the n-gram vocabulary
+//! `ngrams.txt` and a `model-card.json` that records labels, temperatures, data hashes and dev
+//! metrics.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+
+use crate::features::{FeatureSpec, Featurizer, Vocabulary};
 
 /// One task's head: `softmax((W x + b) / temperature)`.
 #[derive(Clone, Debug)]
@@ -59,72 +62,6 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     exps.into_iter().map(|e| e / sum).collect()
 }
 
-/// How a quote becomes the vector the heads read: its sentence embedding followed by hashed word
-/// unigrams and bigrams (lexical cues such as "will not", "must", "deny" that a frozen sentence
-/// embedding blurs).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FeatureSpec {
-    /// Hash buckets for word n-grams; 0 turns them off.
-    pub ngram_buckets: usize,
-    /// Weight of the (L2-normalised) n-gram block relative to the unit-length embedding.
-    pub ngram_weight: f32,
-}
-
-impl Default for FeatureSpec {
-    fn default() -> Self {
-        FeatureSpec {
-            ngram_buckets: 4096,
-            ngram_weight: 1.0,
-        }
-    }
-}
-
-impl FeatureSpec {
-    pub fn width(&self, embedding_dim: usize) -> usize {
-        embedding_dim + self.ngram_buckets
-    }
-
-    /// The feature vector of `text` with sentence embedding `embedding`.
-    pub fn features(&self, text: &str, embedding: &[f32]) -> Vec<f32> {
-        let mut out = Vec::with_capacity(self.width(embedding.len()));
-        out.extend_from_slice(embedding);
-        if self.ngram_buckets == 0 {
-            return out;
-        }
-        let mut grams = vec![0f32; self.ngram_buckets];
-        let lower = text.to_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        for (i, w) in words.iter().enumerate() {
-            grams[(fnv1a(&[w]) % self.ngram_buckets as u64) as usize] = 1.0;
-            if let Some(next) = words.get(i + 1) {
-                grams[(fnv1a(&[w, next]) % self.ngram_buckets as u64) as usize] = 1.0;
-            }
-        }
-        let norm = grams.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
-        out.extend(grams.into_iter().map(|v| v / norm * self.ngram_weight));
-        out
-    }
-}
-
-/// FNV-1a over words joined by a space: stable across platforms and releases.
-fn fnv1a(words: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            hash ^= u64::from(b' ');
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        for b in w.bytes() {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
-}
-
 /// What `model-card.json` records about one head.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct HeadCard {
@@ -160,15 +97,19 @@ pub struct Heads {
     pub stance: LinearHead,
     pub sentiment: LinearHead,
     pub card: ModelCard,
+    pub featurizer: Featurizer,
 }
 
 const WEIGHTS: &str = "heads.safetensors";
 const CARD: &str = "model-card.json";
+/// The n-gram vocabulary, one per line in column order (their IDF weights are in WEIGHTS).
+const NGRAMS: &str = "ngrams.txt";
+const IDF: &str = "ngrams.idf";
 
 impl Heads {
     /// Stance and sentiment of one quote from its text and sentence embedding.
     pub fn predict(&self, text: &str, embedding: &[f32]) -> ((String, f32), (String, f32)) {
-        let x = self.card.features.features(text, embedding);
+        let x = self.featurizer.features(text, embedding);
         (self.stance.predict(&x), self.sentiment.predict(&x))
     }
 
@@ -180,7 +121,10 @@ impl Heads {
         let weights_path = dir.join(WEIGHTS);
         let bytes = std::fs::read(&weights_path)
             .with_context(|| format!("reading {}", weights_path.display()))?;
-        Self::from_parts(&card, &bytes, &weights_path.display().to_string())
+        let ngrams_path = dir.join(NGRAMS);
+        let ngrams = std::fs::read_to_string(&ngrams_path)
+            .with_context(|| format!("reading {}", ngrams_path.display()))?;
+        Self::from_parts(&card, &bytes, &ngrams, &dir.display().to_string())
     }
 
     /// The default heads, built into the binary from `models/heads/` so that an installed or moved
@@ -189,12 +133,14 @@ impl Heads {
         Self::from_parts(
             include_str!("../models/heads/model-card.json"),
             include_bytes!("../models/heads/heads.safetensors"),
+            include_str!("../models/heads/ngrams.txt"),
             "the built-in heads (models/heads)",
         )
     }
 
-    /// Heads from a model card (JSON) and safetensors bytes; `origin` names them in errors.
-    pub fn from_parts(card: &str, bytes: &[u8], origin: &str) -> Result<Heads> {
+    /// Heads from a model card (JSON), safetensors bytes and the n-gram list; `origin` names
+    /// them in errors.
+    pub fn from_parts(card: &str, bytes: &[u8], ngrams: &str, origin: &str) -> Result<Heads> {
         let card: ModelCard = serde_json::from_str(card)
             .with_context(|| format!("parsing the model card of {origin}"))?;
         let weights_path = origin;
@@ -233,7 +179,21 @@ impl Heads {
         };
         let stance = head("stance", &card.stance)?;
         let sentiment = head("sentiment", &card.sentiment)?;
-        let width = card.features.width(card.embedding_dim);
+        let ngrams: Vec<String> = ngrams.lines().map(str::to_string).collect();
+        if ngrams.len() != card.features.ngrams {
+            bail!(
+                "{origin}: {NGRAMS} has {} n-grams but the card says {}",
+                ngrams.len(),
+                card.features.ngrams
+            );
+        }
+        let vocabulary = Vocabulary::from_parts(ngrams, read(IDF)?)
+            .with_context(|| format!("{origin}: the n-gram vocabulary"))?;
+        let featurizer = Featurizer {
+            spec: card.features.clone(),
+            vocabulary,
+        };
+        let width = featurizer.width(card.embedding_dim);
         if stance.dim() != width || sentiment.dim() != width {
             bail!(
                 "{weights_path}: heads are {}-wide but the card describes {width}-wide features",
@@ -244,6 +204,7 @@ impl Heads {
             stance,
             sentiment,
             card,
+            featurizer,
         })
     }
 
@@ -251,7 +212,8 @@ impl Heads {
     pub fn save(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let bytes = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-        let data: Vec<(String, Vec<usize>, Vec<u8>)> =
+        let idf = self.featurizer.vocabulary.idf();
+        let mut data: Vec<(String, Vec<usize>, Vec<u8>)> =
             [("stance", &self.stance), ("sentiment", &self.sentiment)]
                 .iter()
                 .flat_map(|(task, head)| {
@@ -269,6 +231,7 @@ impl Heads {
                     ]
                 })
                 .collect();
+        data.push((IDF.to_string(), vec![idf.len()], bytes(idf)));
         let views: Vec<(String, safetensors::tensor::TensorView)> = data
             .iter()
             .map(|(name, shape, raw)| {
@@ -286,6 +249,9 @@ impl Heads {
             HashMap::from([("format".to_string(), "quotestance-heads".to_string())]);
         let serialized = safetensors::tensor::serialize(views, Some(metadata))?;
         write_atomic(&dir.join(WEIGHTS), &serialized)?;
+        let mut ngrams = self.featurizer.vocabulary.ngrams().join("\n");
+        ngrams.push('\n');
+        write_atomic(&dir.join(NGRAMS), ngrams.as_bytes())?;
         write_atomic(
             &dir.join(CARD),
             serde_json::to_string_pretty(&self.card)?.as_bytes(),

@@ -17,6 +17,7 @@ pub mod classify;
 pub mod compare;
 pub mod encoder;
 pub mod eval;
+pub mod features;
 pub mod heads;
 pub mod ingest;
 pub mod journal;

@@ -12,7 +12,8 @@ use anyhow::{Context, Result, bail};
 use crate::batch::BatchOptions;
 use crate::encoder::{Encoder, TextTokenizer};
 use crate::eval::LabelScores;
-use crate::heads::{FeatureSpec, HeadCard, Heads, LinearHead, ModelCard, softmax};
+use crate::features::{Featurizer, MIN_DOCUMENT_FREQUENCY, Vocabulary};
+use crate::heads::{HeadCard, Heads, LinearHead, ModelCard, softmax};
 
 /// One labelled example of `datasets/stance/*.csv`.
 #[derive(Clone, Debug)]
@@ -93,7 +94,7 @@ pub struct Fitted {
 }
 
 /// L2 strengths tried; the one with the best dev macro-F1 wins.
-pub const L2_GRID: [f32; 4] = [1e-5, 1e-4, 3e-4, 1e-3];
+pub const L2_GRID: [f32; 6] = [3e-6, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3];
 
 /// Fits one head on `(x, y)` (rows of `dim` floats), choosing L2 and temperature on the dev set.
 pub fn fit(
@@ -275,13 +276,17 @@ pub fn train_heads(
             encoder.name()
         );
     }
-    let spec = FeatureSpec::default();
+    let vocabulary = Vocabulary::learn(
+        train.iter().map(|e| e.text.as_str()),
+        MIN_DOCUMENT_FREQUENCY,
+    );
+    let featurizer = Featurizer::new(vocabulary, MIN_DOCUMENT_FREQUENCY, true);
     let featurize = |set: &[Example]| -> Result<Vec<Vec<f32>>> {
         let embeddings = cached_embeddings(tokenizer, encoder, base, &texts(set))?;
         Ok(set
             .iter()
             .zip(&embeddings)
-            .map(|(e, v)| spec.features(&e.text, v))
+            .map(|(e, v)| featurizer.features(&e.text, v))
             .collect())
     };
     let train_x = featurize(&train)?;
@@ -309,14 +314,14 @@ pub fn train_heads(
         base_model: base.name.clone(),
         base_model_sha256: base.sha256.clone(),
         embedding_dim: encoder.dim(),
-        features: spec,
+        features: featurizer.spec.clone(),
         max_tokens: tokenizer.max_tokens(),
         train_file_sha256: train_paths.iter().map(|p| crate::models::sha256_file(p)).collect::<std::io::Result<Vec<_>>>()?.join(","),
         dev_file_sha256: crate::models::sha256_file(dev_path)?,
         train_examples: train.len(),
         dev_examples: dev.len(),
         seed,
-        method: "L2-regularised multinomial logistic regression on frozen mean-pooled embeddings and hashed word n-grams (full-batch Adam, 500 steps); L2 chosen by dev macro-F1; temperature fitted on dev log-loss".into(),
+        method: "L2-regularised multinomial logistic regression on frozen mean-pooled embeddings, VADER tone scores and TF-IDF word uni- and bigrams (full-batch Adam, 500 steps); L2 chosen by dev macro-F1; temperature fitted on dev log-loss".into(),
         created: today(),
         stance: stance.card,
         sentiment: sentiment.card,
@@ -325,6 +330,7 @@ pub fn train_heads(
         stance: stance.head,
         sentiment: sentiment.head,
         card,
+        featurizer,
     })
 }
 

@@ -588,3 +588,87 @@ fn merged_shards_of_a_classified_run_equal_one_full_run() {
     assert!(full.lines().nth(1).is_some_and(|l| !l.ends_with(",,,")));
     assert!(std::fs::read_to_string(&merged).unwrap() == full);
 }
+
+/// `train` learns whatever labels its files carry, writes heads, n-gram vocabulary and card, and
+/// `run --heads` labels with them; the saved heads reload to the same predictions.
+#[test]
+fn trained_heads_with_custom_labels_round_trip_through_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    // A two-way stance ("hostile" for threats and accusations) from the first rows of each set.
+    let relabel = |from: &str, to: &Path, rows: usize| {
+        let mut reader = csv::Reader::from_path(root.join(from)).unwrap();
+        let mut writer = csv::Writer::from_path(to).unwrap();
+        writer
+            .write_record(["text", "stance", "sentiment", "kind", "domain"])
+            .unwrap();
+        for row in reader.records().take(rows) {
+            let row = row.unwrap();
+            let stance = if ["threat", "accusation"].contains(&&row[1]) {
+                "hostile"
+            } else {
+                "other"
+            };
+            writer
+                .write_record([&row[0], stance, &row[2], &row[3], &row[4]])
+                .unwrap();
+        }
+    };
+    let (train, dev, heads) = (
+        dir.path().join("train.csv"),
+        dir.path().join("dev.csv"),
+        dir.path().join("heads"),
+    );
+    relabel("datasets/stance/train.csv", &train, 400);
+    relabel("datasets/stance/dev.csv", &dev, 120);
+    let model = model_dir();
+    let quotestance = || Command::cargo_bin("quotestance").unwrap();
+    quotestance()
+        .args(["train", "--train", train.to_str().unwrap()])
+        .args(["--dev", dev.to_str().unwrap()])
+        .args(["--out", heads.to_str().unwrap()])
+        .args(["--model", model.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("stance:"));
+    for file in ["heads.safetensors", "ngrams.txt", "model-card.json"] {
+        assert!(heads.join(file).is_file(), "{file} written");
+    }
+    let loaded = quotestance::heads::Heads::load(&heads).unwrap();
+    assert_eq!(loaded.stance.labels, ["hostile", "other"]);
+    assert!(loaded.featurizer.vocabulary.len() > 100);
+
+    let out = quotestance()
+        .args([
+            "run",
+            root.join("datasets/sample").to_str().unwrap(),
+            "--quiet",
+        ])
+        .args(["--model", model.to_str().unwrap()])
+        .args(["--heads", heads.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let stances: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[8].to_string())
+        .collect();
+    assert!(stances.len() > 50);
+    assert!(stances.iter().all(|s| s == "hostile" || s == "other"));
+    assert!(stances.iter().any(|s| s == "hostile") && stances.iter().any(|s| s == "other"));
+
+    // Reloaded heads predict exactly what the trained ones wrote.
+    let text = "If they attack again, we will retaliate with everything we have.";
+    let embedding = embed_on(Backend::Auto, &[text]).remove(0);
+    let again = quotestance::heads::Heads::load(&heads).unwrap();
+    assert_eq!(
+        loaded.predict(text, &embedding),
+        again.predict(text, &embedding)
+    );
+    assert_eq!(loaded.predict(text, &embedding).0.0, "hostile");
+}
