@@ -122,29 +122,42 @@ impl Featurizer {
 
     /// The feature vector of `text` with sentence embedding `embedding`.
     pub fn features(&self, text: &str, embedding: &[f32]) -> Vec<f32> {
-        let mut out = Vec::with_capacity(self.width(embedding.len()));
-        out.extend_from_slice(embedding);
+        let mut out = vec![0.0; self.width(embedding.len())];
+        for (column, value) in self.sparse_features(text, embedding) {
+            out[column] = value;
+        }
+        out
+    }
+
+    /// The same vector as `(column, value)` pairs in column order, zeros of the n-gram block
+    /// left out: a quote has a few dozen n-grams out of thousands.
+    pub fn sparse_features(&self, text: &str, embedding: &[f32]) -> Vec<(usize, f32)> {
+        let mut out: Vec<(usize, f32)> = embedding.iter().copied().enumerate().collect();
         if self.spec.tone {
             let scores = TONE.polarity_scores(text);
             for key in ["neg", "neu", "pos", "compound"] {
-                out.push(scores.get(key).copied().unwrap_or(0.0) as f32);
+                out.push((out.len(), scores.get(key).copied().unwrap_or(0.0) as f32));
             }
         }
         let start = out.len();
-        out.resize(start + self.vocabulary.len(), 0.0);
-        let mut norm = 0f32;
-        for (gram, count) in ngrams(text) {
-            if let Some(&k) = self.vocabulary.index.get(&gram) {
+        // `ngrams` is sorted like the vocabulary, so the columns come out in order.
+        let mut grams: Vec<(usize, f32)> = ngrams(text)
+            .into_iter()
+            .filter_map(|(gram, count)| {
+                let k = *self.vocabulary.index.get(&gram)?;
                 // Sublinear term frequency: a word said three times is not three times the cue.
-                let weight = (1.0 + (count as f32).ln()) * self.vocabulary.idf[k];
-                out[start + k] = weight;
-                norm += weight * weight;
-            }
-        }
+                Some((
+                    start + k,
+                    (1.0 + (count as f32).ln()) * self.vocabulary.idf[k],
+                ))
+            })
+            .collect();
+        grams.sort_by_key(|(column, _)| *column);
+        let norm = grams.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
         if norm > 0.0 {
-            let norm = norm.sqrt();
-            out[start..].iter_mut().for_each(|v| *v /= norm);
+            grams.iter_mut().for_each(|(_, v)| *v /= norm);
         }
+        out.extend(grams);
         out
     }
 }
@@ -212,6 +225,15 @@ mod tests {
         assert!(
             unseen[6..].iter().all(|v| *v == 0.0),
             "no n-gram, no weight"
+        );
+        let sparse =
+            featurizer.sparse_features("We deny everything, we deny it all.", &[0.5, -0.5]);
+        let mut scattered = vec![0.0; x.len()];
+        sparse.iter().for_each(|&(c, v)| scattered[c] = v);
+        assert_eq!(scattered, x, "sparse and dense features agree");
+        assert!(
+            sparse.windows(2).all(|w| w[0].0 < w[1].0),
+            "columns in order"
         );
         let angry = featurizer.features("This is a disgraceful, shameful lie.", &[0.0, 0.0]);
         let glad = featurizer.features("A wonderful, happy result.", &[0.0, 0.0]);

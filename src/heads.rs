@@ -29,12 +29,22 @@ impl LinearHead {
 
     /// Calibrated class probabilities for one input vector.
     pub fn probabilities(&self, x: &[f32]) -> Vec<f32> {
+        self.sparse_probabilities(x.iter().copied().enumerate())
+    }
+
+    /// Calibrated class probabilities for an input given as `(column, value)` pairs in column
+    /// order; columns left out are zero. The same sums in the same order as [`Self::probabilities`],
+    /// so the same results, without touching the zero columns (most of the n-gram block).
+    pub fn sparse_probabilities(&self, x: impl Iterator<Item = (usize, f32)> + Clone) -> Vec<f32> {
         let dim = self.dim();
         let logits: Vec<f32> = (0..self.labels.len())
             .map(|k| {
                 let row = &self.weight[k * dim..(k + 1) * dim];
-                (row.iter().zip(x).map(|(w, v)| w * v).sum::<f32>() + self.bias[k])
-                    / self.temperature
+                let dot = x
+                    .clone()
+                    .filter_map(|(c, v)| row.get(c).map(|w| w * v))
+                    .sum::<f32>();
+                (dot + self.bias[k]) / self.temperature
             })
             .collect();
         softmax(&logits)
@@ -42,7 +52,16 @@ impl LinearHead {
 
     /// The most probable label and its probability.
     pub fn predict(&self, x: &[f32]) -> (String, f32) {
-        let (k, score) = argmax(&self.probabilities(x));
+        self.label(&self.probabilities(x))
+    }
+
+    /// The most probable label and its probability, for `(column, value)` pairs.
+    pub fn predict_sparse(&self, x: &[(usize, f32)]) -> (String, f32) {
+        self.label(&self.sparse_probabilities(x.iter().copied()))
+    }
+
+    fn label(&self, probabilities: &[f32]) -> (String, f32) {
+        let (k, score) = argmax(probabilities);
         (self.labels[k].clone(), score)
     }
 }
@@ -109,8 +128,11 @@ const IDF: &str = "ngrams.idf";
 impl Heads {
     /// Stance and sentiment of one quote from its text and sentence embedding.
     pub fn predict(&self, text: &str, embedding: &[f32]) -> ((String, f32), (String, f32)) {
-        let x = self.featurizer.features(text, embedding);
-        (self.stance.predict(&x), self.sentiment.predict(&x))
+        let x = self.featurizer.sparse_features(text, embedding);
+        (
+            self.stance.predict_sparse(&x),
+            self.sentiment.predict_sparse(&x),
+        )
     }
 
     /// Loads heads from a folder written by `quotestance train`.

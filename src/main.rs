@@ -142,7 +142,7 @@ struct TrainArgs {
     /// Dev quotes, same columns: chooses the regularisation and calibrates the scores.
     #[arg(long)]
     dev: PathBuf,
-    /// Folder to write heads.safetensors and model-card.json into.
+    /// Folder to write heads.safetensors, ngrams.txt and model-card.json into.
     #[arg(long)]
     out: PathBuf,
     /// Recorded in the model card (training itself is deterministic).
