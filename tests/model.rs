@@ -50,6 +50,25 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// `quotestance run` on the bundled sample with the verified model and `args`; the output rows.
+fn run_sample(args: &[&str]) -> Vec<csv::StringRecord> {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
+    let out = Command::cargo_bin("quotestance")
+        .unwrap()
+        .args(["run", sample.to_str().unwrap(), "--quiet"])
+        .args(["--model", model_dir().to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    reader.records().map(Result::unwrap).collect()
+}
+
 const REFERENCE_SENTENCE: &str = "The minister said the talks would resume in Geneva on Monday.";
 
 #[test]
@@ -266,21 +285,7 @@ fn asking_for_onnx_runtime_without_it_is_an_error_with_the_fix() {
 #[cfg(feature = "rust-bert")]
 #[test]
 fn run_on_rust_bert_labels_the_sample() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
-    let out = Command::cargo_bin("quotestance")
-        .unwrap()
-        .args(["run", sample.to_str().unwrap(), "--quiet"])
-        .args(["--backend", "rust-bert"])
-        .args(["--model", model_dir().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let rows = run_sample(&["--backend", "rust-bert"]);
     assert!(rows.len() > 50);
     for row in &rows {
         assert!(classify::STANCE_LABELS.contains(&&row[8]), "{row:?}");
@@ -490,25 +495,7 @@ fn zero_shot_and_lexicon_classifiers_run() {
 
 #[test]
 fn run_fills_stance_and_sentiment() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
-    let out = Command::cargo_bin("quotestance")
-        .unwrap()
-        .args([
-            "run",
-            sample.to_str().unwrap(),
-            "--quiet",
-            "--model",
-            model_dir().to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let rows = run_sample(&[]);
     assert!(rows.len() > 50);
     for row in &rows {
         assert!(classify::STANCE_LABELS.contains(&&row[8]), "{row:?}");
@@ -639,31 +626,15 @@ fn trained_heads_with_custom_labels_round_trip_through_run() {
     assert_eq!(loaded.stance.labels, ["hostile", "other"]);
     assert!(loaded.featurizer.vocabulary.len() > 100);
 
-    let out = quotestance()
-        .args([
-            "run",
-            root.join("datasets/sample").to_str().unwrap(),
-            "--quiet",
-        ])
-        .args(["--model", model.to_str().unwrap()])
-        .args(["--heads", heads.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
-    let stances: Vec<String> = reader
-        .records()
-        .map(|r| r.unwrap()[8].to_string())
+    let stances: Vec<String> = run_sample(&["--heads", heads.to_str().unwrap()])
+        .iter()
+        .map(|row| row[8].to_string())
         .collect();
     assert!(stances.len() > 50);
     assert!(stances.iter().all(|s| s == "hostile" || s == "other"));
     assert!(stances.iter().any(|s| s == "hostile") && stances.iter().any(|s| s == "other"));
 
-    // Reloaded heads predict exactly what the trained ones wrote.
+    // Two loads of the same files predict bit for bit alike (feature sums run in a fixed order).
     let text = "If they attack again, we will retaliate with everything we have.";
     let embedding = embed_on(Backend::Auto, &[text]).remove(0);
     let again = quotestance::heads::Heads::load(&heads).unwrap();
