@@ -4,9 +4,10 @@
 //! Editor API, from the same `model.safetensors` the candle backend reads, so any BERT-family
 //! folder (the pinned MiniLM, a fine-tuned copy, a user's own) runs without an exporter or PyTorch.
 //! The graph uses ONNX Runtime's fused CPU kernels (MultiHeadAttention, Gelu, and for int8
-//! MatMulIntegerToFloat). With [`Precision::Int8`] every linear layer's weights are quantised to int8 with one
-//! scale per output channel (per-tensor weight scales lose too much: cosine 0.94 to fp32 where
-//! per-channel keeps 0.99), and activations are quantised on the fly, one scale per token.
+//! MatMulIntegerToFloat). With [`Precision::Int8`] every linear layer's weights are quantised to
+//! int8 with one scale per output channel (per-tensor weight scales lose too much: cosine 0.94 to
+//! fp32 where per-channel keeps 0.99), and activations are quantised on the fly, one scale per
+//! token.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -265,7 +266,7 @@ impl GraphBuilder<'_> {
     }
 
     /// `x · Wᵀ` and the name of the bias `b`, for a following kernel that adds the bias itself
-    /// (attention, biased Gelu): one pass over the output fewer.
+    /// (attention): one pass over the output fewer.
     fn linear_without_bias(&mut self, x: &str, names: &[&str]) -> Result<(String, String)> {
         let (mut weight, mut bias, mut rows, mut cols) = (Vec::new(), Vec::new(), 0, 0);
         for name in names {
@@ -439,13 +440,6 @@ fn tensor_type(ty: TensorElementType, dims: &[&str]) -> ValueType {
     }
 }
 
-/// The feed-forward activation, from the config's `hidden_act`.
-enum Activation {
-    Gelu,
-    GeluTanh,
-    Relu,
-}
-
 /// The whole encoder: embeddings, `num_hidden_layers` post-norm transformer layers, mean pooling
 /// over real tokens and L2 normalisation. Inputs `input_ids`, `attention_mask` (int64 `[batch,
 /// seq]`); output `embedding` (float `[batch, hidden]`).
@@ -455,10 +449,10 @@ fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Resu
     if heads == 0 || !hidden.is_multiple_of(heads) {
         bail!("hidden_size {hidden} is not a multiple of num_attention_heads {heads}");
     }
-    let activation = match config.hidden_act {
-        HiddenAct::Gelu => Activation::Gelu,
-        HiddenAct::GeluApproximate => Activation::GeluTanh,
-        HiddenAct::Relu => Activation::Relu,
+    let (activation, activation_domain) = match config.hidden_act {
+        HiddenAct::Gelu => ("Gelu", MS_DOMAIN),
+        HiddenAct::GeluApproximate => ("FastGelu", MS_DOMAIN),
+        HiddenAct::Relu => ("Relu", ONNX_DOMAIN),
     };
     let mut graph = Graph::new()?;
     graph.set_inputs([
@@ -560,11 +554,7 @@ fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Resu
         let attended = g.linear(&context, &[&format!("{p}attention.output.dense")])?;
         x = g.add_layer_norm(&attended, &x, &format!("{p}attention.output.LayerNorm"))?;
         let inner = g.linear(&x, &[&format!("{p}intermediate.dense")])?;
-        let inner = match activation {
-            Activation::Gelu => g.node("Gelu", MS_DOMAIN, &[&inner], vec![])?,
-            Activation::GeluTanh => g.node("FastGelu", MS_DOMAIN, &[&inner], vec![])?,
-            Activation::Relu => g.node("Relu", ONNX_DOMAIN, &[&inner], vec![])?,
-        };
+        let inner = g.node(activation, activation_domain, &[&inner], vec![])?;
         let out = g.linear(&inner, &[&format!("{p}output.dense")])?;
         x = g.add_layer_norm(&out, &x, &format!("{p}output.LayerNorm"))?;
     }
