@@ -2,15 +2,19 @@
 //! sentiment) over the quote's features (see [`crate::features`]), with a temperature fitted on the dev set so that scores
 //! are calibrated probabilities. Heads are saved as `heads.safetensors`, the n-gram vocabulary
 //! `ngrams.txt` and a `model-card.json` that records labels, temperatures, data hashes and dev
-//! metrics.
+//! metrics. Heads trained on a fine-tuned encoder also keep its adapter,
+//! `encoder-adapter.safetensors` (see [`crate::adapter`]).
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::adapter::{self, Adapter};
 use crate::features::{FeatureSpec, Featurizer, Vocabulary};
+use crate::finetune::FineTuneReport;
 
 /// One task's head: `softmax((W x + b) / temperature)`.
 #[derive(Clone, Debug)]
@@ -108,6 +112,9 @@ pub struct ModelCard {
     pub created: String,
     pub stance: HeadCard,
     pub sentiment: HeadCard,
+    /// How the encoder was fine-tuned, if it was (its adapter is saved beside the heads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_tuning: Option<FineTuneReport>,
 }
 
 /// The stance and sentiment heads with their card.
@@ -117,6 +124,8 @@ pub struct Heads {
     pub sentiment: LinearHead,
     pub card: ModelCard,
     pub featurizer: Featurizer,
+    /// The fine-tuned encoder's weight change, merged into the encoder when these heads run.
+    pub adapter: Option<Arc<Adapter>>,
 }
 
 const WEIGHTS: &str = "heads.safetensors";
@@ -146,18 +155,57 @@ impl Heads {
         let ngrams_path = dir.join(NGRAMS);
         let ngrams = std::fs::read_to_string(&ngrams_path)
             .with_context(|| format!("reading {}", ngrams_path.display()))?;
-        Self::from_parts(&card, &bytes, &ngrams, &dir.display().to_string())
+        let mut heads = Self::from_parts(&card, &bytes, &ngrams, &dir.display().to_string())?;
+        let adapter_path = dir.join(adapter::FILE);
+        if let Some(expected) = heads
+            .card
+            .fine_tuning
+            .as_ref()
+            .map(|r| r.adapter_sha256.clone())
+        {
+            let adapter = Adapter::load(&adapter_path).with_context(|| {
+                format!(
+                    "{}: the heads were trained on a fine-tuned encoder, whose adapter is missing",
+                    dir.display()
+                )
+            })?;
+            heads.set_adapter(adapter, &expected, &adapter_path.display().to_string())?;
+        }
+        Ok(heads)
+    }
+
+    /// Attaches the encoder adapter, checking it is the one the card names.
+    fn set_adapter(&mut self, adapter: Adapter, expected: &str, origin: &str) -> Result<()> {
+        if adapter.sha256 != expected {
+            bail!(
+                "{origin}: sha256 {} but the model card expects {expected}; the file was changed or belongs to other heads",
+                adapter.sha256,
+            );
+        }
+        self.adapter = Some(Arc::new(adapter));
+        Ok(())
     }
 
     /// The default heads, built into the binary from `models/heads/` so that an installed or moved
     /// binary still has them.
     pub fn shipped() -> Result<Heads> {
-        Self::from_parts(
+        let origin = "the built-in heads (models/heads)";
+        let mut heads = Self::from_parts(
             include_str!("../models/heads/model-card.json"),
             include_bytes!("../models/heads/heads.safetensors"),
             include_str!("../models/heads/ngrams.txt"),
-            "the built-in heads (models/heads)",
-        )
+            origin,
+        )?;
+        let bytes = include_bytes!("../models/heads/encoder-adapter.safetensors");
+        let adapter = Adapter::from_bytes(bytes, origin)?;
+        let expected = heads
+            .card
+            .fine_tuning
+            .as_ref()
+            .map(|r| r.adapter_sha256.clone())
+            .context("the built-in heads' card does not describe their encoder adapter")?;
+        heads.set_adapter(adapter, &expected, origin)?;
+        Ok(heads)
     }
 
     /// Heads from a model card (JSON), safetensors bytes and the n-gram list; `origin` names
@@ -227,6 +275,7 @@ impl Heads {
             sentiment,
             card,
             featurizer,
+            adapter: None,
         })
     }
 
@@ -274,6 +323,9 @@ impl Heads {
         let mut ngrams = self.featurizer.vocabulary.ngrams().join("\n");
         ngrams.push('\n');
         write_atomic(&dir.join(NGRAMS), ngrams.as_bytes())?;
+        if let Some(adapter) = &self.adapter {
+            adapter.save(&dir.join(adapter::FILE))?;
+        }
         write_atomic(
             &dir.join(CARD),
             serde_json::to_string_pretty(&self.card)?.as_bytes(),

@@ -12,12 +12,14 @@
 //!
 //! [`pipeline`] runs the stages over a corpus in parallel; [`eval`] scores extraction against gold.
 
+pub mod adapter;
 pub mod batch;
 pub mod classify;
 pub mod compare;
 pub mod encoder;
 pub mod eval;
 pub mod features;
+pub mod finetune;
 pub mod heads;
 pub mod ingest;
 pub mod journal;

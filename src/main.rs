@@ -142,12 +142,25 @@ struct TrainArgs {
     /// Dev quotes, same columns: chooses the regularisation and calibrates the scores.
     #[arg(long)]
     dev: PathBuf,
-    /// Folder to write heads.safetensors, ngrams.txt and model-card.json into.
+    /// Folder to write heads.safetensors, ngrams.txt, model-card.json and (when fine-tuning)
+    /// encoder-adapter.safetensors into.
     #[arg(long)]
     out: PathBuf,
-    /// Recorded in the model card (training itself is deterministic).
+    /// Seeds the fine-tuning's batch order and LoRA initialisation (the heads' fit is
+    /// deterministic); recorded in the model card.
     #[arg(long, default_value_t = 13)]
     seed: u64,
+    /// Epochs of encoder fine-tuning (LoRA, biases and layer norms, on candle) before the heads
+    /// are fitted, about 4 minutes an epoch of 3,700 quotes on 2 cores; 0 keeps the encoder
+    /// frozen (about a minute in all).
+    #[arg(long, default_value_t = 3)]
+    fine_tune_epochs: usize,
+    /// LoRA rank of the fine-tuning (0: biases and layer norms only).
+    #[arg(long, default_value_t = 8)]
+    lora_rank: usize,
+    /// Peak learning rate of the fine-tuning.
+    #[arg(long, default_value_t = 5e-4)]
+    fine_tune_lr: f64,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -669,7 +682,30 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
     let options = args.model.options(None, true);
     let dir = classify::model_folder(&options)?;
     let tokenizer = encoder::TextTokenizer::from_folder(&dir, args.model.max_tokens)?;
-    let encoder = encoder::load(&dir, &options.encoder_options())?;
+    let fine_tuned = if args.fine_tune_epochs > 0 {
+        let fine_tune = quotestance::finetune::FineTuneOptions {
+            epochs: args.fine_tune_epochs,
+            rank: args.lora_rank,
+            learning_rate: args.fine_tune_lr,
+            seed: args.seed,
+            ..Default::default()
+        };
+        let (adapter, report) = train::fine_tune_encoder(&dir, &args.train, &fine_tune, true)?;
+        eprintln!(
+            "fine-tuned in {:.0}s, {} steps; mean training loss by epoch: {:?}",
+            report.seconds, report.steps, report.epoch_losses
+        );
+        Some((std::sync::Arc::new(adapter), report))
+    } else {
+        None
+    };
+    let encoder = encoder::load(
+        &dir,
+        &encoder::EncoderOptions {
+            adapter: fine_tuned.as_ref().map(|(a, _)| a.clone()),
+            ..options.encoder_options()
+        },
+    )?;
     eprintln!("encoder backend: {}", encoder.name());
     let sha256 = models::sha256_file(&dir.join("model.safetensors"))?;
     let base = train::BaseModel {
@@ -683,6 +719,7 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
         &tokenizer,
         encoder.as_ref(),
         &base,
+        fine_tuned,
         &args.train,
         &args.dev,
         args.seed,

@@ -6,13 +6,16 @@
 //! seed is recorded in the model card and orders nothing else.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
+use crate::adapter::Adapter;
 use crate::batch::BatchOptions;
 use crate::encoder::{Encoder, TextTokenizer};
 use crate::eval::LabelScores;
 use crate::features::{Featurizer, MIN_DOCUMENT_FREQUENCY, Vocabulary};
+use crate::finetune::{FineTuneOptions, FineTuneReport, Sample};
 use crate::heads::{HeadCard, Heads, LinearHead, ModelCard, softmax};
 
 /// One labelled example of `datasets/stance/*.csv`.
@@ -250,11 +253,57 @@ fn fit_temperature(head: &LinearHead, x: &[Vec<f32>], y: &[usize]) -> f32 {
         .unwrap_or(1.0)
 }
 
-/// Trains stance and sentiment heads on `train_path`, choosing settings on `dev_path`.
+/// Fine-tunes the encoder in model folder `dir` on the labelled quotes of `train_paths` (see
+/// [`crate::finetune`]).
+pub fn fine_tune_encoder(
+    dir: &Path,
+    train_paths: &[PathBuf],
+    options: &FineTuneOptions,
+    progress: bool,
+) -> Result<(Adapter, FineTuneReport)> {
+    let mut train = Vec::new();
+    for path in train_paths {
+        train.extend(read_examples(path)?);
+    }
+    let stance_labels = label_set(train.iter().map(|e| e.stance.as_str()));
+    let sentiment_labels = label_set(train.iter().map(|e| e.sentiment.as_str()));
+    let index = |labels: &[String], l: &str| labels.iter().position(|x| x == l).unwrap_or(0) as u32;
+    let texts: Vec<&str> = train.iter().map(|e| e.text.as_str()).collect();
+    let ids = crate::finetune::tokenize(dir, &texts, options.max_tokens)?;
+    let samples: Vec<Sample> = train
+        .iter()
+        .zip(ids)
+        .map(|(e, ids)| Sample {
+            ids,
+            stance: index(&stance_labels, &e.stance),
+            sentiment: index(&sentiment_labels, &e.sentiment),
+        })
+        .collect();
+    if progress {
+        eprintln!(
+            "quotestance: fine-tuning the encoder on {} quotes ({} epochs, LoRA rank {})",
+            samples.len(),
+            options.epochs,
+            options.rank
+        );
+    }
+    crate::finetune::fine_tune(
+        dir,
+        &samples,
+        (stance_labels.len(), sentiment_labels.len()),
+        options,
+        progress,
+    )
+}
+
+/// Trains stance and sentiment heads on `train_path`, choosing settings on `dev_path`. With
+/// `fine_tuned`, `encoder` must already have that adapter merged in; the heads keep it.
+#[allow(clippy::too_many_arguments)]
 pub fn train_heads(
     tokenizer: &TextTokenizer,
     encoder: &dyn Encoder,
     base: &BaseModel,
+    fine_tuned: Option<(Arc<Adapter>, FineTuneReport)>,
     train_paths: &[PathBuf],
     dev_path: &Path,
     seed: u64,
@@ -282,7 +331,8 @@ pub fn train_heads(
     );
     let featurizer = Featurizer::new(vocabulary, MIN_DOCUMENT_FREQUENCY, true);
     let featurize = |set: &[Example]| -> Result<Vec<Vec<f32>>> {
-        let embeddings = cached_embeddings(tokenizer, encoder, base, &texts(set))?;
+        let adapter = fined_tuned_sha(&fine_tuned);
+        let embeddings = cached_embeddings(tokenizer, encoder, base, adapter, &texts(set))?;
         Ok(set
             .iter()
             .zip(&embeddings)
@@ -316,21 +366,34 @@ pub fn train_heads(
         embedding_dim: encoder.dim(),
         features: featurizer.spec.clone(),
         max_tokens: tokenizer.max_tokens(),
-        train_file_sha256: train_paths.iter().map(|p| crate::models::sha256_file(p)).collect::<std::io::Result<Vec<_>>>()?.join(","),
+        train_file_sha256: train_paths
+            .iter()
+            .map(|p| crate::models::sha256_file(p))
+            .collect::<std::io::Result<Vec<_>>>()?
+            .join(","),
         dev_file_sha256: crate::models::sha256_file(dev_path)?,
         train_examples: train.len(),
         dev_examples: dev.len(),
         seed,
-        method: "L2-regularised multinomial logistic regression on frozen mean-pooled embeddings, VADER tone scores and TF-IDF word uni- and bigrams (full-batch Adam, 500 steps); L2 chosen by dev macro-F1; temperature fitted on dev log-loss".into(),
+        method: format!(
+            "L2-regularised multinomial logistic regression on {} mean-pooled embeddings, VADER tone scores and TF-IDF word uni- and bigrams (full-batch Adam, 500 steps); L2 chosen by dev macro-F1; temperature fitted on dev log-loss",
+            if fine_tuned.is_some() {
+                "the fine-tuned encoder's"
+            } else {
+                "frozen"
+            }
+        ),
         created: today(),
         stance: stance.card,
         sentiment: sentiment.card,
+        fine_tuning: fine_tuned.as_ref().map(|(_, report)| report.clone()),
     };
     Ok(Heads {
         stance: stance.head,
         sentiment: sentiment.head,
         card,
         featurizer,
+        adapter: fine_tuned.map(|(adapter, _)| adapter),
     })
 }
 
@@ -340,12 +403,13 @@ fn cached_embeddings(
     tokenizer: &TextTokenizer,
     encoder: &dyn Encoder,
     base: &BaseModel,
+    adapter: &str,
     texts: &[&str],
 ) -> Result<Vec<Vec<f32>>> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(format!(
-        "{}\0{}\0{}\0{}\0",
+        "{}\0{adapter}\0{}\0{}\0{}\0",
         base.sha256,
         tokenizer.max_tokens(),
         encoder.name(),
@@ -381,6 +445,11 @@ fn cached_embeddings(
         let _ = crate::heads::write_atomic(&path, &bytes); // a cache: failing to write it is harmless
     }
     Ok(embeddings)
+}
+
+/// The adapter's fingerprint, or "" for the plain encoder.
+fn fined_tuned_sha(fine_tuned: &Option<(Arc<Adapter>, FineTuneReport)>) -> &str {
+    fine_tuned.as_ref().map_or("", |(a, _)| a.sha256.as_str())
 }
 
 /// The encoder a head was trained on, for the model card.

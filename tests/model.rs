@@ -616,9 +616,10 @@ fn trained_heads_with_custom_labels_round_trip_through_run() {
         .args(["--dev", dev.to_str().unwrap()])
         .args(["--out", heads.to_str().unwrap()])
         .args(["--model", model.to_str().unwrap()])
+        .args(["--fine-tune-epochs", "0"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("stance:"));
+        .stdout(predicate::str::contains("stance:    dev accuracy"));
     for file in ["heads.safetensors", "ngrams.txt", "model-card.json"] {
         assert!(heads.join(file).is_file(), "{file} written");
     }
@@ -643,4 +644,103 @@ fn trained_heads_with_custom_labels_round_trip_through_run() {
         again.predict(text, &embedding)
     );
     assert_eq!(loaded.predict(text, &embedding).0.0, "hostile");
+}
+
+/// `train --fine-tune-epochs` changes every adapted weight of the encoder, saves the change as an
+/// adapter beside the heads, and every backend that loads those heads merges it in.
+#[test]
+fn fine_tuning_changes_the_encoder_and_every_backend_applies_it() {
+    use quotestance::adapter::Delta;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let (train, heads) = (dir.path().join("train.csv"), dir.path().join("heads"));
+    let all = std::fs::read_to_string(root.join("datasets/stance/train.csv")).unwrap();
+    let mut lines = all.lines();
+    let header = lines.next().unwrap();
+    // Every 20th row, so that all labels appear: 160 quotes, 10 steps an epoch.
+    let rows: Vec<&str> = lines.step_by(20).collect();
+    std::fs::write(&train, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let model = model_dir();
+    Command::cargo_bin("quotestance")
+        .unwrap()
+        .args(["train", "--train", train.to_str().unwrap()])
+        .args(["--dev", train.to_str().unwrap()])
+        .args(["--out", heads.to_str().unwrap()])
+        .args(["--model", model.to_str().unwrap()])
+        .args(["--fine-tune-epochs", "2", "--fine-tune-lr", "2e-3"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("fine-tuned in"));
+    let loaded = quotestance::heads::Heads::load(&heads).unwrap();
+    let report = loaded
+        .card
+        .fine_tuning
+        .clone()
+        .expect("the card records the fine-tuning");
+    assert_eq!(report.steps, 20);
+    let adapter = loaded
+        .adapter
+        .clone()
+        .expect("the adapter is loaded with the heads");
+    assert_eq!(adapter.sha256, report.adapter_sha256);
+
+    // Every adapted tensor moved: LoRA on 6 linears and biases in each of the 6 layers, and the
+    // 13 layer norms.
+    assert_eq!(adapter.deltas.len(), 6 * 6 * 2 + 13 * 2);
+    for (name, delta) in &adapter.deltas {
+        let change = match delta {
+            Delta::Dense(d) => d.clone(),
+            Delta::LowRank { a, b } => b.matmul(a).unwrap(),
+        };
+        let norm = change
+            .sqr()
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap();
+        assert!(norm > 0.0, "{name} did not change");
+    }
+
+    // The merged encoder embeds differently from the base one, and ONNX Runtime int8 applies
+    // the same change as candle.
+    let text = "We will not accept these terms, and we demand that the talks resume.";
+    let tokenizer = TextTokenizer::from_folder(&model, encoder::DEFAULT_MAX_TOKENS).unwrap();
+    let embed_with = |backend: Backend| {
+        let options = EncoderOptions {
+            adapter: Some(adapter.clone()),
+            ..on(backend)
+        };
+        let encoder = encoder::load(&model, &options).unwrap();
+        batch::embed(
+            &tokenizer,
+            encoder.as_ref(),
+            &[text],
+            BatchOptions::default(),
+        )
+        .unwrap()
+        .remove(0)
+    };
+    let base = embed(&[text]).remove(0);
+    let tuned = embed_with(Backend::Candle);
+    let tuned_int8 = embed_with(Backend::Ort);
+    assert!(
+        cosine(&base, &tuned) < 0.9999,
+        "cosine to base {}",
+        cosine(&base, &tuned)
+    );
+    assert!(cosine(&tuned, &tuned_int8) > 0.98);
+    assert!(cosine(&tuned, &tuned_int8) > cosine(&base, &tuned_int8));
+    #[cfg(feature = "rust-bert")]
+    assert!(cosine(&tuned, &embed_with(Backend::RustBert)) > 0.9999);
+
+    // run --heads uses the adapter; a changed adapter file is refused.
+    assert!(run_sample(&["--heads", heads.to_str().unwrap()]).len() > 50);
+    let path = heads.join("encoder-adapter.safetensors");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x40;
+    std::fs::write(&path, bytes).unwrap();
+    let err = quotestance::heads::Heads::load(&heads).unwrap_err();
+    assert!(format!("{err:#}").contains("sha256"), "{err:#}");
 }

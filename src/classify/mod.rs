@@ -94,6 +94,7 @@ impl ModelOptions {
             threads: rayon::current_num_threads(),
             offline: self.offline,
             progress: self.progress,
+            adapter: None,
         }
     }
 }
@@ -121,7 +122,6 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
     let dir = model_folder(options)?;
     let tokenizer =
         TextTokenizer::from_folder(&dir, options.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS))?;
-    let encoder = encoder::load(&dir, &options.encoder_options())?;
     match kind {
         Kind::Trained => {
             let heads = match &options.heads_dir {
@@ -133,6 +133,14 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
                 })?,
                 None => crate::heads::Heads::shipped()?,
             };
+            // Heads trained with a fine-tuned encoder need its adapter merged in.
+            let encoder = encoder::load(
+                &dir,
+                &encoder::EncoderOptions {
+                    adapter: heads.adapter.clone(),
+                    ..options.encoder_options()
+                },
+            )?;
             Ok(Box::new(trained::Trained::new(
                 tokenizer,
                 encoder,
@@ -142,7 +150,7 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
         }
         Kind::ZeroShot => Ok(Box::new(zero_shot::ZeroShot::new(
             tokenizer,
-            encoder,
+            encoder::load(&dir, &options.encoder_options())?,
             options.batch,
         )?)),
         Kind::Lexicon => unreachable!("handled above"),

@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::BertModel;
 
 use super::{Encoder, Padded};
+use crate::adapter::{Adapter, load_weights};
 
 /// A BERT encoder with mean pooling and L2 normalisation (the sentence-transformers recipe).
 pub struct CandleBert {
@@ -17,20 +18,12 @@ pub struct CandleBert {
 }
 
 impl CandleBert {
-    pub fn load(dir: &Path) -> Result<Self> {
+    /// Loads the model folder `dir`, with `adapter` merged into its weights.
+    pub fn load(dir: &Path, adapter: Option<&Adapter>) -> Result<Self> {
         let config = super::read_config(dir)?;
         let weights = dir.join("model.safetensors");
-        if !weights.is_file() {
-            bail!(
-                "{}: no model.safetensors (PyTorch .bin weights are not read; convert them to safetensors)",
-                dir.display()
-            );
-        }
         let device = Device::Cpu;
-        let bytes =
-            std::fs::read(&weights).with_context(|| format!("reading {}", weights.display()))?;
-        let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device)
-            .with_context(|| format!("reading {}", weights.display()))?;
+        let vb = VarBuilder::from_tensors(load_weights(dir, adapter)?, DType::F32, &device);
         let model = BertModel::load(vb, &config)
             .with_context(|| format!("{} does not hold BERT weights", weights.display()))?;
         Ok(CandleBert {

@@ -12,8 +12,9 @@ pub mod onnx;
 pub mod rust_bert;
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use crate::adapter::Adapter;
 use anyhow::{Context, Result, anyhow, bail};
 use candle_transformers::models::bert::Config;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
@@ -138,6 +139,8 @@ pub struct EncoderOptions {
     pub offline: bool,
     /// Show download progress.
     pub progress: bool,
+    /// A fine-tuning adapter to merge into the weights (see [`crate::adapter`]).
+    pub adapter: Option<Arc<Adapter>>,
 }
 
 impl Default for EncoderOptions {
@@ -147,6 +150,7 @@ impl Default for EncoderOptions {
             threads: rayon::current_num_threads(),
             offline: false,
             progress: false,
+            adapter: None,
         }
     }
 }
@@ -155,18 +159,20 @@ impl Default for EncoderOptions {
 /// with a one-line notice on stderr, when ONNX Runtime cannot be had.
 pub fn load(dir: &Path, options: &EncoderOptions) -> Result<Box<dyn Encoder>> {
     let context = || format!("loading the encoder in {}", dir.display());
+    let adapter = options.adapter.as_deref();
     let ort = |env, precision| -> Result<Box<dyn Encoder>> {
         Ok(Box::new(
-            onnx::OrtBert::load(env, dir, precision, options.threads).with_context(context)?,
+            onnx::OrtBert::load(env, dir, precision, options.threads, adapter)
+                .with_context(context)?,
         ))
     };
     match options.backend {
         Backend::Candle => Ok(Box::new(
-            candle::CandleBert::load(dir).with_context(context)?,
+            candle::CandleBert::load(dir, adapter).with_context(context)?,
         )),
         Backend::Ort => ort(runtime(options)?, onnx::Precision::Int8),
         Backend::OrtFp32 => ort(runtime(options)?, onnx::Precision::Fp32),
-        Backend::RustBert => rust_bert_encoder(dir, options.threads, context),
+        Backend::RustBert => rust_bert_encoder(dir, options.threads, adapter, context),
         Backend::Auto => match runtime(options) {
             Ok(env) => ort(env, onnx::Precision::Int8),
             Err(e) => {
@@ -174,7 +180,7 @@ pub fn load(dir: &Path, options: &EncoderOptions) -> Result<Box<dyn Encoder>> {
                     "quotestance: using the slower candle backend: {e:#}. `quotestance models fetch` gets ONNX Runtime."
                 );
                 Ok(Box::new(
-                    candle::CandleBert::load(dir).with_context(context)?,
+                    candle::CandleBert::load(dir, adapter).with_context(context)?,
                 ))
             }
         },
@@ -185,10 +191,11 @@ pub fn load(dir: &Path, options: &EncoderOptions) -> Result<Box<dyn Encoder>> {
 fn rust_bert_encoder(
     dir: &Path,
     threads: usize,
+    adapter: Option<&Adapter>,
     context: impl Fn() -> String,
 ) -> Result<Box<dyn Encoder>> {
     Ok(Box::new(
-        self::rust_bert::TchBert::load(dir, threads).with_context(context)?,
+        self::rust_bert::TchBert::load(dir, threads, adapter).with_context(context)?,
     ))
 }
 
@@ -197,6 +204,7 @@ fn rust_bert_encoder(
 fn rust_bert_encoder(
     _dir: &Path,
     _threads: usize,
+    _adapter: Option<&Adapter>,
     _context: impl Fn() -> String,
 ) -> Result<Box<dyn Encoder>> {
     bail!(

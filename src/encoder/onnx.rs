@@ -14,8 +14,9 @@ use std::fmt::Debug;
 use std::path::Path;
 use std::sync::Mutex;
 
+use crate::adapter::{Adapter, load_weights};
 use anyhow::{Context, Result, anyhow, bail};
-use candle_core::{DType, Device};
+use candle_core::DType;
 use candle_transformers::models::bert::{Config, HiddenAct};
 use ort::editor::{Graph, Model, Node, ONNX_DOMAIN, Opset};
 use ort::environment::Environment;
@@ -66,18 +67,18 @@ pub struct OrtBert {
 pub const MAX_SESSIONS: usize = 4;
 
 impl OrtBert {
-    /// Builds the graph for the model folder `dir` and opens a session on it in `env`.
+    /// Builds the graph for the model folder `dir`, with `adapter` merged into its weights, and
+    /// opens a session on it in `env`.
     pub fn load(
         env: &Environment,
         dir: &Path,
         precision: Precision,
         threads: usize,
+        adapter: Option<&Adapter>,
     ) -> Result<Self> {
         let config = super::read_config(dir)?;
         let weights_path = dir.join("model.safetensors");
-        let weights = candle_core::safetensors::load(&weights_path, &Device::Cpu)
-            .with_context(|| format!("reading {}", weights_path.display()))?;
-        let weights = Weights::new(weights, &weights_path)?;
+        let weights = Weights::new(load_weights(dir, adapter)?, &weights_path)?;
         let threads = threads.max(1);
         let count = threads.min(MAX_SESSIONS);
         let mut sessions = Vec::with_capacity(count);

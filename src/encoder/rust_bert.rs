@@ -13,6 +13,7 @@ use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
 
 use super::{Encoder, Padded};
+use crate::adapter::{Adapter, load_weights};
 
 /// rust-bert builds every BERT LayerNorm with this epsilon, whatever config.json says.
 const RUST_BERT_LAYER_NORM_EPS: f64 = 1e-12;
@@ -27,9 +28,9 @@ pub struct TchBert {
 }
 
 impl TchBert {
-    /// Loads the model folder `dir`; libtorch's kernels use `threads` CPU threads (a process-wide
-    /// setting in libtorch).
-    pub fn load(dir: &Path, threads: usize) -> Result<Self> {
+    /// Loads the model folder `dir`, with `adapter` merged into its weights; libtorch's kernels
+    /// use `threads` CPU threads (a process-wide setting in libtorch).
+    pub fn load(dir: &Path, threads: usize, adapter: Option<&Adapter>) -> Result<Self> {
         let checked = super::read_config(dir)?;
         if (checked.layer_norm_eps - RUST_BERT_LAYER_NORM_EPS).abs() > 1e-15 {
             bail!(
@@ -68,12 +69,40 @@ impl TchBert {
         store
             .load(&weights)
             .with_context(|| format!("{} does not hold BERT weights", weights.display()))?;
+        if let Some(adapter) = adapter {
+            copy_adapted(&mut store, prefix.as_deref(), dir, adapter)?;
+        }
         store.freeze();
         Ok(TchBert {
             model: Mutex::new(model),
             dim: checked.hidden_size,
         })
     }
+}
+
+/// Overwrites the weights `adapter` changes with their merged values.
+fn copy_adapted(
+    store: &mut VarStore,
+    prefix: Option<&str>,
+    dir: &Path,
+    adapter: &Adapter,
+) -> Result<()> {
+    let merged = load_weights(dir, Some(adapter))?;
+    let mut variables = store.variables();
+    for (name, _) in &adapter.deltas {
+        let key = prefix.map_or_else(|| name.clone(), |p| format!("{p}.{name}"));
+        let value = merged
+            .get(&key)
+            .or_else(|| merged.get(name))
+            .ok_or_else(|| anyhow!("the merged weights lack {name}"))?;
+        let target = variables
+            .get_mut(&key)
+            .ok_or_else(|| anyhow!("rust-bert's BERT has no weight {key}"))?;
+        let values = value.flatten_all()?.to_vec1::<f32>()?;
+        let source = Tensor::from_slice(&values).view(target.size().as_slice());
+        tch::no_grad(|| target.copy_(&source));
+    }
+    Ok(())
 }
 
 /// Where the BERT weights sit in the safetensors file: at the root (sentence-transformers
