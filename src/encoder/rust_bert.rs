@@ -60,7 +60,7 @@ impl TchBert {
         tch::set_num_threads(i32::try_from(threads.max(1)).unwrap_or(i32::MAX));
         let mut store = VarStore::new(Device::Cpu);
         let root = store.root();
-        let path = match prefix {
+        let path = match &prefix {
             Some(prefix) => &root / prefix,
             None => root,
         };
