@@ -28,6 +28,16 @@ pub enum Delta {
     Dense(Tensor),
 }
 
+impl Delta {
+    /// The change as a dense tensor of the weight's shape.
+    pub fn dense(&self) -> Result<Tensor> {
+        Ok(match self {
+            Delta::Dense(d) => d.clone(),
+            Delta::LowRank { a, b } => b.matmul(a)?,
+        })
+    }
+}
+
 /// Weight deltas keyed by BERT weight name without any checkpoint prefix
 /// (`encoder.layer.0.attention.self.query.weight`).
 #[derive(Clone, Debug)]
@@ -102,32 +112,11 @@ impl Adapter {
             }
         }
         tensors.sort_by(|x, y| x.0.cmp(&y.0));
-        let data: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
+        let data = tensors
             .iter()
-            .map(|(name, t)| {
-                let values = t.flatten_all()?.to_vec1::<f32>()?;
-                Ok((
-                    name.clone(),
-                    t.dims().to_vec(),
-                    values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-                ))
-            })
-            .collect::<Result<_>>()?;
-        let views = data
-            .iter()
-            .map(|(name, shape, raw)| {
-                Ok((
-                    name.clone(),
-                    safetensors::tensor::TensorView::new(
-                        safetensors::Dtype::F32,
-                        shape.clone(),
-                        raw,
-                    )?,
-                ))
-            })
+            .map(|(name, t)| Ok((name.clone(), t.dims().to_vec(), t.flatten_all()?.to_vec1()?)))
             .collect::<Result<Vec<_>>>()?;
-        let metadata = HashMap::from([("format".to_string(), "quotestance-adapter".to_string())]);
-        Ok(safetensors::tensor::serialize(views, Some(metadata))?)
+        crate::heads::f32_safetensors(&data, "quotestance-adapter")
     }
 
     /// Writes the adapter to `path` atomically.
@@ -150,10 +139,7 @@ impl Adapter {
                     )
                 })?;
             let base = &weights[&key];
-            let change = match delta {
-                Delta::Dense(d) => d.clone(),
-                Delta::LowRank { a, b } => b.matmul(a)?,
-            };
+            let change = delta.dense()?;
             if change.dims() != base.dims() {
                 bail!(
                     "the adapter changes {name} as {:?} but the encoder's is {:?}: the adapter was made for another model",

@@ -573,6 +573,31 @@ mod tests {
         (config, weights)
     }
 
+    /// The trainable model on `tiny()` weights with LoRA of `rank`, for 3 stance and 2 sentiment
+    /// labels.
+    fn tiny_model(
+        config: &Config,
+        weights: &HashMap<String, Tensor>,
+        rank: usize,
+    ) -> TrainableBert {
+        let options = FineTuneOptions {
+            rank,
+            ..FineTuneOptions::default()
+        };
+        TrainableBert::new(config, weights, &options, 3, 2).unwrap()
+    }
+
+    /// AdamW over all of a model's trainable tensors, without weight decay.
+    fn optimizer(model: &TrainableBert, lr: f64) -> AdamW {
+        let vars = model.encoder_vars().into_iter().chain(model.head_vars());
+        let params = ParamsAdamW {
+            lr,
+            weight_decay: 0.0,
+            ..ParamsAdamW::default()
+        };
+        AdamW::new(vars.collect(), params).unwrap()
+    }
+
     fn samples() -> Vec<Sample> {
         (0..8)
             .map(|i| Sample {
@@ -588,25 +613,10 @@ mod tests {
     #[test]
     fn every_trainable_tensor_gets_a_gradient() {
         let (config, weights) = tiny();
-        let options = FineTuneOptions {
-            rank: 2,
-            ..FineTuneOptions::default()
-        };
-        let model = TrainableBert::new(&config, &weights, &options, 3, 2).unwrap();
+        let model = tiny_model(&config, &weights, 2);
         // Two steps first: the zero-initialised heads block all encoder gradients in the first,
         // LoRA's zero-initialised B blocks A's in the second.
-        let mut opt = AdamW::new(
-            model
-                .encoder_vars()
-                .into_iter()
-                .chain(model.head_vars())
-                .collect(),
-            ParamsAdamW {
-                lr: 1e-2,
-                ..ParamsAdamW::default()
-            },
-        )
-        .unwrap();
+        let mut opt = optimizer(&model, 1e-2);
         let data = samples();
         let batch: Vec<&Sample> = data.iter().collect();
         for _ in 0..2 {
@@ -634,11 +644,7 @@ mod tests {
     #[test]
     fn the_gradient_matches_finite_differences() {
         let (config, weights) = tiny();
-        let options = FineTuneOptions {
-            rank: 0,
-            ..FineTuneOptions::default()
-        };
-        let model = TrainableBert::new(&config, &weights, &options, 3, 2).unwrap();
+        let model = tiny_model(&config, &weights, 0);
         let data = samples();
         let batch: Vec<&Sample> = data.iter().collect();
         // Make the heads non-zero so that the encoder's gradient is not zero.
@@ -682,27 +688,11 @@ mod tests {
     #[test]
     fn training_lowers_the_loss_and_the_adapter_reproduces_the_trained_encoder() {
         let (config, weights) = tiny();
-        let options = FineTuneOptions {
-            rank: 2,
-            ..FineTuneOptions::default()
-        };
-        let model = TrainableBert::new(&config, &weights, &options, 3, 2).unwrap();
+        let model = tiny_model(&config, &weights, 2);
         let data = samples();
         let batch: Vec<&Sample> = data.iter().collect();
         let before = model.loss(&batch).unwrap().to_scalar::<f32>().unwrap();
-        let mut opt = AdamW::new(
-            model
-                .encoder_vars()
-                .into_iter()
-                .chain(model.head_vars())
-                .collect(),
-            ParamsAdamW {
-                lr: 2e-2,
-                weight_decay: 0.0,
-                ..ParamsAdamW::default()
-            },
-        )
-        .unwrap();
+        let mut opt = optimizer(&model, 2e-2);
         for _ in 0..30 {
             opt.backward_step(&model.loss(&batch).unwrap()).unwrap();
         }
@@ -713,17 +703,7 @@ mod tests {
         let adapter = model.adapter().unwrap();
         let mut merged = weights.clone();
         adapter.apply(&mut merged).unwrap();
-        let plain = TrainableBert::new(
-            &config,
-            &merged,
-            &FineTuneOptions {
-                rank: 0,
-                ..options.clone()
-            },
-            3,
-            2,
-        )
-        .unwrap();
+        let plain = tiny_model(&config, &merged, 0);
         let ids = Tensor::new(&[[3u32, 5, 7, 0]], &Device::Cpu).unwrap();
         let mask = Tensor::new(&[[1u32, 1, 1, 0]], &Device::Cpu).unwrap();
         let trained = model.embed(&ids, &mask).unwrap().to_vec2::<f32>().unwrap();
@@ -731,7 +711,7 @@ mod tests {
         for (a, b) in trained[0].iter().zip(&reloaded[0]) {
             assert!((a - b).abs() < 1e-4, "{a} vs {b}");
         }
-        let untouched = TrainableBert::new(&config, &weights, &options, 3, 2).unwrap();
+        let untouched = tiny_model(&config, &weights, 2);
         let original = untouched
             .embed(&ids, &mask)
             .unwrap()

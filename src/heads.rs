@@ -282,43 +282,19 @@ impl Heads {
     /// Writes `heads.safetensors` and `model-card.json` into `dir`.
     pub fn save(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let bytes = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+        let mut data: Vec<(String, Vec<usize>, Vec<f32>)> = Vec::new();
+        for (task, head) in [("stance", &self.stance), ("sentiment", &self.sentiment)] {
+            let rows = head.labels.len();
+            data.push((
+                format!("{task}.weight"),
+                vec![rows, head.dim()],
+                head.weight.clone(),
+            ));
+            data.push((format!("{task}.bias"), vec![rows], head.bias.clone()));
+        }
         let idf = self.featurizer.vocabulary.idf();
-        let mut data: Vec<(String, Vec<usize>, Vec<u8>)> =
-            [("stance", &self.stance), ("sentiment", &self.sentiment)]
-                .iter()
-                .flat_map(|(task, head)| {
-                    [
-                        (
-                            format!("{task}.weight"),
-                            vec![head.labels.len(), head.dim()],
-                            bytes(&head.weight),
-                        ),
-                        (
-                            format!("{task}.bias"),
-                            vec![head.labels.len()],
-                            bytes(&head.bias),
-                        ),
-                    ]
-                })
-                .collect();
-        data.push((IDF.to_string(), vec![idf.len()], bytes(idf)));
-        let views: Vec<(String, safetensors::tensor::TensorView)> = data
-            .iter()
-            .map(|(name, shape, raw)| {
-                Ok((
-                    name.clone(),
-                    safetensors::tensor::TensorView::new(
-                        safetensors::Dtype::F32,
-                        shape.clone(),
-                        raw,
-                    )?,
-                ))
-            })
-            .collect::<Result<_>>()?;
-        let metadata: HashMap<String, String> =
-            HashMap::from([("format".to_string(), "quotestance-heads".to_string())]);
-        let serialized = safetensors::tensor::serialize(views, Some(metadata))?;
+        data.push((IDF.to_string(), vec![idf.len()], idf.to_vec()));
+        let serialized = f32_safetensors(&data, "quotestance-heads")?;
         write_atomic(&dir.join(WEIGHTS), &serialized)?;
         let mut ngrams = self.featurizer.vocabulary.ngrams().join("\n");
         ngrams.push('\n');
@@ -332,6 +308,28 @@ impl Heads {
         )?;
         Ok(())
     }
+}
+
+/// Serialises f32 tensors, each `(name, shape, values)`, as safetensors tagged with `format`.
+pub fn f32_safetensors(
+    tensors: &[(String, Vec<usize>, Vec<f32>)],
+    format: &str,
+) -> Result<Vec<u8>> {
+    let raw: Vec<Vec<u8>> = tensors
+        .iter()
+        .map(|(_, _, values)| values.iter().flat_map(|v| v.to_le_bytes()).collect())
+        .collect();
+    let views = tensors
+        .iter()
+        .zip(&raw)
+        .map(|((name, shape, _), raw)| {
+            let view =
+                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), raw)?;
+            Ok((name.clone(), view))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let metadata = HashMap::from([("format".to_string(), format.to_string())]);
+    Ok(safetensors::tensor::serialize(views, Some(metadata))?)
 }
 
 /// Writes a file through a temporary file renamed into place.
