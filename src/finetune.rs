@@ -520,16 +520,20 @@ pub fn tokenize(dir: &Path, texts: &[&str], max_tokens: usize) -> Result<Vec<Vec
 mod tests {
     use super::*;
 
-    /// A two-layer BERT small enough to train in a unit test, with random weights.
-    fn tiny() -> (Config, HashMap<String, Tensor>) {
-        let config: Config = serde_json::from_value(serde_json::json!({
+    /// config.json of a two-layer BERT small enough to train in a unit test.
+    fn tiny_config() -> serde_json::Value {
+        serde_json::json!({
             "vocab_size": 30, "hidden_size": 8, "num_hidden_layers": 2,
             "num_attention_heads": 2, "intermediate_size": 16, "hidden_act": "gelu",
             "hidden_dropout_prob": 0.0, "max_position_embeddings": 16, "type_vocab_size": 2,
             "initializer_range": 0.02, "layer_norm_eps": 1e-12, "pad_token_id": 0,
             "classifier_dropout": null, "model_type": "bert"
-        }))
-        .unwrap();
+        })
+    }
+
+    /// That BERT with random weights.
+    fn tiny() -> (Config, HashMap<String, Tensor>) {
+        let config: Config = serde_json::from_value(tiny_config()).unwrap();
         let mut rng = StdRng::seed_from_u64(7);
         let mut weights = HashMap::new();
         let mut add = |name: String, shape: &[usize], fill: Option<f32>| {
@@ -723,5 +727,33 @@ mod tests {
             .map(|(a, b)| (a - b).abs())
             .sum();
         assert!(moved > 1e-3, "training did not change the encoder");
+    }
+
+    #[test]
+    fn fine_tuning_is_deterministic_for_a_seed() {
+        let (_, weights) = tiny();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.json"), tiny_config().to_string()).unwrap();
+        candle_core::safetensors::save(&weights, dir.path().join("model.safetensors")).unwrap();
+        let data = samples();
+        let run = |seed: u64| {
+            let options = FineTuneOptions {
+                epochs: 2,
+                batch_size: 3,
+                rank: 2,
+                seed,
+                ..FineTuneOptions::default()
+            };
+            fine_tune(dir.path(), &data, (3, 2), &options, false).unwrap()
+        };
+        let (first, report) = run(5);
+        assert_eq!(report.steps, 6, "8 samples in batches of 3, twice");
+        assert_eq!(report.epoch_losses.len(), 2);
+        assert_eq!(run(5).0.sha256, first.sha256, "same seed, same adapter");
+        assert_ne!(
+            run(6).0.sha256,
+            first.sha256,
+            "another seed, another adapter"
+        );
     }
 }
