@@ -2,34 +2,18 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use predicates::prelude::*;
 
-const ARTICLE: &str = "Talks stall again\n\n“We are ready to talk tomorrow,” said Foreign Minister Anna Berg. She added that the offer would stand until Friday.\n\nThe opposition leader, Tom Hale, accused the government of “wasting a year”.";
+mod common;
+use common::{ARTICLE, jsonl_line, run_ok, scratch, write};
 
 fn quotestance() -> Command {
     Command::cargo_bin("quotestance").expect("binary is built")
-}
-
-fn scratch() -> tempfile::TempDir {
-    tempfile::tempdir().expect("temp dir")
-}
-
-fn jsonl_line(id: &str, text: &str) -> String {
-    serde_json::json!({ "id": id, "text": text }).to_string()
-}
-
-fn write(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).expect("mkdir");
-    }
-    fs::write(&path, contents).expect("write");
-    path
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -47,22 +31,6 @@ fn csv_rows(output: &[u8]) -> Vec<csv::StringRecord> {
         quotestance::output::COLUMNS.to_vec()
     );
     reader.records().map(|r| r.expect("record")).collect()
-}
-
-/// Runs extraction only (`--skip-classify`): these tests are about ingest, extraction and output;
-/// tests/model.rs covers classification.
-fn run_ok(args: &[&str]) -> Vec<u8> {
-    let out = quotestance()
-        .args(args)
-        .args(["--quiet", "--skip-classify"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }
 
 #[test]

@@ -8,46 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ARTICLE: &str = "Talks stall again\n\n“We are ready to talk tomorrow,” said Foreign Minister Anna Berg. She added that the offer would stand until Friday.\n\nThe opposition leader, Tom Hale, accused the government of “wasting a year”.";
+mod common;
+use common::{ARTICLE, jsonl_line, run_ok, scratch, write};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_quotestance"))
 }
 
-fn scratch() -> tempfile::TempDir {
-    tempfile::tempdir().expect("temp dir")
-}
-
-fn jsonl_line(id: &str, text: &str) -> String {
-    serde_json::json!({ "id": id, "text": text }).to_string()
-}
-
-fn write(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).expect("mkdir");
-    }
-    fs::write(&path, contents).expect("write");
-    path
-}
-
 fn s(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
-}
-
-/// Runs the binary (extraction only, quiet) and returns stdout; fails the test on a non-zero exit.
-fn run_ok(args: &[&str]) -> Vec<u8> {
-    let out = bin()
-        .args(args)
-        .args(["--quiet", "--skip-classify"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }
 
 /// A corpus with awkward ordering: ids that do not sort like the input, repeated ids (two `x.jsonl`
