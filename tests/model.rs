@@ -398,6 +398,22 @@ fn trained() -> Box<dyn Classifier> {
     .unwrap()
 }
 
+/// The bar for the shipped heads: macro-F1 of at least 0.80 on the dev set for both tasks,
+/// on the default backend, through the same path as `eval --quotes`.
+#[test]
+fn shipped_heads_meet_the_dev_targets() {
+    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/dev.csv");
+    let examples = quotestance::train::read_examples(&dev).unwrap();
+    let report = quotestance::eval::evaluate_quotes(trained().as_ref(), &examples).unwrap();
+    assert_eq!(report.quotes, examples.len());
+    assert!(
+        report.stance.macro_f1 >= 0.80 && report.sentiment.macro_f1 >= 0.80,
+        "dev macro-F1: stance {:.3}, sentiment {:.3}",
+        report.stance.macro_f1,
+        report.sentiment.macro_f1
+    );
+}
+
 #[test]
 fn shipped_heads_label_unambiguous_quotes() {
     let cases = [
