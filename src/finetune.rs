@@ -461,6 +461,11 @@ pub fn fine_tune(
             encoder_opt.step(&grads)?;
             head_opt.step(&grads)?;
             let value = f64::from(loss.to_scalar::<f32>()?);
+            if !value.is_finite() {
+                bail!(
+                    "fine-tuning diverged at step {step} (loss {value}); try a lower learning rate"
+                );
+            }
             sum += value;
             bar.set_message(format!("loss {value:.3}"));
             bar.inc(1);
