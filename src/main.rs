@@ -52,7 +52,7 @@ enum Command {
     Eval(EvalArgs),
     /// Compare classifiers on the same matched quotes: accuracy, macro-F1, speed, memory.
     Compare(CompareArgs),
-    /// Train stance and sentiment heads on labelled quotes.
+    /// Fine-tune the encoder and train stance and sentiment heads on labelled quotes.
     Train(TrainArgs),
     /// Fetch, locate or verify the encoder model.
     #[command(subcommand)]
