@@ -1,9 +1,11 @@
-//! Training the heads: L2-regularised multinomial logistic regression on frozen sentence
-//! embeddings and hashed word n-grams, fitted full-batch with Adam, the L2 strength chosen by dev
-//! macro-F1, then a temperature fitted on dev log-loss so that scores are calibrated.
+//! Training: optionally fine-tune the encoder first ([`fine_tune_encoder`], see
+//! [`crate::finetune`]), then fit the heads: L2-regularised multinomial logistic regression on the
+//! sentence embedding, VADER tone scores and TF-IDF word n-grams, fitted full-batch with Adam, the
+//! L2 strength chosen by dev macro-F1, then a temperature fitted on dev log-loss so that scores
+//! are calibrated.
 //!
-//! Everything is deterministic: zero initialisation, full batches, a fixed iteration count. The
-//! seed is recorded in the model card and orders nothing else.
+//! The heads' fit is deterministic: zero initialisation, full batches, a fixed iteration count.
+//! The seed orders the fine-tuning's batches and initialises its LoRA factors.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -331,7 +333,7 @@ pub fn train_heads(
     );
     let featurizer = Featurizer::new(vocabulary, MIN_DOCUMENT_FREQUENCY, true);
     let featurize = |set: &[Example]| -> Result<Vec<Vec<f32>>> {
-        let adapter = fined_tuned_sha(&fine_tuned);
+        let adapter = adapter_fingerprint(&fine_tuned);
         let embeddings = cached_embeddings(tokenizer, encoder, base, adapter, &texts(set))?;
         Ok(set
             .iter()
@@ -448,7 +450,7 @@ fn cached_embeddings(
 }
 
 /// The adapter's fingerprint, or "" for the plain encoder.
-fn fined_tuned_sha(fine_tuned: &Option<(Arc<Adapter>, FineTuneReport)>) -> &str {
+fn adapter_fingerprint(fine_tuned: &Option<(Arc<Adapter>, FineTuneReport)>) -> &str {
     fine_tuned.as_ref().map_or("", |(a, _)| a.sha256.as_str())
 }
 
