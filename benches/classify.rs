@@ -7,7 +7,7 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use quotestance::batch::{self, BatchOptions};
-use quotestance::classify::{self, ModelOptions};
+use quotestance::classify::{self, ModelOptions, QuoteInput};
 use quotestance::encoder::{self, Backend, EncoderOptions, TextTokenizer};
 use quotestance::heads::Heads;
 
@@ -66,7 +66,7 @@ fn encoder_batches(c: &mut Criterion) {
         b.iter(|| {
             refs.iter()
                 .zip(&embeddings)
-                .map(|(t, e)| heads.predict(t, e).0.1)
+                .map(|(t, e)| heads.predict(&QuoteInput::plain(t), e).0.1)
                 .sum::<f32>()
         })
     });

@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::classify::{self, Kind, ModelOptions};
+use crate::classify::{self, Kind, ModelOptions, QuoteInput};
 use crate::encoder::Backend;
 use crate::eval::{LabelScores, match_spans};
 use crate::output::Row;
@@ -45,21 +45,30 @@ impl Entry {
     }
 }
 
-/// Gold rows with a stance and sentiment label, paired with the predicted row they match.
-pub fn matched<'a>(gold: &'a [Row], pred: &'a [Row]) -> Vec<(&'a Row, &'a Row)> {
-    let mut by_article: std::collections::BTreeMap<&str, (Vec<&Row>, Vec<&Row>)> =
+/// One article's gold rows and its predicted rows with their indices.
+type ArticleRows<'a, 'b> = (Vec<&'a Row>, Vec<(usize, &'b Row)>);
+
+/// Gold rows with a stance and sentiment label, each with the index in `pred` of the predicted
+/// row it matches.
+pub fn matched<'a>(gold: &'a [Row], pred: &[Row]) -> Vec<(&'a Row, usize)> {
+    let mut by_article: std::collections::BTreeMap<&str, ArticleRows> =
         std::collections::BTreeMap::new();
     for row in gold {
         by_article.entry(&row.article_id).or_default().0.push(row);
     }
-    for row in pred {
-        by_article.entry(&row.article_id).or_default().1.push(row);
+    for (k, row) in pred.iter().enumerate() {
+        by_article
+            .entry(&row.article_id)
+            .or_default()
+            .1
+            .push((k, row));
     }
     let mut pairs = Vec::new();
     for (g, p) in by_article.values() {
-        for (gi, pi) in match_spans(g, p) {
+        let rows: Vec<&Row> = p.iter().map(|(_, r)| *r).collect();
+        for (gi, pi) in match_spans(g, &rows) {
             if g[gi].stance.is_some() && g[gi].sentiment.is_some() {
-                pairs.push((g[gi], p[pi]));
+                pairs.push((g[gi], p[pi].0));
             }
         }
     }
@@ -80,14 +89,16 @@ pub fn runs(kinds: &[Kind], backends: &[Backend]) -> Vec<(Kind, Backend)> {
     runs
 }
 
-/// Runs each classifier over the matched quotes and scores it.
+/// Runs each classifier over the matched quotes and scores it. `pairs` are from [`matched`];
+/// `inputs` are what the classifiers read of each predicted row.
 pub fn compare(
     runs: &[(Kind, Backend)],
     options: &ModelOptions,
-    pairs: &[(&Row, &Row)],
+    pairs: &[(&Row, usize)],
+    inputs: &[QuoteInput],
     mut progress: impl FnMut(&str),
 ) -> Result<Vec<Entry>> {
-    let texts: Vec<&str> = pairs.iter().map(|(_, p)| p.quote.as_str()).collect();
+    let texts: Vec<QuoteInput> = pairs.iter().map(|&(_, p)| inputs[p].clone()).collect();
     let mut entries = Vec::new();
     for &(kind, backend) in runs {
         progress(kind.as_str());

@@ -282,9 +282,10 @@ pub fn evaluate_quotes(
     classifier: &dyn crate::classify::Classifier,
     examples: &[crate::train::Example],
 ) -> anyhow::Result<QuoteReport> {
-    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let inputs: Vec<crate::classify::QuoteInput> =
+        examples.iter().map(crate::train::Example::input).collect();
     let started = std::time::Instant::now();
-    let labels = classifier.classify(&texts)?;
+    let labels = classifier.classify(&inputs)?;
     let seconds = started.elapsed().as_secs_f64();
     let stance: Vec<(String, String)> = examples
         .iter()

@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::adapter::{self, Adapter};
+use crate::classify::{QuoteInput, input};
 use crate::features::{FeatureSpec, Featurizer, Vocabulary};
 use crate::finetune::FineTuneReport;
 
@@ -101,6 +102,10 @@ pub struct ModelCard {
     pub base_model: String,
     pub base_model_sha256: String,
     pub embedding_dim: usize,
+    /// What the encoder reads: `quote` (the quote alone, heads made before context) or
+    /// [`input::FORMAT`] (the quote marked inside its sentence window).
+    #[serde(default = "quote_only")]
+    pub input: String,
     pub features: FeatureSpec,
     pub max_tokens: usize,
     pub train_file_sha256: String,
@@ -115,6 +120,11 @@ pub struct ModelCard {
     /// How the encoder was fine-tuned, if it was (its adapter is saved beside the heads).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine_tuning: Option<FineTuneReport>,
+}
+
+/// The input format of heads whose card predates context windows.
+fn quote_only() -> String {
+    "quote".to_string()
 }
 
 /// The stance and sentiment heads with their card.
@@ -135,9 +145,23 @@ const NGRAMS: &str = "ngrams.txt";
 const IDF: &str = "ngrams.idf";
 
 impl Heads {
-    /// Stance and sentiment of one quote from its text and sentence embedding.
-    pub fn predict(&self, text: &str, embedding: &[f32]) -> ((String, f32), (String, f32)) {
-        let x = self.featurizer.sparse_features(text, embedding);
+    /// Whether these heads read quotes in their context window.
+    pub fn reads_context(&self) -> bool {
+        self.card.input == input::FORMAT
+    }
+
+    /// The text the encoder embeds for `quote`, in the input format these heads were trained on.
+    pub fn encoder_text(&self, quote: &QuoteInput) -> String {
+        if self.reads_context() {
+            quote.encoder_text()
+        } else {
+            quote.quote.clone()
+        }
+    }
+
+    /// Stance and sentiment of one quote from its input and the embedding of its encoder text.
+    pub fn predict(&self, quote: &QuoteInput, embedding: &[f32]) -> ((String, f32), (String, f32)) {
+        let x = self.featurizer.sparse_features(quote, embedding);
         (
             self.stance.predict_sparse(&x),
             self.sentiment.predict_sparse(&x),
@@ -247,6 +271,19 @@ impl Heads {
             }
             Ok(head)
         };
+        if card.input != input::FORMAT && card.input != quote_only() {
+            bail!(
+                "{origin}: input format {:?} is not one this version reads ({:?} or \"quote\")",
+                card.input,
+                input::FORMAT
+            );
+        }
+        if card.features.context && card.input != input::FORMAT {
+            bail!(
+                "{origin}: context n-grams need the {:?} input format",
+                input::FORMAT
+            );
+        }
         let stance = head("stance", &card.stance)?;
         let sentiment = head("sentiment", &card.sentiment)?;
         let ngrams: Vec<String> = ngrams.lines().map(str::to_string).collect();

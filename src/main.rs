@@ -161,8 +161,28 @@ struct TrainArgs {
     /// Peak learning rate of the fine-tuning.
     #[arg(long, default_value_t = 5e-4)]
     fine_tune_lr: f64,
+    /// What the encoder reads: the quote inside the words of its sentence around it (`context`:
+    /// the cue and speaker; the `context` and `cue` columns of the training files), or the quote
+    /// alone (`quote`).
+    #[arg(long = "input", value_enum, default_value_t = InputChoice::Context)]
+    input: InputChoice,
     #[command(flatten)]
     model: ModelArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum InputChoice {
+    Context,
+    Quote,
+}
+
+impl InputChoice {
+    fn format(self) -> train::InputFormat {
+        match self {
+            InputChoice::Context => train::InputFormat::Context,
+            InputChoice::Quote => train::InputFormat::QuoteOnly,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -655,17 +675,14 @@ fn eval_command(args: EvalArgs) -> Result<ExitCode> {
         (Some(path), _) => output::read_rows(path).map_err(anyhow::Error::msg)?,
         (None, Some(articles)) => {
             let corpus = open_corpus(std::slice::from_ref(articles), args.input.read_options())?;
-            let mut per_article = Vec::new();
-            for article in corpus {
-                match article {
-                    Ok(article) => per_article.push(pipeline::process_article(&article)),
-                    Err(e) => eprintln!("warning: {e}"),
+            let mut extracted = pipeline::extract_all(corpus, &pipeline::Quiet);
+            if let Some(classifier) = &classifier {
+                let labels = classifier.classify(&extracted.inputs)?;
+                for (row, labels) in extracted.rows.iter_mut().zip(labels) {
+                    pipeline::set_labels(row, labels);
                 }
             }
-            if let Some(classifier) = &classifier {
-                pipeline::label_rows(classifier.as_ref(), &mut per_article)?;
-            }
-            per_article.into_iter().flatten().collect()
+            extracted.rows
         }
         (None, None) => bail!("give --articles to run extraction, or a predictions file"),
     };
@@ -690,7 +707,8 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
             seed: args.seed,
             ..Default::default()
         };
-        let (adapter, report) = train::fine_tune_encoder(&dir, &args.train, &fine_tune, true)?;
+        let (adapter, report) =
+            train::fine_tune_encoder(&dir, &args.train, args.input.format(), &fine_tune, true)?;
         eprintln!(
             "fine-tuned in {:.0}s, {} steps; mean training loss by epoch: {:?}",
             report.seconds, report.steps, report.epoch_losses
@@ -722,6 +740,7 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
         fine_tuned,
         &args.train,
         &args.dev,
+        args.input.format(),
         args.seed,
         true,
     )?;
@@ -793,14 +812,8 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
         std::slice::from_ref(&args.articles),
         args.input.read_options(),
     )?;
-    let mut predicted = Vec::new();
-    for article in corpus {
-        match article {
-            Ok(article) => predicted.extend(pipeline::process_article(&article)),
-            Err(e) => eprintln!("warning: {e}"),
-        }
-    }
-    let pairs = quotestance::compare::matched(&gold, &predicted);
+    let extracted = pipeline::extract_all(corpus, &pipeline::Quiet);
+    let pairs = quotestance::compare::matched(&gold, &extracted.rows);
     if pairs.is_empty() {
         bail!(
             "{}: no predicted quote matches a labelled gold quote",
@@ -827,13 +840,14 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
         bar.set_style(style);
     }
     let options = args.model.options(args.heads.clone(), true);
-    let entries = quotestance::compare::compare(&runs, &options, &pairs, |name| {
-        bar.set_message(format!(
-            "classifying {} matched quotes with {name}",
-            pairs.len()
-        ));
-        bar.inc(1);
-    })?;
+    let entries =
+        quotestance::compare::compare(&runs, &options, &pairs, &extracted.inputs, |name| {
+            bar.set_message(format!(
+                "classifying {} matched quotes with {name}",
+                pairs.len()
+            ));
+            bar.inc(1);
+        })?;
     bar.finish_and_clear();
     print!("{}", quotestance::compare::to_text(&entries));
     if let Some(dir) = &args.out {

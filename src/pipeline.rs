@@ -16,11 +16,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::classify::Classifier;
+use crate::classify::{Classifier, Labels, QuoteInput};
 use crate::ingest::{Article, Corpus, RecordError};
 use crate::journal::Checkpoint;
 use crate::output::{self, Row, RowWriter};
 use crate::quotes;
+use crate::segment::{self, Span};
 use crate::shard::Shard;
 
 /// How a run behaves.
@@ -171,21 +172,93 @@ pub fn process_article(article: &Article) -> Vec<Row> {
     output::rows(article, &quotes)
 }
 
+/// What the classifier reads for each of an article's rows (given in row order): the quote and
+/// the words of its sentence around it.
+pub fn quote_inputs(article: &Article, rows: &[Row]) -> Vec<QuoteInput> {
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let text = &article.text;
+    let sentences = segment::sentences(text);
+    // Rows carry code-point offsets; one pass over the text turns them back into byte offsets.
+    let mut wanted: Vec<usize> = rows.iter().flat_map(|r| [r.start, r.end]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut bytes = std::collections::HashMap::with_capacity(wanted.len());
+    let mut next = wanted.iter().peekable();
+    for (chars, (byte, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
+        while next.peek() == Some(&&chars) {
+            bytes.insert(chars, byte);
+            next.next();
+        }
+        if next.peek().is_none() {
+            break;
+        }
+    }
+    rows.iter()
+        .map(|r| match (bytes.get(&r.start), bytes.get(&r.end)) {
+            (Some(&start), Some(&end)) if start <= end => {
+                QuoteInput::in_article(text, &sentences, Span::new(start, end))
+            }
+            _ => QuoteInput::plain(&r.quote),
+        })
+        .collect()
+}
+
 /// Fills the stance and sentiment columns of every row, one classifier call per chunk (so that
-/// quotes are batched across articles).
-pub fn label_rows(classifier: &dyn Classifier, results: &mut [Vec<Row>]) -> anyhow::Result<()> {
-    let texts: Vec<&str> = results.iter().flatten().map(|r| r.quote.as_str()).collect();
-    if texts.is_empty() {
+/// quotes are batched across articles). `results[k]` holds the rows of `articles[k]`.
+pub fn label_rows(
+    classifier: &dyn Classifier,
+    articles: &[Article],
+    results: &mut [Vec<Row>],
+) -> anyhow::Result<()> {
+    let inputs: Vec<QuoteInput> = articles
+        .par_iter()
+        .zip(results.par_iter())
+        .flat_map_iter(|(article, rows)| quote_inputs(article, rows))
+        .collect();
+    if inputs.is_empty() {
         return Ok(());
     }
-    let labels = classifier.classify(&texts)?;
+    let labels = classifier.classify(&inputs)?;
     for (row, label) in results.iter_mut().flatten().zip(labels) {
-        row.stance = Some(label.stance);
-        row.stance_score = Some(label.stance_score);
-        row.sentiment = Some(label.sentiment);
-        row.sentiment_score = Some(label.sentiment_score);
+        set_labels(row, label);
     }
     Ok(())
+}
+
+/// Writes `labels` into the row's stance and sentiment columns.
+pub fn set_labels(row: &mut Row, labels: Labels) {
+    row.stance = Some(labels.stance);
+    row.stance_score = Some(labels.stance_score);
+    row.sentiment = Some(labels.sentiment);
+    row.sentiment_score = Some(labels.sentiment_score);
+}
+
+/// Every quote of a corpus with what a classifier reads of it, in input order (for `eval` and
+/// `compare`, which hold a small annotated corpus in memory). Unreadable records are reported to
+/// `progress` and skipped.
+pub struct Extracted {
+    pub rows: Vec<Row>,
+    pub inputs: Vec<QuoteInput>,
+}
+
+pub fn extract_all(corpus: Corpus, progress: &dyn Progress) -> Extracted {
+    let mut extracted = Extracted {
+        rows: Vec::new(),
+        inputs: Vec::new(),
+    };
+    for article in corpus {
+        match article {
+            Ok(article) => {
+                let rows = process_article(&article);
+                extracted.inputs.extend(quote_inputs(&article, &rows));
+                extracted.rows.extend(rows);
+            }
+            Err(e) => progress.warn(&e),
+        }
+    }
+    extracted
 }
 
 /// Runs extraction over `corpus`, writing rows to `writer`. Uses the current rayon pool.
@@ -257,7 +330,7 @@ pub fn run(
         }
         let mut results: Vec<Vec<Row>> = chunk.par_iter().map(process_article).collect();
         if let Some(classifier) = classifier {
-            label_rows(classifier, &mut results).map_err(RunError::Classify)?;
+            label_rows(classifier, &chunk, &mut results).map_err(RunError::Classify)?;
         }
         let mut quotes = 0;
         for rows in &results {

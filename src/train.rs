@@ -14,9 +14,10 @@ use anyhow::{Context, Result, bail};
 
 use crate::adapter::Adapter;
 use crate::batch::BatchOptions;
+use crate::classify::{QuoteInput, input};
 use crate::encoder::{Encoder, TextTokenizer};
 use crate::eval::LabelScores;
-use crate::features::{Featurizer, MIN_DOCUMENT_FREQUENCY, Vocabulary};
+use crate::features::{FeatureSpec, Featurizer, MIN_DOCUMENT_FREQUENCY, Vocabulary};
 use crate::finetune::{FineTuneOptions, FineTuneReport, Sample};
 use crate::heads::{HeadCard, Heads, LinearHead, ModelCard, softmax};
 
@@ -28,11 +29,49 @@ pub struct Example {
     pub sentiment: String,
     pub kind: String,
     pub domain: String,
+    /// The speech cue, when the file has a `cue` column ("denied").
+    pub cue: String,
+    /// The text around the quote, when the file has a `context` column: its sentence, which
+    /// contains the quote.
+    pub context: String,
 }
 
-/// Reads labelled quotes: a CSV with `text,stance,sentiment[,kind,domain]`, or quotestance's own
-/// output schema (`quote` as the text, e.g. `datasets/articles/gold.csv`). Rows without both labels
-/// are an error naming their line.
+impl Example {
+    /// What a classifier reads of this example.
+    pub fn input(&self) -> QuoteInput {
+        QuoteInput::from_columns(&self.text, &self.cue, &self.context)
+    }
+}
+
+/// What the encoder reads: the quote in its context window, or the quote alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// [`input::FORMAT`]: the quote marked inside the words around it (the default).
+    Context,
+    /// The quote alone, as heads made before context windows read it.
+    QuoteOnly,
+}
+
+impl InputFormat {
+    pub fn card_name(self) -> &'static str {
+        match self {
+            InputFormat::Context => input::FORMAT,
+            InputFormat::QuoteOnly => "quote",
+        }
+    }
+
+    /// The text the encoder embeds for `example`.
+    pub fn encoder_text(self, example: &Example) -> String {
+        match self {
+            InputFormat::Context => example.input().encoder_text(),
+            InputFormat::QuoteOnly => example.text.clone(),
+        }
+    }
+}
+
+/// Reads labelled quotes: a CSV with `text,stance,sentiment` and optionally `kind`, `domain`,
+/// `cue` and `context` columns, or quotestance's own output schema (`quote` as the text, e.g.
+/// `datasets/articles/gold.csv`). Rows without both labels are an error naming their line.
 pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
     let mut reader =
         csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
@@ -49,6 +88,7 @@ pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
         _ => bail!("{}: needs stance and sentiment columns", path.display()),
     };
     let (kind, domain) = (column("kind"), column("domain"));
+    let (cue, context) = (column("cue"), column("context"));
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -71,7 +111,15 @@ pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
             sentiment: field(Some(sentiment)),
             kind: field(kind),
             domain: field(domain),
+            cue: field(cue),
+            context: field(context),
         };
+        if !example.context.is_empty() && !example.context.contains(&example.text) {
+            bail!(
+                "{}:{line}: the context does not contain the quote",
+                path.display()
+            );
+        }
         if example.stance.is_empty() || example.sentiment.is_empty() {
             bail!(
                 "{}:{line}: a row without a stance or sentiment label",
@@ -260,6 +308,7 @@ fn fit_temperature(head: &LinearHead, x: &[Vec<f32>], y: &[usize]) -> f32 {
 pub fn fine_tune_encoder(
     dir: &Path,
     train_paths: &[PathBuf],
+    format: InputFormat,
     options: &FineTuneOptions,
     progress: bool,
 ) -> Result<(Adapter, FineTuneReport)> {
@@ -270,7 +319,8 @@ pub fn fine_tune_encoder(
     let stance_labels = label_set(train.iter().map(|e| e.stance.as_str()));
     let sentiment_labels = label_set(train.iter().map(|e| e.sentiment.as_str()));
     let index = |labels: &[String], l: &str| labels.iter().position(|x| x == l).unwrap_or(0) as u32;
-    let texts: Vec<&str> = train.iter().map(|e| e.text.as_str()).collect();
+    let texts: Vec<String> = train.iter().map(|e| format.encoder_text(e)).collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
     let ids = crate::finetune::tokenize(dir, &texts, options.max_tokens)?;
     let samples: Vec<Sample> = train
         .iter()
@@ -308,6 +358,7 @@ pub fn train_heads(
     fine_tuned: Option<(Arc<Adapter>, FineTuneReport)>,
     train_paths: &[PathBuf],
     dev_path: &Path,
+    format: InputFormat,
     seed: u64,
     progress: bool,
 ) -> Result<Heads> {
@@ -316,9 +367,9 @@ pub fn train_heads(
         train.extend(read_examples(path)?);
     }
     let dev = read_examples(dev_path)?;
-    fn texts(set: &[Example]) -> Vec<&str> {
-        set.iter().map(|e| e.text.as_str()).collect()
-    }
+    let context = format == InputFormat::Context;
+    let inputs = |set: &[Example]| -> Vec<QuoteInput> { set.iter().map(Example::input).collect() };
+    let (train_inputs, dev_inputs) = (inputs(&train), inputs(&dev));
     if progress {
         eprintln!(
             "quotestance: embedding {} training and {} dev quotes with {}",
@@ -328,21 +379,31 @@ pub fn train_heads(
         );
     }
     let vocabulary = Vocabulary::learn(
-        train.iter().map(|e| e.text.as_str()),
+        train_inputs.iter().map(|q| Featurizer::ngrams(q, context)),
         MIN_DOCUMENT_FREQUENCY,
     );
-    let featurizer = Featurizer::new(vocabulary, MIN_DOCUMENT_FREQUENCY, true);
-    let featurize = |set: &[Example]| -> Result<Vec<Vec<f32>>> {
+    let featurizer = Featurizer::new(
+        FeatureSpec {
+            ngrams: vocabulary.len(),
+            min_document_frequency: MIN_DOCUMENT_FREQUENCY,
+            tone: true,
+            context,
+        },
+        vocabulary,
+    );
+    let featurize = |set: &[Example], inputs: &[QuoteInput]| -> Result<Vec<Vec<f32>>> {
         let adapter = adapter_fingerprint(&fine_tuned);
-        let embeddings = cached_embeddings(tokenizer, encoder, base, adapter, &texts(set))?;
-        Ok(set
+        let texts: Vec<String> = set.iter().map(|e| format.encoder_text(e)).collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let embeddings = cached_embeddings(tokenizer, encoder, base, adapter, &texts)?;
+        Ok(inputs
             .iter()
             .zip(&embeddings)
-            .map(|(e, v)| featurizer.features(&e.text, v))
+            .map(|(q, v)| featurizer.features(q, v))
             .collect())
     };
-    let train_x = featurize(&train)?;
-    let dev_x = featurize(&dev)?;
+    let train_x = featurize(&train, &train_inputs)?;
+    let dev_x = featurize(&dev, &dev_inputs)?;
     let stance_labels = label_set(train.iter().map(|e| e.stance.as_str()));
     let sentiment_labels = label_set(train.iter().map(|e| e.sentiment.as_str()));
     let stance = fit(
@@ -366,6 +427,7 @@ pub fn train_heads(
         base_model: base.name.clone(),
         base_model_sha256: base.sha256.clone(),
         embedding_dim: encoder.dim(),
+        input: format.card_name().to_string(),
         features: featurizer.spec.clone(),
         max_tokens: tokenizer.max_tokens(),
         train_file_sha256: train_paths

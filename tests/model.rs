@@ -211,7 +211,7 @@ fn labels_do_not_depend_on_the_batch_on_any_backend() {
                 },
             )
             .unwrap()
-            .classify(&refs)
+            .classify_texts(&refs)
             .unwrap()
         };
         let (alone, batched) = (label(1), label(16));
@@ -448,13 +448,13 @@ fn shipped_heads_label_unambiguous_quotes() {
     ];
     let classifier = trained();
     let texts: Vec<&str> = cases.iter().map(|c| c.0).collect();
-    let labels = classifier.classify(&texts).unwrap();
+    let labels = classifier.classify_texts(&texts).unwrap();
     for ((text, want), got) in cases.iter().zip(&labels) {
         assert_eq!(got.stance, *want, "{text}");
         assert!(got.stance_score > 0.0 && got.stance_score <= 1.0);
     }
     let sentiment = classifier
-        .classify(&[
+        .classify_texts(&[
             "This is a wonderful result and we are proud of every volunteer.",
             "This is a shameful, disgusting betrayal of the victims.",
         ])
@@ -476,7 +476,7 @@ fn awkward_inputs_are_classified_without_panics() {
         "tab\tand\u{0}null\u{7}bell\u{1b}[31m escape",
         "🙂🙂🙂",
     ];
-    let labels = trained().classify(&inputs).unwrap();
+    let labels = trained().classify_texts(&inputs).unwrap();
     assert_eq!(labels.len(), inputs.len());
     for l in &labels {
         assert!(classify::STANCE_LABELS.contains(&l.stance.as_str()));
@@ -495,7 +495,7 @@ fn zero_shot_and_lexicon_classifiers_run() {
     )
     .unwrap();
     let labels = zero_shot
-        .classify(&[
+        .classify_texts(&[
             "We will retaliate with overwhelming force.",
             "The report was published this morning.",
         ])
@@ -504,7 +504,7 @@ fn zero_shot_and_lexicon_classifiers_run() {
     assert_eq!(labels[0].stance, "threat");
     let lexicon = classify::build(Kind::Lexicon, &ModelOptions::default()).unwrap();
     assert_eq!(
-        lexicon.classify(&["We deny it."]).unwrap()[0].stance,
+        lexicon.classify_texts(&["We deny it."]).unwrap()[0].stance,
         "denial"
     );
 }
@@ -653,13 +653,14 @@ fn trained_heads_with_custom_labels_round_trip_through_run() {
 
     // Two loads of the same files predict bit for bit alike (feature sums run in a fixed order).
     let text = "If they attack again, we will retaliate with everything we have.";
-    let embedding = embed_on(Backend::Auto, &[text]).remove(0);
+    let quote = quotestance::classify::QuoteInput::plain(text);
+    let embedding = embed_on(Backend::Auto, &[&loaded.encoder_text(&quote)]).remove(0);
     let again = quotestance::heads::Heads::load(&heads).unwrap();
     assert_eq!(
-        loaded.predict(text, &embedding),
-        again.predict(text, &embedding)
+        loaded.predict(&quote, &embedding),
+        again.predict(&quote, &embedding)
     );
-    assert_eq!(loaded.predict(text, &embedding).0.0, "hostile");
+    assert_eq!(loaded.predict(&quote, &embedding).0.0, "hostile");
 }
 
 /// `train --fine-tune-epochs` changes every adapted weight of the encoder, saves the change as an

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::{Classifier, Labels};
+use super::{Classifier, Labels, QuoteInput};
 
 /// Stance cues, checked in this order; the first label with a match wins.
 const RULES: [(&str, &[&str]); 6] = [
@@ -192,12 +192,12 @@ impl Classifier for Lexicon {
         "lexicon"
     }
 
-    fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>> {
-        Ok(texts
+    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>> {
+        Ok(quotes
             .iter()
-            .map(|t| {
-                let (stance, stance_score) = Self::stance(t);
-                let (sentiment, sentiment_score) = self.sentiment(t);
+            .map(|q| {
+                let (stance, stance_score) = Self::stance(&q.quote);
+                let (sentiment, sentiment_score) = self.sentiment(&q.quote);
                 Labels {
                     stance,
                     stance_score,

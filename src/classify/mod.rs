@@ -5,9 +5,12 @@
 //! - [`zero_shot::ZeroShot`]: the encoder plus label descriptions, nearest by cosine;
 //! - [`lexicon::Lexicon`]: transparent keyword rules for stance and VADER for sentiment.
 
+pub mod input;
 pub mod lexicon;
 pub mod trained;
 pub mod zero_shot;
+
+pub use input::QuoteInput;
 
 use std::path::PathBuf;
 
@@ -33,8 +36,15 @@ pub trait Classifier: Send + Sync {
     fn backend(&self) -> Option<&str> {
         None
     }
-    /// Labels for each text, in order.
-    fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>>;
+    /// Labels for each quote, in order. A quote's labels do not depend on the other quotes in
+    /// the call.
+    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>>;
+
+    /// Labels for quotes given as bare text, without context.
+    fn classify_texts(&self, texts: &[&str]) -> Result<Vec<Labels>> {
+        let quotes: Vec<QuoteInput> = texts.iter().map(|t| QuoteInput::plain(t)).collect();
+        self.classify(&quotes)
+    }
 }
 
 /// The default stance labels, aligned with CAMEO verbal event classes (13, 03, 016, 10, 11, 12, rest).

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{Classifier, Labels};
+use super::{Classifier, Labels, QuoteInput};
 use crate::batch::{self, BatchOptions};
 use crate::encoder::{Encoder, TextTokenizer};
 use crate::heads::Heads;
@@ -50,14 +50,16 @@ impl Classifier for Trained {
         Some(self.encoder.name())
     }
 
-    fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>> {
-        let embeddings = batch::embed(&self.tokenizer, self.encoder.as_ref(), texts, self.batch)?;
-        Ok(texts
+    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>> {
+        let texts: Vec<String> = quotes.iter().map(|q| self.heads.encoder_text(q)).collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let embeddings = batch::embed(&self.tokenizer, self.encoder.as_ref(), &texts, self.batch)?;
+        Ok(quotes
             .iter()
             .zip(&embeddings)
-            .map(|(t, e)| {
+            .map(|(q, e)| {
                 let ((stance, stance_score), (sentiment, sentiment_score)) =
-                    self.heads.predict(t, e);
+                    self.heads.predict(q, e);
                 Labels {
                     stance,
                     stance_score,

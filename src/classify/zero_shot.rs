@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use super::{Classifier, Labels};
+use super::{Classifier, Labels, QuoteInput};
 use crate::batch::{self, BatchOptions};
 use crate::encoder::{Encoder, TextTokenizer};
 use crate::heads::{argmax, softmax};
@@ -166,8 +166,10 @@ impl Classifier for ZeroShot {
         Some(self.encoder.name())
     }
 
-    fn classify(&self, texts: &[&str]) -> Result<Vec<Labels>> {
-        let embeddings = batch::embed(&self.tokenizer, self.encoder.as_ref(), texts, self.batch)?;
+    /// Reads the quote alone: the label descriptions describe quotes, not their attributions.
+    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>> {
+        let texts: Vec<&str> = quotes.iter().map(|q| q.quote.as_str()).collect();
+        let embeddings = batch::embed(&self.tokenizer, self.encoder.as_ref(), &texts, self.batch)?;
         Ok(embeddings
             .iter()
             .map(|e| {
