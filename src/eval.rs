@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::lexicon;
@@ -139,6 +140,190 @@ impl LabelScores {
     }
 }
 
+/// How far a classifier's scores can be trusted, from `(correct, score)` of each prediction.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Calibration {
+    /// Expected calibration error: the mean gap between score and accuracy over ten equal-width
+    /// score bins, weighted by how many predictions fall in each.
+    pub ece: f64,
+    /// Accuracy of the half of the predictions with the highest scores: what an analyst who
+    /// keeps the more confident half gets.
+    pub half_coverage_accuracy: f64,
+    pub predictions: u64,
+}
+
+/// Score bins for the expected calibration error.
+const CALIBRATION_BINS: usize = 10;
+
+impl Calibration {
+    pub fn from_scored(items: &[(bool, f32)]) -> Option<Calibration> {
+        if items.is_empty() {
+            return None;
+        }
+        let mut bins = [(0u64, 0u64, 0f64); CALIBRATION_BINS]; // (n, correct, score sum)
+        for &(correct, score) in items {
+            let score = f64::from(score).clamp(0.0, 1.0);
+            let k = ((score * CALIBRATION_BINS as f64) as usize).min(CALIBRATION_BINS - 1);
+            bins[k].0 += 1;
+            bins[k].1 += u64::from(correct);
+            bins[k].2 += score;
+        }
+        let n = items.len() as f64;
+        let ece = bins
+            .iter()
+            .filter(|b| b.0 > 0)
+            .map(|&(count, correct, sum)| {
+                let c = count as f64;
+                (correct as f64 / c - sum / c).abs() * c / n
+            })
+            .sum();
+        let mut sorted: Vec<(bool, f32)> = items.to_vec();
+        // Highest scores first; ties keep input order so the figure is reproducible.
+        sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let half = sorted.len().div_ceil(2);
+        let right = sorted[..half].iter().filter(|(c, _)| *c).count();
+        Some(Calibration {
+            ece,
+            half_coverage_accuracy: right as f64 / half as f64,
+            predictions: items.len() as u64,
+        })
+    }
+}
+
+/// How a stance classifier does on ordinary news, where most quotes are neutral: of the speech
+/// acts it predicts, how many are right, and how many neutral quotes it calls acts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ActRates {
+    pub predicted_acts: u64,
+    /// Predicted acts (any label but `neutral`) whose gold label is that act.
+    pub act_precision: f64,
+    pub gold_neutral: u64,
+    /// Gold-neutral quotes predicted as an act.
+    pub neutral_as_act: f64,
+}
+
+impl ActRates {
+    /// From `(gold, predicted)` stance pairs; `None` when the label set has no `neutral`.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Option<ActRates> {
+        let neutral = |l: &str| l == "neutral";
+        if !pairs.iter().any(|(g, p)| neutral(g) || neutral(p)) {
+            return None;
+        }
+        let acts: Vec<&(String, String)> = pairs.iter().filter(|(_, p)| !neutral(p)).collect();
+        let right = acts.iter().filter(|(g, p)| g == p).count() as u64;
+        let gold_neutral: Vec<&(String, String)> =
+            pairs.iter().filter(|(g, _)| neutral(g)).collect();
+        let called_acts = gold_neutral.iter().filter(|(_, p)| !neutral(p)).count() as u64;
+        Some(ActRates {
+            predicted_acts: acts.len() as u64,
+            act_precision: ratio(right, acts.len() as u64),
+            gold_neutral: gold_neutral.len() as u64,
+            neutral_as_act: ratio(called_acts, gold_neutral.len() as u64),
+        })
+    }
+
+    pub fn to_text(&self) -> String {
+        format!(
+            "acts: {} predicted, {:.1}% right; neutral quotes labelled as acts: {:.1}% (of {})\n",
+            self.predicted_acts,
+            100.0 * self.act_precision,
+            100.0 * self.neutral_as_act,
+            self.gold_neutral
+        )
+    }
+}
+
+/// Stance and sentiment scores of one set of labelled quotes, with calibration and act rates.
+#[derive(Clone, Debug, Serialize)]
+pub struct Labelled {
+    pub stance: LabelScores,
+    pub sentiment: LabelScores,
+    pub stance_calibration: Option<Calibration>,
+    pub sentiment_calibration: Option<Calibration>,
+    pub acts: Option<ActRates>,
+}
+
+/// One labelled quote: gold and predicted labels with the predicted scores.
+pub struct LabelledQuote<'a> {
+    pub gold_stance: &'a str,
+    pub gold_sentiment: &'a str,
+    pub stance: &'a str,
+    pub stance_score: Option<f32>,
+    pub sentiment: &'a str,
+    pub sentiment_score: Option<f32>,
+}
+
+impl Labelled {
+    /// `None` when there is nothing to score.
+    pub fn score(quotes: &[LabelledQuote]) -> Option<Labelled> {
+        if quotes.is_empty() {
+            return None;
+        }
+        let stance: Vec<(String, String)> = quotes
+            .iter()
+            .map(|q| (q.gold_stance.to_string(), q.stance.to_string()))
+            .collect();
+        let sentiment: Vec<(String, String)> = quotes
+            .iter()
+            .map(|q| (q.gold_sentiment.to_string(), q.sentiment.to_string()))
+            .collect();
+        let calibration = |f: &dyn Fn(&LabelledQuote) -> Option<(bool, f32)>| {
+            let items: Option<Vec<(bool, f32)>> = quotes.iter().map(f).collect();
+            items.and_then(|items| Calibration::from_scored(&items))
+        };
+        Some(Labelled {
+            stance_calibration: calibration(&|q| {
+                q.stance_score.map(|s| (q.gold_stance == q.stance, s))
+            }),
+            sentiment_calibration: calibration(&|q| {
+                q.sentiment_score
+                    .map(|s| (q.gold_sentiment == q.sentiment, s))
+            }),
+            acts: ActRates::from_pairs(&stance),
+            stance: LabelScores::from_pairs(&stance),
+            sentiment: LabelScores::from_pairs(&sentiment),
+        })
+    }
+
+    /// Both tasks' scores, calibration and act rates as text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for (name, scores, calibration) in [
+            ("stance", &self.stance, &self.stance_calibration),
+            ("sentiment", &self.sentiment, &self.sentiment_calibration),
+        ] {
+            out.push('\n');
+            out.push_str(&scores.to_text(name));
+            if let Some(c) = calibration {
+                let _ = writeln!(
+                    out,
+                    "  calibration: ECE {:.3}; accuracy of the 50% most confident {:.3}",
+                    c.ece, c.half_coverage_accuracy
+                );
+            }
+            if name == "stance"
+                && let Some(acts) = &self.acts
+            {
+                out.push_str("  ");
+                out.push_str(&acts.to_text());
+            }
+        }
+        out
+    }
+
+    /// One line: accuracy and macro-F1 of both tasks.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "stance accuracy {:.3} macro-F1 {:.3}; sentiment accuracy {:.3} macro-F1 {:.3} ({} quotes)",
+            self.stance.accuracy,
+            self.stance.macro_f1,
+            self.sentiment.accuracy,
+            self.sentiment.macro_f1,
+            self.stance.support
+        )
+    }
+}
+
 /// The whole evaluation.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -151,8 +336,11 @@ pub struct Report {
     pub speaker_accuracy: f64,
     pub speaker_correct: u64,
     pub matched: u64,
-    pub stance: Option<LabelScores>,
-    pub sentiment: Option<LabelScores>,
+    /// Stance and sentiment on matched quotes whose gold and prediction both carry labels.
+    pub labels: Option<Labelled>,
+    /// The same, by subset: `direct` and `reported` (indirect and mixed) quotes by their gold
+    /// kind, and `sure`, the quotes the annotators did not mark unsure (when gold says).
+    pub labels_by: BTreeMap<String, Labelled>,
 }
 
 /// A matched pair of (gold index, predicted index) within one article.
@@ -217,7 +405,7 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
         .map(|k| (*k, Counts::default()))
         .collect();
     let (mut matched, mut kind_ok, mut speaker_ok) = (0u64, 0u64, 0u64);
-    let (mut stance_pairs, mut sentiment_pairs) = (Vec::new(), Vec::new());
+    let mut labelled: Vec<(&Row, &Row)> = Vec::new();
     for (gold_rows, pred_rows) in by_article.values() {
         let matches = match_spans(gold_rows, pred_rows);
         overall.tp += matches.len() as u64;
@@ -238,11 +426,12 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
             matched += 1;
             kind_ok += u64::from(g.kind == p.kind);
             speaker_ok += u64::from(normalize_speaker(&g.speaker) == normalize_speaker(&p.speaker));
-            if let (Some(gs), Some(ps)) = (&g.stance, &p.stance) {
-                stance_pairs.push((gs.clone(), ps.clone()));
-            }
-            if let (Some(gs), Some(ps)) = (&g.sentiment, &p.sentiment) {
-                sentiment_pairs.push((gs.clone(), ps.clone()));
+            if g.stance.is_some()
+                && g.sentiment.is_some()
+                && p.stance.is_some()
+                && p.sentiment.is_some()
+            {
+                labelled.push((g, p));
             }
         }
     }
@@ -259,9 +448,40 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
         speaker_accuracy: ratio(speaker_ok, matched),
         speaker_correct: speaker_ok,
         matched,
-        stance: (!stance_pairs.is_empty()).then(|| LabelScores::from_pairs(&stance_pairs)),
-        sentiment: (!sentiment_pairs.is_empty()).then(|| LabelScores::from_pairs(&sentiment_pairs)),
+        labels: score_labels(labelled.iter().copied()),
+        labels_by: SUBSETS
+            .iter()
+            .filter_map(|(name, keep)| {
+                let subset = labelled.iter().copied().filter(|(g, _)| keep(g));
+                Some((name.to_string(), score_labels(subset)?))
+            })
+            .collect(),
     }
+}
+
+/// Which gold rows belong to a subset.
+type InSubset = fn(&Row) -> bool;
+
+/// The subsets of matched quotes scored apart, by their gold row.
+const SUBSETS: [(&str, InSubset); 3] = [
+    ("direct", |g| g.kind == QuoteKind::Direct),
+    ("reported", |g| g.kind != QuoteKind::Direct),
+    ("sure", |g| g.unsure == Some(0)),
+];
+
+/// Scores labelled `(gold, predicted)` row pairs.
+fn score_labels<'a>(pairs: impl Iterator<Item = (&'a Row, &'a Row)>) -> Option<Labelled> {
+    let quotes: Vec<LabelledQuote> = pairs
+        .map(|(g, p)| LabelledQuote {
+            gold_stance: g.stance.as_deref().unwrap_or_default(),
+            gold_sentiment: g.sentiment.as_deref().unwrap_or_default(),
+            stance: p.stance.as_deref().unwrap_or_default(),
+            stance_score: p.stance_score,
+            sentiment: p.sentiment.as_deref().unwrap_or_default(),
+            sentiment_score: p.sentiment_score,
+        })
+        .collect();
+    Labelled::score(&quotes)
 }
 
 /// Stance and sentiment scores of a classifier on labelled quotes, with its speed.
@@ -273,8 +493,7 @@ pub struct QuoteReport {
     pub quotes: usize,
     pub seconds: f64,
     pub quotes_per_second: f64,
-    pub stance: LabelScores,
-    pub sentiment: LabelScores,
+    pub labels: Labelled,
 }
 
 /// Classifies every example's text and scores the labels against the examples'.
@@ -287,39 +506,40 @@ pub fn evaluate_quotes(
     let started = std::time::Instant::now();
     let labels = classifier.classify(&inputs)?;
     let seconds = started.elapsed().as_secs_f64();
-    let stance: Vec<(String, String)> = examples
+    let quotes: Vec<LabelledQuote> = examples
         .iter()
         .zip(&labels)
-        .map(|(e, l)| (e.stance.clone(), l.stance.clone()))
+        .map(|(e, l)| LabelledQuote {
+            gold_stance: &e.stance,
+            gold_sentiment: &e.sentiment,
+            stance: &l.stance,
+            stance_score: Some(l.stance_score),
+            sentiment: &l.sentiment,
+            sentiment_score: Some(l.sentiment_score),
+        })
         .collect();
-    let sentiment: Vec<(String, String)> = examples
-        .iter()
-        .zip(&labels)
-        .map(|(e, l)| (e.sentiment.clone(), l.sentiment.clone()))
-        .collect();
+    let labels = Labelled::score(&quotes).context("no labelled quotes")?;
     Ok(QuoteReport {
         classifier: classifier.name().to_string(),
         backend: classifier.backend().map(str::to_string),
         quotes: examples.len(),
         seconds,
         quotes_per_second: examples.len() as f64 / seconds.max(1e-9),
-        stance: LabelScores::from_pairs(&stance),
-        sentiment: LabelScores::from_pairs(&sentiment),
+        labels,
     })
 }
 
 impl QuoteReport {
     pub fn to_text(&self) -> String {
         format!(
-            "classifier: {}{}   quotes: {}   {:.1} quotes/s\n\n{}\n{}",
+            "classifier: {}{}   quotes: {}   {:.1} quotes/s\n{}",
             self.classifier,
             self.backend
                 .as_deref()
                 .map_or_else(String::new, |b| format!(" ({b})")),
             self.quotes,
             self.quotes_per_second,
-            self.stance.to_text("stance"),
-            self.sentiment.to_text("sentiment")
+            self.labels.to_text()
         )
     }
 }
@@ -357,10 +577,11 @@ impl Report {
             "speaker accuracy (matched): {:.3} ({} of {})",
             self.speaker_accuracy, self.speaker_correct, self.matched
         );
-        for (name, scores) in [("stance", &self.stance), ("sentiment", &self.sentiment)] {
-            if let Some(s) = scores {
-                out.push('\n');
-                out.push_str(&s.to_text(name));
+        if let Some(labels) = &self.labels {
+            out.push_str(&labels.to_text());
+            out.push('\n');
+            for (name, subset) in &self.labels_by {
+                let _ = writeln!(out, "{name:<9} {}", subset.summary_line());
             }
         }
         out
@@ -427,6 +648,7 @@ mod tests {
             stance_score: None,
             sentiment: None,
             sentiment_score: None,
+            unsure: None,
         }
     }
 

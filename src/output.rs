@@ -46,6 +46,10 @@ pub struct Row {
     pub stance_score: Option<f32>,
     pub sentiment: Option<String>,
     pub sentiment_score: Option<f32>,
+    /// In gold files only: 1 when the annotators hesitated over the stance (two acts in one
+    /// quote, or they disagreed). Never written to output.
+    #[serde(default, skip_serializing)]
+    pub unsure: Option<u8>,
 }
 
 /// The rows of one article's quotes, with byte spans turned into code-point offsets.
@@ -71,6 +75,7 @@ pub fn rows(article: &Article, quotes: &[Quote]) -> Vec<Row> {
                 stance_score: None,
                 sentiment: None,
                 sentiment_score: None,
+                unsure: None,
             }
         })
         .collect()

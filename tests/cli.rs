@@ -557,24 +557,30 @@ fn compare_agrees_with_eval_and_writes_its_files() {
         (cell(name).parse::<f64>().unwrap() - value.as_f64().unwrap()).abs() < 0.0006
     };
     assert!(
-        close("stance_accuracy", &report["stance"]["accuracy"]),
+        close("stance_accuracy", &report["labels"]["stance"]["accuracy"]),
         "{row:?}"
     );
     assert!(
-        close("stance_macro_f1", &report["stance"]["macro_f1"]),
+        close("stance_macro_f1", &report["labels"]["stance"]["macro_f1"]),
         "{row:?}"
     );
     assert!(
-        close("sentiment_accuracy", &report["sentiment"]["accuracy"]),
+        close(
+            "sentiment_accuracy",
+            &report["labels"]["sentiment"]["accuracy"]
+        ),
         "{row:?}"
     );
     assert!(
-        close("sentiment_macro_f1", &report["sentiment"]["macro_f1"]),
+        close(
+            "sentiment_macro_f1",
+            &report["labels"]["sentiment"]["macro_f1"]
+        ),
         "{row:?}"
     );
     assert_eq!(
         cell("quotes").parse::<u64>().unwrap(),
-        report["stance"]["support"].as_u64().unwrap()
+        report["labels"]["stance"]["support"].as_u64().unwrap()
     );
     for file in [
         "table.md",

@@ -407,10 +407,10 @@ fn shipped_heads_meet_the_dev_targets() {
     let report = quotestance::eval::evaluate_quotes(trained().as_ref(), &examples).unwrap();
     assert_eq!(report.quotes, examples.len());
     assert!(
-        report.stance.macro_f1 >= 0.80 && report.sentiment.macro_f1 >= 0.80,
+        report.labels.stance.macro_f1 >= 0.80 && report.labels.sentiment.macro_f1 >= 0.80,
         "dev macro-F1: stance {:.3}, sentiment {:.3}",
-        report.stance.macro_f1,
-        report.sentiment.macro_f1
+        report.labels.stance.macro_f1,
+        report.labels.sentiment.macro_f1
     );
 }
 
