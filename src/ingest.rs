@@ -24,7 +24,7 @@ pub struct Article {
     pub source: Location,
 }
 
-/// A file (or `<stdin>`) and a 1-based line number.
+/// A file (or `<stdin>`) and a 1-based line number; line 0 stands for the whole file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
     pub path: String,
@@ -33,7 +33,10 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.path, self.line)
+        match self.line {
+            0 => write!(f, "{}", self.path),
+            line => write!(f, "{}:{line}", self.path),
+        }
     }
 }
 
@@ -68,6 +71,8 @@ pub enum SkipReason {
     /// A NUL byte in a text file.
     Binary,
     BadCsv,
+    /// A file with no articles in it (no bytes, or white space only).
+    Empty,
 }
 
 impl SkipReason {
@@ -85,6 +90,7 @@ impl SkipReason {
             SkipReason::InvalidUtf8 => "invalid_utf8",
             SkipReason::Binary => "binary",
             SkipReason::BadCsv => "bad_csv",
+            SkipReason::Empty => "empty",
         }
     }
 }
@@ -154,8 +160,15 @@ impl Input {
 #[derive(Debug)]
 enum Pending {
     Stdin,
-    File { path: PathBuf, format: Format },
-    Skip { path: PathBuf, reason: String },
+    File {
+        path: PathBuf,
+        format: Format,
+    },
+    Skip {
+        path: PathBuf,
+        reason: String,
+        kind: SkipReason,
+    },
 }
 
 /// The articles of a list of inputs, in order: inputs as given, folders walked in path order.
@@ -167,38 +180,25 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Opens the inputs. Fails only when an input does not exist or a folder cannot be listed;
-    /// problems inside files are reported record by record.
+    /// Opens the inputs. Fails when an input named here does not exist or cannot be read (a file
+    /// that cannot be opened, a folder that cannot be listed): nothing has been processed yet, and
+    /// a typo should not look like an empty corpus. Problems found inside folders (files or
+    /// subfolders that cannot be read, dangling links, pipes) and inside files are reported record
+    /// by record, and reading goes on.
     pub fn open(inputs: &[Input], options: ReadOptions) -> io::Result<Corpus> {
         let mut pending = VecDeque::new();
         for input in inputs {
             match input {
                 Input::Stdin => pending.push_back(Pending::Stdin),
                 Input::Path(path) => {
-                    let meta = std::fs::metadata(path).map_err(|e| {
-                        io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-                    })?;
+                    let named =
+                        |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+                    let meta = std::fs::metadata(path).map_err(named)?;
                     if meta.is_dir() {
-                        let mut files = Vec::new();
-                        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-                            let entry = entry.map_err(|e| {
-                                io::Error::other(format!("{}: {e}", path.display()))
-                            })?;
-                            if !entry.file_type().is_file()
-                                || entry.file_name().to_string_lossy().starts_with('.')
-                            {
-                                continue;
-                            }
-                            files.push(entry.into_path());
-                        }
-                        files.sort();
-                        for file in files {
-                            match Format::of(&file) {
-                                Some(format) => pending.push_back(Pending::File { path: file, format }),
-                                None => pending.push_back(Pending::Skip { path: file, reason: "skipped: not a .jsonl, .ndjson, .csv or .txt file (optionally .gz)".into() }),
-                            }
-                        }
+                        std::fs::read_dir(path).map_err(named)?;
+                        pending.extend(walk(path));
                     } else {
+                        File::open(path).map_err(named)?;
                         let format = Format::of(path).unwrap_or(Format::Text);
                         pending.push_back(Pending::File {
                             path: path.clone(),
@@ -222,9 +222,10 @@ impl Corpus {
         for p in &self.pending {
             match p {
                 Pending::Stdin => return None,
-                Pending::File { path, .. } | Pending::Skip { path, .. } => {
+                Pending::File { path, .. } => {
                     total += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
                 }
+                Pending::Skip { .. } => {}
             }
         }
         Some(total)
@@ -257,17 +258,14 @@ impl Corpus {
         let next = self.pending.pop_front()?;
         let (display, raw, format): (String, Box<dyn Read + Send>, Format) = match next {
             Pending::Stdin => ("<stdin>".into(), Box::new(io::stdin()), Format::Jsonl),
-            Pending::Skip { path, reason } => {
-                if let Ok(meta) = std::fs::metadata(&path) {
-                    self.bytes_read.fetch_add(meta.len(), Ordering::Relaxed);
-                }
+            Pending::Skip { path, reason, kind } => {
                 return Some(Err(RecordError {
                     location: Location {
                         path: path.display().to_string(),
                         line: 0,
                     },
                     message: reason,
-                    reason: SkipReason::UnsupportedFile,
+                    reason: kind,
                 }));
             }
             Pending::File { path, format } => {
@@ -307,14 +305,20 @@ impl Corpus {
                 stem,
                 lines: BufReader::with_capacity(1 << 16, raw),
                 line: 0,
+                found: false,
             },
             Format::Csv => {
-                let reader = csv::ReaderBuilder::new().flexible(true).from_reader(raw);
+                let faults = Arc::new(std::sync::Mutex::new(VecDeque::new()));
+                let checked = QuoteChecker::new(raw, Arc::clone(&faults));
+                let reader = csv::ReaderBuilder::new()
+                    .flexible(true)
+                    .from_reader(Box::new(checked) as Box<dyn Read + Send>);
                 Reader::Csv {
                     path: display,
                     stem,
                     reader,
                     columns: None,
+                    faults,
                 }
             }
             Format::Text => Reader::Text {
@@ -360,6 +364,69 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
+/// The files under `root` in path order, following symbolic links (as `rg -L` does: a linked
+/// file or folder is part of the corpus). What cannot be read is queued as a skip with its reason,
+/// so that it is reported in its place and never dropped silently: files of other formats,
+/// pipes and devices, dangling links, link loops, unreadable files and folders. Hidden files
+/// (a leading `.`, like the partial outputs and journals of runs writing into the folder) are
+/// left out.
+fn walk(root: &Path) -> Vec<Pending> {
+    let mut found: Vec<Pending> = Vec::new();
+    let path_of = |p: &Pending| match p {
+        Pending::File { path, .. } | Pending::Skip { path, .. } => path.clone(),
+        Pending::Stdin => PathBuf::new(),
+    };
+    for entry in walkdir::WalkDir::new(root).follow_links(true) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                let reason = if e.loop_ancestor().is_some() {
+                    "a symbolic link loop back to a folder above it; not followed".to_string()
+                } else if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+                    && std::fs::metadata(&path).is_err()
+                {
+                    "a symbolic link to nothing (dangling); skipped".to_string()
+                } else {
+                    let cause = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string);
+                    format!("cannot read: {cause}; skipped")
+                };
+                found.push(Pending::Skip {
+                    path,
+                    reason,
+                    kind: SkipReason::CannotOpen,
+                });
+                continue;
+            }
+        };
+        let file_type = entry.file_type();
+        if file_type.is_dir() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.into_path();
+        if !file_type.is_file() {
+            found.push(Pending::Skip {
+                path,
+                reason: "not a regular file (a pipe, socket or device); skipped".into(),
+                kind: SkipReason::UnsupportedFile,
+            });
+            continue;
+        }
+        found.push(match Format::of(&path) {
+            Some(format) => Pending::File { path, format },
+            None => Pending::Skip {
+                path,
+                reason: "skipped: not a .jsonl, .ndjson, .csv or .txt file (optionally .gz)".into(),
+                kind: SkipReason::UnsupportedFile,
+            },
+        });
+    }
+    found.sort_by_key(|p| path_of(p));
+    found
+}
+
 fn file_stem(display: &str) -> String {
     let name = Path::new(display)
         .file_name()
@@ -378,12 +445,16 @@ enum Reader {
         stem: String,
         lines: BufReader<Box<dyn Read + Send>>,
         line: u64,
+        /// Whether a non-blank line was seen (a file without one is reported as empty).
+        found: bool,
     },
     Csv {
         path: String,
         stem: String,
         reader: csv::Reader<Box<dyn Read + Send>>,
-        columns: Option<Result<(Option<usize>, usize), String>>,
+        columns: Option<Result<CsvColumns, String>>,
+        /// Byte offsets where the quoting of the file goes wrong (see [`QuoteChecker`]).
+        faults: Arc<std::sync::Mutex<VecDeque<u64>>>,
     },
     Text {
         path: String,
@@ -411,9 +482,19 @@ impl Reader {
                 stem,
                 lines,
                 line,
+                found,
             } => loop {
                 *line += 1;
-                let bytes = match read_line_bounded(lines, options.max_article_bytes) {
+                let mut bytes = match read_line_bounded(lines, options.max_article_bytes) {
+                    Ok(Line::Eof) if !*found => {
+                        *found = true;
+                        return Some(Err(error(
+                            path,
+                            0,
+                            SkipReason::Empty,
+                            "empty file: no articles in it",
+                        )));
+                    }
                     Ok(Line::Eof) => return None,
                     Ok(Line::TooLong(n)) => {
                         return Some(Err(error(
@@ -436,12 +517,17 @@ impl Reader {
                             format!("read error, rest of file skipped: {e}"),
                         );
                         *lines = BufReader::new(Box::new(io::empty()));
+                        *found = true;
                         return Some(Err(err));
                     }
                 };
+                if *line == 1 && bytes.starts_with(BOM) {
+                    bytes.drain(..BOM.len());
+                }
                 if bytes.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
+                *found = true;
                 return Some(parse_json_record(&bytes, path, stem, *line, options));
             },
             Reader::Csv {
@@ -449,37 +535,19 @@ impl Reader {
                 stem,
                 reader,
                 columns,
+                faults,
             } => {
                 if columns.is_none() {
-                    *columns = Some(match reader.headers() {
-                        Ok(headers) => {
-                            let find = |name: &str| {
-                                headers
-                                    .iter()
-                                    .position(|h| h.trim_start_matches('\u{feff}') == name)
-                            };
-                            match find(&options.text_field) {
-                                Some(text) => Ok((find(&options.id_field), text)),
-                                None => Err(format!(
-                                    "no {:?} column in the header (use --text-field)",
-                                    options.text_field
-                                )),
-                            }
-                        }
-                        Err(e) => Err(format!("cannot read the CSV header: {e}")),
-                    });
+                    let (found, reason) = csv_columns(reader, options);
+                    *columns = Some(found);
                     if let Some(Err(message)) = columns.clone() {
-                        let reason = if message.starts_with("no ") {
-                            SkipReason::MissingField
-                        } else {
-                            SkipReason::BadCsv
-                        };
-                        let err = error(path, 1, reason, format!("{message}; file skipped"));
+                        let line = if reason == SkipReason::Empty { 0 } else { 1 };
+                        let err = error(path, line, reason, format!("{message}; file skipped"));
                         *reader = csv::ReaderBuilder::new().from_reader(Box::new(io::empty()));
                         return Some(Err(err));
                     }
                 }
-                let Some(Ok((id_col, text_col))) = columns.clone() else {
+                let Some(Ok(found)) = columns.clone() else {
                     return None;
                 };
                 let mut record = csv::ByteRecord::new();
@@ -487,8 +555,37 @@ impl Reader {
                     Ok(false) => None,
                     Ok(true) => {
                         let line = record.position().map_or(0, |p| p.line());
+                        let start = record.position().map_or(0, |p| p.byte());
+                        let end = reader.position().byte();
+                        let mut faults = faults.lock().unwrap_or_else(|e| e.into_inner());
+                        let broken = faults.iter().any(|&at| (start..end).contains(&at));
+                        while faults.front().is_some_and(|&at| at < end) {
+                            faults.pop_front();
+                        }
+                        if broken {
+                            return Some(Err(error(
+                                path,
+                                line,
+                                SkipReason::BadCsv,
+                                "unbalanced quote mark: a quoted field is not closed, or a quote \
+                                 mark inside it is not doubled; record skipped",
+                            )));
+                        }
+                        if record.len() > found.width {
+                            return Some(Err(error(
+                                path,
+                                line,
+                                SkipReason::BadCsv,
+                                format!(
+                                    "row has {} fields but the header has {} (a field with a \
+                                     comma that is not quoted?); record skipped",
+                                    record.len(),
+                                    found.width
+                                ),
+                            )));
+                        }
                         Some(csv_record(
-                            &record, id_col, text_col, path, stem, line, options,
+                            &record, found.id, found.text, path, stem, line, options,
                         ))
                     }
                     Err(e) => {
@@ -535,6 +632,17 @@ impl Reader {
                         "binary data (NUL byte), file skipped",
                     )));
                 }
+                if bytes.starts_with(BOM) {
+                    bytes.drain(..BOM.len());
+                }
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    return Some(Err(error(
+                        path,
+                        0,
+                        SkipReason::Empty,
+                        "empty file: no article in it",
+                    )));
+                }
                 match String::from_utf8(bytes) {
                     Ok(text) => Some(Ok(Article {
                         id: stem.clone(),
@@ -558,6 +666,135 @@ impl Reader {
                 }
             }
         }
+    }
+}
+
+/// The UTF-8 byte-order mark some editors put at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Where a CSV file's id and text columns are, and how many columns its header has.
+#[derive(Clone, Copy, Debug)]
+struct CsvColumns {
+    id: Option<usize>,
+    text: usize,
+    width: usize,
+}
+
+/// Reads the header of a CSV file; on failure, the message and its reason.
+fn csv_columns(
+    reader: &mut csv::Reader<Box<dyn Read + Send>>,
+    options: &ReadOptions,
+) -> (Result<CsvColumns, String>, SkipReason) {
+    match reader.byte_headers() {
+        Ok(headers) if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) => (
+            Err("empty file: no header, no articles".into()),
+            SkipReason::Empty,
+        ),
+        Ok(headers) => {
+            let names: Vec<String> = headers
+                .iter()
+                .map(|h| {
+                    String::from_utf8_lossy(h)
+                        .trim_start_matches('\u{feff}')
+                        .to_string()
+                })
+                .collect();
+            let find = |name: &str| names.iter().position(|h| h == name);
+            match find(&options.text_field) {
+                Some(text) => (
+                    Ok(CsvColumns {
+                        id: find(&options.id_field),
+                        text,
+                        width: names.len(),
+                    }),
+                    SkipReason::MissingField,
+                ),
+                None => (
+                    Err(format!(
+                        "no {:?} column in the header (use --text-field)",
+                        options.text_field
+                    )),
+                    SkipReason::MissingField,
+                ),
+            }
+        }
+        Err(e) => (
+            Err(format!("cannot read the CSV header: {e}")),
+            SkipReason::BadCsv,
+        ),
+    }
+}
+
+/// Watches the bytes of a CSV file as the csv reader pulls them, following the same grammar
+/// (comma, double quote, quotes doubled inside quoted fields), and records the byte offset of
+/// every place where quoting goes wrong: a quoted field whose closing mark is followed by more
+/// text (an undoubled quote mark inside it), or the end of the file inside a quoted field. The
+/// csv crate reads both without complaint, and the rest of the file can then shift into the wrong
+/// columns, so the records they fall in are reported instead.
+struct QuoteChecker<R> {
+    inner: R,
+    offset: u64,
+    state: QuoteState,
+    faults: Arc<std::sync::Mutex<VecDeque<u64>>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote mark inside a quoted field: the closing one, or the first of a doubled pair.
+    QuoteInQuoted,
+}
+
+impl<R: Read> QuoteChecker<R> {
+    fn new(inner: R, faults: Arc<std::sync::Mutex<VecDeque<u64>>>) -> Self {
+        QuoteChecker {
+            inner,
+            offset: 0,
+            state: QuoteState::FieldStart,
+            faults,
+        }
+    }
+
+    fn fault(&self, at: u64) {
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_back(at);
+    }
+}
+
+impl<R: Read> Read for QuoteChecker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            if self.state == QuoteState::Quoted {
+                self.fault(self.offset.saturating_sub(1));
+                self.state = QuoteState::FieldStart;
+            }
+            return Ok(0);
+        }
+        for (k, &b) in buf[..n].iter().enumerate() {
+            let at = self.offset + k as u64;
+            self.state = match (self.state, b) {
+                (QuoteState::FieldStart, b'"') => QuoteState::Quoted,
+                (QuoteState::FieldStart | QuoteState::Unquoted, b',' | b'\n' | b'\r') => {
+                    QuoteState::FieldStart
+                }
+                (QuoteState::FieldStart | QuoteState::Unquoted, _) => QuoteState::Unquoted,
+                (QuoteState::Quoted, b'"') => QuoteState::QuoteInQuoted,
+                (QuoteState::Quoted, _) => QuoteState::Quoted,
+                (QuoteState::QuoteInQuoted, b'"') => QuoteState::Quoted,
+                (QuoteState::QuoteInQuoted, b',' | b'\n' | b'\r') => QuoteState::FieldStart,
+                (QuoteState::QuoteInQuoted, _) => {
+                    self.fault(at);
+                    QuoteState::Unquoted
+                }
+            };
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -626,7 +863,9 @@ fn parse_json_record(
             format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
         )
     })?;
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    // Fields are kept as raw JSON, so that a numeric id stays exactly as written: a number
+    // parsed to f64 would round 18446744073709551617 and turn 1e2 into 100.0.
+    let raw: &serde_json::value::RawValue = serde_json::from_str(text).map_err(|e| {
         error(
             path,
             line,
@@ -634,27 +873,39 @@ fn parse_json_record(
             format!("malformed JSON: {e}"),
         )
     })?;
-    let serde_json::Value::Object(map) = value else {
+    if !raw.get().starts_with('{') {
         return Err(error(
             path,
             line,
             SkipReason::NotAnObject,
             "not a JSON object",
         ));
-    };
-    let article_text = match map.get(&options.text_field) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => {
-            return Err(error(
+    }
+    let map: std::collections::HashMap<String, &serde_json::value::RawValue> =
+        serde_json::from_str(raw.get()).map_err(|e| {
+            error(
                 path,
                 line,
-                SkipReason::WrongFieldType,
-                format!(
-                    "field {:?} is {}, not a string",
-                    options.text_field,
-                    json_type(other)
-                ),
-            ));
+                SkipReason::MalformedJson,
+                format!("malformed JSON: {e}"),
+            )
+        })?;
+    let string = |value: &serde_json::value::RawValue| -> Option<String> {
+        serde_json::from_str::<String>(value.get()).ok()
+    };
+    let wrong_type = |field: &str, value: &serde_json::value::RawValue, wanted: &str| {
+        let found = serde_json::from_str::<serde_json::Value>(value.get())
+            .map_or("not valid JSON", |v| json_type(&v));
+        error(
+            path,
+            line,
+            SkipReason::WrongFieldType,
+            format!("field {field:?} is {found}, not {wanted}"),
+        )
+    };
+    let article_text = match map.get(&options.text_field) {
+        Some(value) => {
+            string(value).ok_or_else(|| wrong_type(&options.text_field, value, "a string"))?
         }
         None => {
             return Err(error(
@@ -666,21 +917,14 @@ fn parse_json_record(
         }
     };
     let id = match map.get(&options.id_field) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(serde_json::Value::Null) | None => format!("{stem}:{line}"),
-        Some(other) => {
-            return Err(error(
-                path,
-                line,
-                SkipReason::WrongFieldType,
-                format!(
-                    "field {:?} is {}, not a string or number",
-                    options.id_field,
-                    json_type(other)
-                ),
-            ));
-        }
+        None => format!("{stem}:{line}"),
+        Some(value) => match value.get().as_bytes().first() {
+            Some(b'"') => string(value)
+                .ok_or_else(|| wrong_type(&options.id_field, value, "a string or number"))?,
+            Some(b'-' | b'0'..=b'9') => value.get().to_string(),
+            Some(b'n') => format!("{stem}:{line}"),
+            _ => return Err(wrong_type(&options.id_field, value, "a string or number")),
+        },
     };
     Ok(Article {
         id,
