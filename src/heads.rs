@@ -13,7 +13,8 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::adapter::{self, Adapter};
-use crate::classify::{QuoteInput, input};
+use crate::classify::QuoteInput;
+use crate::classify::input::Window;
 use crate::features::{FeatureSpec, Featurizer, Vocabulary};
 use crate::finetune::FineTuneReport;
 
@@ -102,10 +103,10 @@ pub struct ModelCard {
     pub base_model: String,
     pub base_model_sha256: String,
     pub embedding_dim: usize,
-    /// What the encoder reads: `quote` (the quote alone, heads made before context) or
-    /// [`input::FORMAT`] (the quote marked inside its sentence window).
-    #[serde(default = "quote_only")]
-    pub input: String,
+    /// How much of the quote's sentence the encoder reads; cards made before context windows
+    /// have none, and read the quote alone.
+    #[serde(default)]
+    pub window: Window,
     pub features: FeatureSpec,
     pub max_tokens: usize,
     pub train_file_sha256: String,
@@ -122,11 +123,6 @@ pub struct ModelCard {
     pub fine_tuning: Option<FineTuneReport>,
 }
 
-/// The input format of heads whose card predates context windows.
-fn quote_only() -> String {
-    "quote".to_string()
-}
-
 /// The stance and sentiment heads with their card.
 #[derive(Clone, Debug)]
 pub struct Heads {
@@ -136,6 +132,9 @@ pub struct Heads {
     pub featurizer: Featurizer,
     /// The fine-tuned encoder's weight change, merged into the encoder when these heads run.
     pub adapter: Option<Arc<Adapter>>,
+    /// SHA-256 over the card, weights and n-grams these heads were read from (empty for heads
+    /// made in this process): tells two sets of heads apart in run descriptions.
+    pub fingerprint: String,
 }
 
 const WEIGHTS: &str = "heads.safetensors";
@@ -145,18 +144,9 @@ const NGRAMS: &str = "ngrams.txt";
 const IDF: &str = "ngrams.idf";
 
 impl Heads {
-    /// Whether these heads read quotes in their context window.
-    pub fn reads_context(&self) -> bool {
-        self.card.input == input::FORMAT
-    }
-
-    /// The text the encoder embeds for `quote`, in the input format these heads were trained on.
+    /// The text the encoder embeds for `quote`, through the window these heads were trained on.
     pub fn encoder_text(&self, quote: &QuoteInput) -> String {
-        if self.reads_context() {
-            quote.encoder_text()
-        } else {
-            quote.quote.clone()
-        }
+        quote.encoder_text(self.card.window)
     }
 
     /// Stance and sentiment of one quote from its input and the embedding of its encoder text.
@@ -235,6 +225,7 @@ impl Heads {
     /// Heads from a model card (JSON), safetensors bytes and the n-gram list; `origin` names
     /// them in errors.
     pub fn from_parts(card: &str, bytes: &[u8], ngrams: &str, origin: &str) -> Result<Heads> {
+        let (card_text, ngrams_text) = (card, ngrams);
         let card: ModelCard = serde_json::from_str(card)
             .with_context(|| format!("parsing the model card of {origin}"))?;
         let weights_path = origin;
@@ -271,17 +262,12 @@ impl Heads {
             }
             Ok(head)
         };
-        if card.input != input::FORMAT && card.input != quote_only() {
+        if card.window.before > crate::classify::input::BEFORE_WORDS
+            || card.window.after > crate::classify::input::AFTER_WORDS
+        {
             bail!(
-                "{origin}: input format {:?} is not one this version reads ({:?} or \"quote\")",
-                card.input,
-                input::FORMAT
-            );
-        }
-        if card.features.context && card.input != input::FORMAT {
-            bail!(
-                "{origin}: context n-grams need the {:?} input format",
-                input::FORMAT
+                "{origin}: the card's window {} is wider than this version keeps",
+                card.window
             );
         }
         let stance = head("stance", &card.stance)?;
@@ -307,12 +293,22 @@ impl Heads {
                 stance.dim()
             );
         }
+        let fingerprint = {
+            use sha2::{Digest, Sha256};
+            let mut hash = Sha256::new();
+            for part in [card_text.as_bytes(), bytes, ngrams_text.as_bytes()] {
+                hash.update((part.len() as u64).to_le_bytes());
+                hash.update(part);
+            }
+            hex::encode(hash.finalize())
+        };
         Ok(Heads {
             stance,
             sentiment,
             card,
             featurizer,
             adapter: None,
+            fingerprint,
         })
     }
 

@@ -24,6 +24,7 @@ pub mod heads;
 pub mod ingest;
 pub mod journal;
 pub mod lexicon;
+pub mod manifest;
 pub mod merge;
 pub mod models;
 pub mod output;

@@ -1,7 +1,7 @@
 //! The `quotestance` command line: a thin layer over the library.
 
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,11 +14,29 @@ use quotestance::batch::BatchOptions;
 use quotestance::classify::{self, Classifier, Kind, ModelOptions};
 use quotestance::eval;
 use quotestance::ingest::{Corpus, Input, ReadOptions, RecordError};
+use quotestance::manifest::{self, ClassifierDescription, Manifest, RunDescription};
 use quotestance::output::{self, Destination, OutputFormat, RowWriter, Start};
 use quotestance::pipeline::{self, Progress, RunError, RunOptions};
 use quotestance::segment;
 use quotestance::shard::{self, Shard, ShardSpec};
 use quotestance::{encoder, models, train};
+
+/// `println!` that returns an error instead of panicking when standard output is closed, so
+/// that `quotestance … | head -1` ends quietly (see [`is_broken_pipe`]).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
+/// `print!` likewise.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
 
 const EXIT_CODES: &str = "Exit codes:
   0  success (skipped records are reported as warnings on stderr)
@@ -161,26 +179,23 @@ struct TrainArgs {
     /// Peak learning rate of the fine-tuning.
     #[arg(long, default_value_t = 5e-4)]
     fine_tune_lr: f64,
-    /// What the encoder reads: the quote inside the words of its sentence around it (`context`:
-    /// the cue and speaker; the `context` and `cue` columns of the training files), or the quote
-    /// alone (`quote`).
-    #[arg(long = "input", value_enum, default_value_t = InputChoice::Context)]
-    input: InputChoice,
+    /// What the encoder reads of each quote's sentence (the `context` or `cue` columns of the
+    /// training files): BEFORE,AFTER words around the quote (`,marked` to set the quote off
+    /// with « »), or `quote` for the quote alone.
+    #[arg(long, default_value = "3,2")]
+    window: quotestance::classify::input::Window,
+    /// Leave out the n-grams of the words around the quote from the heads' features.
+    #[arg(long)]
+    no_context_ngrams: bool,
     #[command(flatten)]
     model: ModelArgs,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum InputChoice {
-    Context,
-    Quote,
-}
-
-impl InputChoice {
-    fn format(self) -> train::InputFormat {
-        match self {
-            InputChoice::Context => train::InputFormat::Context,
-            InputChoice::Quote => train::InputFormat::QuoteOnly,
+impl TrainArgs {
+    fn input_options(&self) -> train::InputOptions {
+        train::InputOptions {
+            window: self.window,
+            context_ngrams: !self.no_context_ngrams,
         }
     }
 }
@@ -232,8 +247,9 @@ struct RunArgs {
     heads: Option<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads (default: all cores; at most four per core, since more only add
+    /// contention and memory).
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<usize>,
     /// Stop with exit code 3 at the first record that cannot be read.
     #[arg(long)]
@@ -324,11 +340,22 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader downstream closed the pipe (`| head`): a normal end for a Unix filter.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether `error` comes from writing to a closed pipe.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Progress bar on stderr (hidden when stderr is not a terminal or with --quiet).
@@ -356,12 +383,23 @@ impl Progress for Bar {
     }
 }
 
+/// `--threads`: from 1 to four per core. Thousands of threads exhaust memory (each has its own
+/// stack) and the scheduler long before they could help.
+fn parse_threads(value: &str) -> Result<usize, String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = 4 * cores;
+    match value.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        Ok(n) => Err(format!(
+            "{n} is not from 1 to {max} (four threads per core on this machine's {cores} cores)"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        if n == 0 {
-            bail!("--threads must be at least 1");
-        }
         builder = builder.num_threads(n);
     }
     builder.build().context("cannot start worker threads")
@@ -397,33 +435,57 @@ fn resolve_shard(args: &RunArgs) -> Result<Shard, String> {
     }
 }
 
-/// The run's command line less the flags that cannot change its output, for the journal's
-/// fingerprint. Taken from the real arguments rather than a list of fields, so that an option
-/// added later is covered without anyone remembering to add it here.
-fn output_arguments() -> Vec<String> {
-    const NO_EFFECT: [&str; 4] = ["--resume", "--quiet", "-q", "--strict"];
-    const NO_EFFECT_WITH_VALUE: [&str; 2] = ["--threads", "--summary"];
-    let mut kept = Vec::new();
-    let mut args = std::env::args_os()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned());
-    while let Some(arg) = args.next() {
-        if NO_EFFECT.contains(&arg.as_str()) {
-            continue;
+/// What decides the rows of this run (see [`RunDescription`]): for the resume journal's
+/// fingerprint and the manifest of a sharded output.
+fn describe(
+    args: &RunArgs,
+    classifier: Option<&dyn Classifier>,
+    files: &[PathBuf],
+) -> RunDescription {
+    RunDescription {
+        quotestance: env!("CARGO_PKG_VERSION").to_string(),
+        format: match args.format {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Jsonl => "jsonl",
         }
-        if NO_EFFECT_WITH_VALUE.contains(&arg.as_str()) {
-            args.next();
-            continue;
-        }
-        if NO_EFFECT_WITH_VALUE
-            .iter()
-            .any(|flag| arg.starts_with(&format!("{flag}=")))
-        {
-            continue;
-        }
-        kept.push(arg);
+        .to_string(),
+        // `--backend auto` resolves to whichever backend is available now: a resumed run must
+        // not finish on another one than it started with, so the backend that runs is recorded.
+        classifier: classifier.map(|c| ClassifierDescription {
+            name: c.name().to_string(),
+            backend: c.backend().map(str::to_string),
+            model: c.model(),
+            max_tokens: args.model.max_tokens,
+            batch_size: args.model.batch_size,
+        }),
+        id_field: args.input.id_field.clone(),
+        text_field: args.input.text_field.clone(),
+        max_article_bytes: args.input.max_article_bytes,
+        inputs: RunDescription::input_files(files),
     }
-    kept
+}
+
+/// An output that would overwrite an input, or two outputs that are one file: what to say.
+fn clash(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Option<String> {
+    for (k, (flag, path)) in outputs.iter().enumerate() {
+        if let Some(input) = inputs.iter().find(|input| output::same_file(path, input)) {
+            return Some(format!(
+                "{flag} {} is the input {}: writing it would destroy the input; choose another \
+                 output file",
+                path.display(),
+                input.display()
+            ));
+        }
+        for (other_flag, other) in &outputs[k + 1..] {
+            if output::same_file(path, other) {
+                return Some(format!(
+                    "{flag} and {other_flag} both name {}: one would overwrite the other",
+                    path.display()
+                ));
+            }
+        }
+    }
+    None
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
@@ -464,6 +526,17 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         quotes: AtomicU64::new(0),
     };
 
+    let files = corpus.files().unwrap_or_default();
+    let mut outputs: Vec<(&str, &Path)> = Vec::new();
+    if args.output != "-" {
+        outputs.push(("-o", Path::new(&args.output)));
+    }
+    if let Some(summary) = &args.summary {
+        outputs.push(("--summary", summary));
+    }
+    if let Some(message) = clash(&outputs, &files) {
+        return usage(message);
+    }
     let pool = thread_pool(args.threads)?;
     let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
         None
@@ -471,24 +544,13 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         let model_options = args.model.options(args.heads.clone(), !args.quiet);
         Some(pool.install(|| classify::build(args.classifier, &model_options))?)
     };
+    let description = describe(&args, classifier.as_deref(), &files);
     let (destination, start) = if args.output == "-" {
         (Some(Destination::open("-")?), Start::Fresh)
     } else {
         // Stdin was refused above for --resume; a run from stdin journals nothing useful but
-        // harmless, so it gets a fingerprint of its arguments alone.
-        let files = corpus.files().unwrap_or_default();
-        // `--backend auto` resolves to whichever backend is available now: a resumed run must
-        // not finish on another one than it started with.
-        let backend = classifier
-            .as_ref()
-            .and_then(|c| c.backend())
-            .unwrap_or("-")
-            .to_string();
-        let settings = [
-            ("arguments", format!("{:?}", output_arguments())),
-            ("shard", shard.to_string()),
-            ("backend", backend),
-        ];
+        // harmless, so it gets a fingerprint of its settings alone.
+        let settings = [("run", description.to_json()), ("shard", shard.to_string())];
         let fingerprint = quotestance::journal::fingerprint(&settings, &files)?;
         Destination::open_journaled(&args.output, &fingerprint, args.resume)
             .with_context(|| format!("cannot write {}", args.output))?
@@ -537,6 +599,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             if !args.quiet {
                 eprintln!("quotestance: {} was already complete", args.output);
             }
+            write_manifest(&args, shard, &description, &summary)?;
             report(&args, shard, &summary)?;
             return Ok(ExitCode::SUCCESS);
         }
@@ -574,6 +637,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
                 .finish()
                 .with_context(|| format!("cannot write {name}"))?;
             summary.elapsed = started.elapsed();
+            write_manifest(&args, shard, &description, &summary)?;
             report(&args, shard, &summary)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -586,6 +650,29 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Beside the finished output of a sharded run, the manifest `merge` checks the parts against.
+fn write_manifest(
+    args: &RunArgs,
+    shard: Shard,
+    description: &RunDescription,
+    summary: &pipeline::Summary,
+) -> Result<()> {
+    let path = Path::new(&args.output);
+    if args.shard.is_none() || args.output == "-" || !path.is_file() {
+        return Ok(());
+    }
+    let manifest = Manifest {
+        run: description.clone(),
+        shard: shard.to_string(),
+        articles: summary.articles,
+        rows: summary.quotes,
+        bytes: std::fs::metadata(path)?.len(),
+    };
+    manifest
+        .write(path)
+        .with_context(|| format!("cannot write {}", Manifest::path_for(path).display()))
 }
 
 /// The end-of-run summary: on stderr unless --quiet, and as JSON with --summary FILE.
@@ -618,7 +705,22 @@ fn report(args: &RunArgs, shard: Shard, summary: &pipeline::Summary) -> Result<(
 fn merge_command(args: MergeArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let corpus = open_corpus(&args.inputs, args.input.read_options())?;
-    let summary = quotestance::merge::merge(&args.parts, corpus, &args.output)
+    let files = corpus.files().unwrap_or_default();
+    if args.output != "-" {
+        let read: Vec<PathBuf> = args.parts.iter().chain(&files).cloned().collect();
+        if let Some(message) = clash(&[("the merged output", Path::new(&args.output))], &read) {
+            return usage(message);
+        }
+    }
+    let manifests = args
+        .parts
+        .iter()
+        .map(|part| Manifest::read(part).map(|m| (part.clone(), m)))
+        .collect::<std::io::Result<Vec<_>>>()
+        .with_context(|| format!("cannot merge into {}", args.output))?;
+    let shards = manifest::check_parts(&manifests, &RunDescription::input_files(&files))
+        .with_context(|| format!("cannot merge into {}", args.output))?;
+    let summary = quotestance::merge::merge(&args.parts, shards, corpus, &args.output)
         .with_context(|| format!("cannot merge into {}", args.output))?;
     if !args.quiet {
         eprintln!(
@@ -662,9 +764,9 @@ fn eval_command(args: EvalArgs) -> Result<ExitCode> {
         let classifier = build(args.classifier.unwrap_or(Kind::Trained))?;
         let report = eval::evaluate_quotes(classifier.as_ref(), &train::read_examples(path)?)?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            outln!("{}", serde_json::to_string_pretty(&report)?);
         } else {
-            print!("{}", report.to_text());
+            out!("{}", report.to_text());
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -688,9 +790,9 @@ fn eval_command(args: EvalArgs) -> Result<ExitCode> {
     };
     let report = eval::evaluate(&gold, &predictions);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", report.to_text());
+        out!("{}", report.to_text());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -708,7 +810,7 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
             ..Default::default()
         };
         let (adapter, report) =
-            train::fine_tune_encoder(&dir, &args.train, args.input.format(), &fine_tune, true)?;
+            train::fine_tune_encoder(&dir, &args.train, args.input_options(), &fine_tune, true)?;
         eprintln!(
             "fine-tuned in {:.0}s, {} steps; mean training loss by epoch: {:?}",
             report.seconds, report.steps, report.epoch_losses
@@ -740,24 +842,27 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
         fine_tuned,
         &args.train,
         &args.dev,
-        args.input.format(),
+        args.input_options(),
         args.seed,
         true,
     )?;
     heads.save(&args.out)?;
     let card = &heads.card;
-    println!(
+    outln!(
         "stance:    dev accuracy {:.3}  macro-F1 {:.3}  (L2 {}, temperature {:.3})",
-        card.stance.dev_accuracy, card.stance.dev_macro_f1, card.stance.l2, card.stance.temperature
+        card.stance.dev_accuracy,
+        card.stance.dev_macro_f1,
+        card.stance.l2,
+        card.stance.temperature
     );
-    println!(
+    outln!(
         "sentiment: dev accuracy {:.3}  macro-F1 {:.3}  (L2 {}, temperature {:.3})",
         card.sentiment.dev_accuracy,
         card.sentiment.dev_macro_f1,
         card.sentiment.l2,
         card.sentiment.temperature
     );
-    println!("wrote {}", args.out.display());
+    outln!("wrote {}", args.out.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -766,25 +871,25 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
         ModelsCommand::Fetch => {
             let progress = std::io::stderr().is_terminal();
             let dir = models::fetch(&models::MINILM, progress)?;
-            println!("{}", dir.display());
+            outln!("{}", dir.display());
             match models::ONNXRUNTIME {
                 Some(runtime) => {
                     let lib = models::fetch_runtime(&runtime, progress)?;
-                    println!("{}", lib.display());
+                    outln!("{}", lib.display());
                 }
                 None => eprintln!("{}", models::ModelError::NoRuntime),
             }
         }
         ModelsCommand::Path => {
-            println!("{}", models::folder(&models::MINILM).display());
+            outln!("{}", models::folder(&models::MINILM).display());
             if let Some(runtime) = models::ONNXRUNTIME {
-                println!("{}", models::runtime_path(&runtime).display());
+                outln!("{}", models::runtime_path(&runtime).display());
             }
         }
         ModelsCommand::Verify => {
             let dir = models::folder(&models::MINILM);
             models::verify(&models::MINILM, &dir)?;
-            println!(
+            outln!(
                 "{}: ok (model.safetensors sha256 {})",
                 dir.display(),
                 models::MINILM.safetensors_sha256
@@ -793,9 +898,9 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
                 let lib = models::runtime_path(&runtime);
                 if lib.exists() {
                     models::verify_runtime(&runtime, &lib)?;
-                    println!("{}: ok (sha256 {})", lib.display(), runtime.sha256);
+                    outln!("{}: ok (sha256 {})", lib.display(), runtime.sha256);
                 } else {
-                    println!(
+                    outln!(
                         "{}: not fetched (the candle backend is used)",
                         lib.display()
                     );
@@ -849,10 +954,10 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
             bar.inc(1);
         })?;
     bar.finish_and_clear();
-    print!("{}", quotestance::compare::to_text(&entries));
+    out!("{}", quotestance::compare::to_text(&entries));
     if let Some(dir) = &args.out {
         quotestance::compare::write_out(&entries, dir)?;
-        println!("wrote {}", dir.display());
+        outln!("wrote {}", dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }

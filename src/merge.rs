@@ -198,13 +198,21 @@ fn belongs(row: &Key, article: &Article) -> bool {
     end.is_some_and(|end| article.text[start..end] == row.quote)
 }
 
-/// Merges `parts` (the outputs of `--shard 0/N` … `--shard N-1/N`, in any order) into `output`
-/// (a path or `-`) in the order a full run over `corpus` writes, atomically like `run`.
-pub fn merge(parts: &[PathBuf], corpus: Corpus, output: &str) -> io::Result<MergeSummary> {
-    if parts.is_empty() {
-        return Err(io::Error::other("no parts to merge"));
+/// Merges `parts` (the outputs of `--shard 0/N` … `--shard N-1/N`, in any order, `count` = N;
+/// [`crate::manifest::check_parts`] checks they are one complete run) into `output` (a path or
+/// `-`) in the order a full run over `corpus` writes, atomically like `run`.
+pub fn merge(
+    parts: &[PathBuf],
+    count: u64,
+    corpus: Corpus,
+    output: &str,
+) -> io::Result<MergeSummary> {
+    if parts.len() as u64 != count {
+        return Err(io::Error::other(format!(
+            "{} parts for {count} shards: give each of the {count} parts once",
+            parts.len()
+        )));
     }
-    let count = parts.len() as u64;
     let mut opened = Vec::new();
     let mut format: Option<(OutputFormat, PathBuf)> = None;
     for path in parts {

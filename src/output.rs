@@ -248,7 +248,7 @@ impl Destination {
             let len = file.metadata()?.len();
             if len < committed {
                 return Err(io::Error::other(format!(
-                    "{} is {len} bytes but its journal says {committed} were committed; it was                      changed after the run stopped, so leave out --resume to start over",
+                    "{} is {len} bytes but its journal says {committed} were committed; it was changed after the run stopped, so leave out --resume to start over",
                     temp.display()
                 )));
             }
@@ -270,6 +270,30 @@ impl Destination {
         partial.file = Some(file);
         Ok((Some(Destination::File(partial)), start))
     }
+}
+
+/// Whether `a` and `b` name the same file: the same device and inode when both exist (so links,
+/// `./a/../a/x` and hard links are seen through), else the same absolute path once the folder
+/// is resolved.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        #[cfg(unix)]
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            x.dev() == y.dev() && x.ino() == y.ino()
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok(),
+        (Err(_), Err(_)) => resolved(a).is_some_and(|x| resolved(b).is_some_and(|y| x == y)),
+        _ => false,
+    }
+}
+
+/// `path` with its folder made absolute and free of links, for a file that may not exist yet.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let folder = std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()?;
+    Some(folder.join(path.file_name()?))
 }
 
 /// What an output path names.
@@ -397,7 +421,7 @@ impl RowWriter {
         match &mut self.sink {
             Sink::Csv(w) => w.serialize(CsvRow::from(row)).map_err(csv_io),
             Sink::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, row).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut *w, row).map_err(io::Error::from)?;
                 w.write_all(b"\n")
             }
         }

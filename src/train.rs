@@ -14,7 +14,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::adapter::Adapter;
 use crate::batch::BatchOptions;
-use crate::classify::{QuoteInput, input};
+use crate::classify::QuoteInput;
+use crate::classify::input::Window;
 use crate::encoder::{Encoder, TextTokenizer};
 use crate::eval::LabelScores;
 use crate::features::{FeatureSpec, Featurizer, MIN_DOCUMENT_FREQUENCY, Vocabulary};
@@ -43,29 +44,19 @@ impl Example {
     }
 }
 
-/// What the encoder reads: the quote in its context window, or the quote alone.
+/// How a training run reads its quotes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputFormat {
-    /// [`input::FORMAT`]: the quote marked inside the words around it (the default).
-    Context,
-    /// The quote alone, as heads made before context windows read it.
-    QuoteOnly,
+pub struct InputOptions {
+    /// What the encoder reads of each quote's surroundings.
+    pub window: Window,
+    /// Whether the heads also read the n-grams of the words around the quote.
+    pub context_ngrams: bool,
 }
 
-impl InputFormat {
-    pub fn card_name(self) -> &'static str {
-        match self {
-            InputFormat::Context => input::FORMAT,
-            InputFormat::QuoteOnly => "quote",
-        }
-    }
-
+impl InputOptions {
     /// The text the encoder embeds for `example`.
-    pub fn encoder_text(self, example: &Example) -> String {
-        match self {
-            InputFormat::Context => example.input().encoder_text(),
-            InputFormat::QuoteOnly => example.text.clone(),
-        }
+    pub fn encoder_text(&self, example: &Example) -> String {
+        example.input().encoder_text(self.window)
     }
 }
 
@@ -308,7 +299,7 @@ fn fit_temperature(head: &LinearHead, x: &[Vec<f32>], y: &[usize]) -> f32 {
 pub fn fine_tune_encoder(
     dir: &Path,
     train_paths: &[PathBuf],
-    format: InputFormat,
+    format: InputOptions,
     options: &FineTuneOptions,
     progress: bool,
 ) -> Result<(Adapter, FineTuneReport)> {
@@ -358,7 +349,7 @@ pub fn train_heads(
     fine_tuned: Option<(Arc<Adapter>, FineTuneReport)>,
     train_paths: &[PathBuf],
     dev_path: &Path,
-    format: InputFormat,
+    format: InputOptions,
     seed: u64,
     progress: bool,
 ) -> Result<Heads> {
@@ -367,7 +358,7 @@ pub fn train_heads(
         train.extend(read_examples(path)?);
     }
     let dev = read_examples(dev_path)?;
-    let context = format == InputFormat::Context;
+    let context = format.context_ngrams;
     let inputs = |set: &[Example]| -> Vec<QuoteInput> { set.iter().map(Example::input).collect() };
     let (train_inputs, dev_inputs) = (inputs(&train), inputs(&dev));
     if progress {
@@ -427,7 +418,7 @@ pub fn train_heads(
         base_model: base.name.clone(),
         base_model_sha256: base.sha256.clone(),
         embedding_dim: encoder.dim(),
-        input: format.card_name().to_string(),
+        window: format.window,
         features: featurizer.spec.clone(),
         max_tokens: tokenizer.max_tokens(),
         train_file_sha256: train_paths
@@ -458,6 +449,7 @@ pub fn train_heads(
         card,
         featurizer,
         adapter: fine_tuned.map(|(adapter, _)| adapter),
+        fingerprint: String::new(),
     })
 }
 

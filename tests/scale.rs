@@ -207,7 +207,7 @@ fn merge_refuses_mixed_formats() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("one format"), "{stderr}");
+    assert!(stderr.contains("format csv against jsonl"), "{stderr}");
     assert!(!merged.exists());
 }
 

@@ -11,10 +11,13 @@
 //! « We will respond if they cross that line, » the general said
 //! ```
 //!
-//! The window is small on purpose (at most [`BEFORE_WORDS`] words before the quote and
-//! [`AFTER_WORDS`] after, inside the quote's own sentences) because every token costs encoder
-//! time. One format serves `run`, `eval`, `compare`, `train` and every backend: they all build it
-//! here.
+//! A [`QuoteInput`] keeps up to [`BEFORE_WORDS`] words before the quote and [`AFTER_WORDS`]
+//! after it, inside the quote's own sentences; the heads read all of them as n-grams, which cost
+//! nothing. The encoder reads a narrower [`Window`], recorded in the heads' model card, because
+//! every token costs encoder time. One format serves `run`, `eval`, `compare`, `train` and every
+//! backend: they all build it here.
+
+use serde::{Deserialize, Serialize};
 
 use crate::segment::Span;
 
@@ -23,11 +26,74 @@ use crate::segment::Span;
 pub const BEFORE_WORDS: usize = 10;
 /// Words kept after it: enough for ", the union's general secretary told reporters."
 pub const AFTER_WORDS: usize = 6;
-/// The marks put around the quote in the encoder's input.
+/// The marks put around the quote in a marked window.
 pub const OPEN: char = '«';
 pub const CLOSE: char = '»';
-/// The name of this input format in the model card.
-pub const FORMAT: &str = "context-window-v1";
+
+/// How much of a quote's surroundings the encoder reads: words before and after it (at most
+/// [`BEFORE_WORDS`] and [`AFTER_WORDS`]), and whether marks set the quote off. Zero words on
+/// both sides is the quote alone, as heads made before context windows read it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub before: usize,
+    pub after: usize,
+    #[serde(default)]
+    pub marked: bool,
+}
+
+impl Window {
+    /// The quote alone.
+    pub const QUOTE_ONLY: Window = Window {
+        before: 0,
+        after: 0,
+        marked: false,
+    };
+
+    pub fn is_quote_only(&self) -> bool {
+        *self == Window::QUOTE_ONLY
+    }
+}
+
+impl std::fmt::Display for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_quote_only() {
+            return write!(f, "quote");
+        }
+        write!(f, "{},{}", self.before, self.after)?;
+        if self.marked {
+            write!(f, ",marked")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for Window {
+    type Err = String;
+
+    /// `quote`, `BEFORE,AFTER` or `BEFORE,AFTER,marked` (words before and after the quote).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "quote" {
+            return Ok(Window::QUOTE_ONLY);
+        }
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        let words = |p: &str, max: usize| -> Result<usize, String> {
+            match p.parse::<usize>() {
+                Ok(n) if n <= max => Ok(n),
+                _ => Err(format!("{p:?} is not a number of words from 0 to {max}")),
+            }
+        };
+        match parts.as_slice() {
+            [b, a] | [b, a, "marked"] => Ok(Window {
+                before: words(b, BEFORE_WORDS)?,
+                after: words(a, AFTER_WORDS)?,
+                marked: parts.len() == 3,
+            }),
+            _ => Err(format!(
+                "{s:?}: expected quote, BEFORE,AFTER or BEFORE,AFTER,marked"
+            )),
+        }
+    }
+}
 
 /// One quote to classify.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -89,24 +155,30 @@ impl QuoteInput {
         }
     }
 
-    /// The text the encoder reads: `before « quote » after`.
-    pub fn encoder_text(&self) -> String {
-        let mut text =
-            String::with_capacity(self.before.len() + self.quote.len() + self.after.len() + 8);
-        if !self.before.is_empty() {
-            text.push_str(&self.before);
-            text.push(' ');
+    /// The text the encoder reads through `window`: the last words before the quote, the quote
+    /// (between marks if the window says so) and the first words after it.
+    pub fn encoder_text(&self, window: Window) -> String {
+        if window.is_quote_only() {
+            return self.quote.clone();
         }
-        text.push(OPEN);
-        text.push(' ');
-        text.push_str(self.quote.trim());
-        text.push(' ');
-        text.push(CLOSE);
-        if !self.after.is_empty() {
-            text.push(' ');
-            text.push_str(&self.after);
+        let before = last_words(&self.before, window.before);
+        let after = first_words(&self.after, window.after);
+        let (open, close) = (OPEN.to_string(), CLOSE.to_string());
+        let mut parts: Vec<&str> = Vec::with_capacity(5);
+        if !before.is_empty() {
+            parts.push(&before);
         }
-        text
+        if window.marked {
+            parts.push(&open);
+        }
+        parts.push(self.quote.trim());
+        if window.marked {
+            parts.push(&close);
+        }
+        if !after.is_empty() {
+            parts.push(&after);
+        }
+        parts.join(" ")
     }
 }
 
@@ -146,9 +218,27 @@ mod tests {
         let input = input_for(text, "the payments were ever discussed");
         assert_eq!(input.before, "The minister denied");
         assert_eq!(input.after, ".");
+        let marked = Window {
+            before: 10,
+            after: 6,
+            marked: true,
+        };
         assert_eq!(
-            input.encoder_text(),
+            input.encoder_text(marked),
             "The minister denied « the payments were ever discussed » ."
+        );
+        let narrow = Window {
+            before: 1,
+            after: 0,
+            marked: false,
+        };
+        assert_eq!(
+            input.encoder_text(narrow),
+            "denied the payments were ever discussed"
+        );
+        assert_eq!(
+            input.encoder_text(Window::QUOTE_ONLY),
+            "the payments were ever discussed"
         );
     }
 
@@ -180,13 +270,26 @@ mod tests {
         assert_eq!(from_context.before, "Later X accused");
         assert_eq!(from_context.after, ".");
         let from_cue = QuoteInput::from_columns("the payments were discussed", "denied", "");
+        let window: Window = "3,2,marked".parse().unwrap();
         assert_eq!(
-            from_cue.encoder_text(),
+            from_cue.encoder_text(window),
             "denied « the payments were discussed »"
         );
-        assert_eq!(QuoteInput::plain("Fine.").encoder_text(), "« Fine. »");
+        assert_eq!(QuoteInput::plain("Fine.").encoder_text(window), "« Fine. »");
         let missing = QuoteInput::from_columns("not there", "", "Some other sentence.");
         assert_eq!(missing, QuoteInput::plain("not there"));
+    }
+
+    #[test]
+    fn windows_parse_and_print_alike() {
+        for spec in ["quote", "3,2", "10,6,marked", "0,1"] {
+            let window: Window = spec.parse().unwrap();
+            assert_eq!(window.to_string(), spec);
+        }
+        assert!("11,2".parse::<Window>().is_err(), "over the words kept");
+        assert!("3".parse::<Window>().is_err());
+        assert!("3,2,bold".parse::<Window>().is_err());
+        assert!("0,0".parse::<Window>().unwrap().is_quote_only());
     }
 
     #[test]

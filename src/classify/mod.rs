@@ -40,6 +40,12 @@ pub trait Classifier: Send + Sync {
     /// the call.
     fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>>;
 
+    /// What identifies the weights it runs (checksums of heads and encoder), when it has any: two
+    /// runs whose classifiers share name, backend and model label alike.
+    fn model(&self) -> Option<String> {
+        None
+    }
+
     /// Labels for quotes given as bare text, without context.
     fn classify_texts(&self, texts: &[&str]) -> Result<Vec<Labels>> {
         let quotes: Vec<QuoteInput> = texts.iter().map(|t| QuoteInput::plain(t)).collect();
@@ -124,12 +130,37 @@ pub fn model_folder(options: &ModelOptions) -> Result<PathBuf> {
     }
 }
 
+/// A classifier with the checksums of its weights (see [`Classifier::model`]).
+struct WithModel {
+    inner: Box<dyn Classifier>,
+    model: String,
+}
+
+impl Classifier for WithModel {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn backend(&self) -> Option<&str> {
+        self.inner.backend()
+    }
+    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>> {
+        self.inner.classify(quotes)
+    }
+    fn model(&self) -> Option<String> {
+        Some(self.model.clone())
+    }
+}
+
 /// Builds the classifier `kind`.
 pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> {
     if kind == Kind::Lexicon {
         return Ok(Box::new(lexicon::Lexicon::new()));
     }
     let dir = model_folder(options)?;
+    let encoder_sha256 = match &options.model_dir {
+        Some(dir) => models::sha256_file(&dir.join("model.safetensors"))?,
+        None => models::MINILM.safetensors_sha256.to_string(),
+    };
     let tokenizer =
         TextTokenizer::from_folder(&dir, options.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS))?;
     match kind {
@@ -151,18 +182,25 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
                     ..options.encoder_options()
                 },
             )?;
-            Ok(Box::new(trained::Trained::new(
-                tokenizer,
-                encoder,
-                heads,
-                options.batch,
-            )?))
+            let model = format!("heads {} encoder {encoder_sha256}", heads.fingerprint);
+            Ok(Box::new(WithModel {
+                inner: Box::new(trained::Trained::new(
+                    tokenizer,
+                    encoder,
+                    heads,
+                    options.batch,
+                )?),
+                model,
+            }))
         }
-        Kind::ZeroShot => Ok(Box::new(zero_shot::ZeroShot::new(
-            tokenizer,
-            encoder::load(&dir, &options.encoder_options())?,
-            options.batch,
-        )?)),
+        Kind::ZeroShot => Ok(Box::new(WithModel {
+            inner: Box::new(zero_shot::ZeroShot::new(
+                tokenizer,
+                encoder::load(&dir, &options.encoder_options())?,
+                options.batch,
+            )?),
+            model: format!("encoder {encoder_sha256}"),
+        })),
         Kind::Lexicon => unreachable!("handled above"),
     }
 }
