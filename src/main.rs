@@ -890,8 +890,10 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
             let dir = models::folder(&models::MINILM);
             models::verify(&models::MINILM, &dir)?;
             outln!(
-                "{}: ok (model.safetensors sha256 {})",
+                "{}: ok (sha256 of config.json {}, tokenizer.json {}, model.safetensors {})",
                 dir.display(),
+                models::MINILM.config_sha256,
+                models::MINILM.tokenizer_sha256,
                 models::MINILM.safetensors_sha256
             );
             if let Some(runtime) = models::ONNXRUNTIME {

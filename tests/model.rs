@@ -183,6 +183,43 @@ fn rust_bert_matches_candle() {
     assert!(worst >= 0.999, "worst cosine {worst}");
 }
 
+/// End to end, the JSON output is byte for byte the same whichever quotes share a batch: scores
+/// are written with four decimals in JSON as in CSV, so a score that moves in its seventh digit
+/// with another batch shape (448 of these 902 rows did before) leaves the output unchanged.
+#[test]
+fn json_output_does_not_depend_on_the_batch_size() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |batch_size: &str| {
+        let out = Command::cargo_bin("quotestance")
+            .unwrap()
+            .args([
+                "run",
+                "--quiet",
+                "--format",
+                "jsonl",
+                "--batch-size",
+                batch_size,
+            ])
+            .args(["--model", model_dir().to_str().unwrap()])
+            .arg(root.join("datasets/articles/articles.jsonl"))
+            .arg(root.join("datasets/news/heldout-acts.jsonl"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let (alone, batched) = (run("1"), run("16"));
+    assert!(alone.len() > 100_000);
+    assert!(
+        alone == batched,
+        "JSON output differs between batch sizes 1 and 16"
+    );
+}
+
 /// Labels must not depend on which quotes share a batch: otherwise a sharded run, a resumed run
 /// or another `--batch-size` would label the same quote differently. (int8 with one activation
 /// scale per batch changed 36 of these 647 labels between batch sizes 1 and 16.)
@@ -385,6 +422,55 @@ fn tampered_weights_are_refused() {
         err.contains("tampered") && err.contains("models fetch"),
         "{err}"
     );
+}
+
+/// Every file the encoder reads is pinned: halving the attention heads in config.json or
+/// turning off lower-casing in tokenizer.json changes every label, so `models verify` and every
+/// load refuse the edited copy.
+#[test]
+fn an_edited_config_or_tokenizer_is_refused() {
+    type Edit = fn(String) -> String;
+    let edits: [(&str, Edit); 2] = [
+        ("config.json", |text| {
+            text.replace("\"num_attention_heads\": 12", "\"num_attention_heads\": 6")
+        }),
+        ("tokenizer.json", |text| {
+            text.replace("\"lowercase\":true", "\"lowercase\":false")
+        }),
+    ];
+    for (file, edit) in edits {
+        let home = tempfile::tempdir().unwrap();
+        let dir = models::folder_in(home.path(), &models::MINILM);
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in models::REQUIRED_FILES {
+            std::fs::copy(model_dir().join(name), dir.join(name)).unwrap();
+        }
+        let path = dir.join(file);
+        let original = std::fs::read_to_string(&path).unwrap();
+        let edited = edit(original.clone());
+        assert!(edited != original, "{file}: the edit applies");
+        std::fs::write(&path, edited).unwrap();
+        let verify = Command::cargo_bin("quotestance")
+            .unwrap()
+            .env("QUOTESTANCE_HOME", home.path())
+            .args(["models", "verify"])
+            .output()
+            .unwrap();
+        assert_eq!(verify.status.code(), Some(1), "{file}");
+        let stderr = String::from_utf8_lossy(&verify.stderr);
+        assert!(
+            stderr.contains(file) && stderr.contains("tampered"),
+            "{file}: {stderr}"
+        );
+        let run = Command::cargo_bin("quotestance")
+            .unwrap()
+            .env("QUOTESTANCE_HOME", home.path())
+            .args(["run", "-", "--offline", "--backend", "candle"])
+            .write_stdin("{\"id\":\"a\",\"text\":\"Anna Berg said the talks would resume.\"}\n")
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1), "{file}: a run refuses it too");
+    }
 }
 
 fn trained() -> Box<dyn Classifier> {
