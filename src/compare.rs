@@ -6,7 +6,7 @@
 //! scores it.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -75,15 +75,49 @@ pub fn matched<'a>(gold: &'a [Row], pred: &[Row]) -> Vec<(&'a Row, usize)> {
     pairs
 }
 
-/// What to compare: each classifier that uses the encoder runs once per backend; the lexicon,
-/// which uses none, runs once.
-pub fn runs(kinds: &[Kind], backends: &[Backend]) -> Vec<(Kind, Backend)> {
+/// One classifier to run: its kind and backend, and for the trained classifier other heads than
+/// the default ones, with the name they go by in the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub kind: Kind,
+    pub backend: Backend,
+    pub heads: Option<(String, PathBuf)>,
+}
+
+impl Run {
+    /// `trained`, `trained-NAME` for other heads, `zero-shot`, `lexicon`.
+    pub fn name(&self) -> String {
+        match &self.heads {
+            Some((name, _)) => format!("{}-{name}", self.kind.as_str()),
+            None => self.kind.as_str().to_string(),
+        }
+    }
+}
+
+/// What to compare: each classifier that uses the encoder runs once per backend, the trained one
+/// also with each of `extra_heads` (named heads folders, such as span-only heads beside the
+/// default context-aware ones); the lexicon, which uses no encoder, runs once.
+pub fn runs(kinds: &[Kind], backends: &[Backend], extra_heads: &[(String, PathBuf)]) -> Vec<Run> {
     let mut runs = Vec::new();
     for &kind in kinds {
         if kind == Kind::Lexicon {
-            runs.push((kind, Backend::Auto));
-        } else {
-            runs.extend(backends.iter().map(|&b| (kind, b)));
+            runs.push(Run {
+                kind,
+                backend: Backend::Auto,
+                heads: None,
+            });
+            continue;
+        }
+        let mut heads = vec![None];
+        if kind == Kind::Trained {
+            heads.extend(extra_heads.iter().cloned().map(Some));
+        }
+        for heads in heads {
+            runs.extend(backends.iter().map(|&backend| Run {
+                kind,
+                backend,
+                heads: heads.clone(),
+            }));
         }
     }
     runs
@@ -92,7 +126,7 @@ pub fn runs(kinds: &[Kind], backends: &[Backend]) -> Vec<(Kind, Backend)> {
 /// Runs each classifier over the matched quotes and scores it. `pairs` are from [`matched`];
 /// `inputs` are what the classifiers read of each predicted row.
 pub fn compare(
-    runs: &[(Kind, Backend)],
+    runs: &[Run],
     options: &ModelOptions,
     pairs: &[(&Row, usize)],
     inputs: &[QuoteInput],
@@ -100,16 +134,22 @@ pub fn compare(
 ) -> Result<Vec<Entry>> {
     let texts: Vec<QuoteInput> = pairs.iter().map(|&(_, p)| inputs[p].clone()).collect();
     let mut entries = Vec::new();
-    for &(kind, backend) in runs {
-        progress(kind.as_str());
+    for run in runs {
+        let name = run.name();
+        progress(&name);
         reset_peak_memory();
         let started = Instant::now();
         let options = ModelOptions {
-            backend,
+            backend: run.backend,
+            heads_dir: run
+                .heads
+                .as_ref()
+                .map(|(_, dir)| dir.clone())
+                .or_else(|| options.heads_dir.clone()),
             ..options.clone()
         };
-        let classifier = classify::build(kind, &options)
-            .with_context(|| format!("building the {} classifier", kind.as_str()))?;
+        let classifier = classify::build(run.kind, &options)
+            .with_context(|| format!("building the {name} classifier"))?;
         let load_seconds = started.elapsed().as_secs_f64();
         let started = Instant::now();
         let labels = classifier.classify(&texts)?;
@@ -131,7 +171,7 @@ pub fn compare(
             )
         });
         entries.push(Entry {
-            classifier: kind.as_str().to_string(),
+            classifier: name,
             backend: classifier.backend().unwrap_or("-").to_string(),
             quotes: texts.len(),
             load_seconds,

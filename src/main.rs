@@ -145,10 +145,24 @@ struct CompareArgs {
     /// Heads for the trained classifier (default: the shipped heads).
     #[arg(long, value_name = "DIR")]
     heads: Option<PathBuf>,
+    /// Also compare the trained classifier with these heads, shown as trained-NAME (repeatable;
+    /// e.g. `span=models/heads-span`, heads that read the quote alone).
+    #[arg(long, value_name = "NAME=DIR", value_parser = parse_named_heads)]
+    extra_heads: Vec<(String, PathBuf)>,
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
     input: InputArgs,
+}
+
+/// `NAME=DIR` for `compare --extra-heads`.
+fn parse_named_heads(value: &str) -> Result<(String, PathBuf), String> {
+    match value.split_once('=') {
+        Some((name, dir)) if !name.is_empty() && !dir.is_empty() => {
+            Ok((name.to_string(), PathBuf::from(dir)))
+        }
+        _ => Err(format!("{value:?} is not NAME=DIR")),
+    }
 }
 
 #[derive(clap::Args)]
@@ -937,7 +951,7 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
     } else {
         args.backends.clone()
     };
-    let runs = quotestance::compare::runs(&kinds, &backends);
+    let runs = quotestance::compare::runs(&kinds, &backends, &args.extra_heads);
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(runs.len() as u64)
     } else {
