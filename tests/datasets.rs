@@ -1,4 +1,4 @@
-//! The written stance datasets keep the promises of their card (datasets/README.md): sizes, label
+//! The datasets keep the promises of their cards (datasets/README.md). The written stance sets: sizes, label
 //! sets and counts, no duplicates, and a dev set that does not paraphrase the training sets
 //! (`train.csv`, and `train-round2.csv`, which the shipped heads do not use).
 
@@ -102,6 +102,198 @@ fn no_duplicates_and_dev_does_not_paraphrase_train() {
                 "dev item too close to a training item: {}",
                 item.text
             );
+        }
+    }
+}
+
+/// The double-annotated news sets (datasets/news/) keep the promises of their card: spans that
+/// hold their quotes, valid labels, the sizes and mixes in the card, no article shared between
+/// training, development and held-out sets, and annotation records that agree with the gold.
+mod news {
+    use std::collections::{BTreeMap, HashMap, HashSet};
+    use std::path::{Path, PathBuf};
+
+    use quotestance::classify::{SENTIMENT_LABELS, STANCE_LABELS};
+    use quotestance::ingest::{Article, Location};
+    use quotestance::output::{self, Row};
+
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets")
+    }
+
+    fn articles(name: &str) -> Vec<Article> {
+        let path = root().join(format!("news/{name}.jsonl"));
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .enumerate()
+            .map(|(k, line)| {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                Article {
+                    id: v["id"].as_str().unwrap().to_string(),
+                    text: v["text"].as_str().unwrap().to_string(),
+                    source: Location {
+                        path: path.display().to_string(),
+                        line: k as u64 + 1,
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn gold(name: &str) -> Vec<Row> {
+        output::read_rows(&root().join(format!("news/{name}_gold.csv"))).unwrap()
+    }
+
+    const SETS: [(&str, usize, usize); 4] = [
+        ("train", 208, 2558),
+        ("dev", 32, 384),
+        ("heldout-natural", 24, 266),
+        ("heldout-acts", 24, 310),
+    ];
+
+    #[test]
+    fn spans_hold_their_quotes_and_labels_are_valid() {
+        for (name, n_articles, n_quotes) in SETS {
+            let texts: HashMap<String, Vec<char>> = articles(name)
+                .into_iter()
+                .map(|a| (a.id, a.text.chars().collect()))
+                .collect();
+            let rows = gold(name);
+            assert_eq!((texts.len(), rows.len()), (n_articles, n_quotes), "{name}");
+            let mut last: HashMap<&str, (usize, usize)> = HashMap::new();
+            for row in &rows {
+                let text = &texts[&row.article_id];
+                let span: String = text[row.start..row.end].iter().collect();
+                assert_eq!(span, row.quote, "{name} {}", row.article_id);
+                assert!(STANCE_LABELS.contains(&row.stance.as_deref().unwrap_or("")));
+                assert!(SENTIMENT_LABELS.contains(&row.sentiment.as_deref().unwrap_or("")));
+                assert!(
+                    matches!(row.unsure, Some(0 | 1)),
+                    "{name}: unsure is 0 or 1"
+                );
+                let (index, end) = last.get(row.article_id.as_str()).copied().unwrap_or((0, 0));
+                assert_eq!(
+                    row.quote_index, index,
+                    "{name} {}: quote_index in order",
+                    row.article_id
+                );
+                assert!(
+                    row.start >= end,
+                    "{name} {}: spans do not overlap",
+                    row.article_id
+                );
+                last.insert(&row.article_id, (index + 1, row.end));
+            }
+        }
+    }
+
+    #[test]
+    fn the_natural_mix_is_mostly_neutral_and_the_act_rich_part_is_not() {
+        let neutral = |name: &str| {
+            let rows = gold(name);
+            let n = rows
+                .iter()
+                .filter(|r| r.stance.as_deref() == Some("neutral"))
+                .count();
+            n as f64 / rows.len() as f64
+        };
+        assert!(
+            neutral("heldout-natural") >= 0.70,
+            "{}",
+            neutral("heldout-natural")
+        );
+        assert!(
+            neutral("heldout-acts") <= 0.35,
+            "{}",
+            neutral("heldout-acts")
+        );
+    }
+
+    #[test]
+    fn no_article_or_quote_is_shared_between_sets() {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for (name, _, _) in SETS {
+            for article in articles(name) {
+                if let Some(other) = seen.insert(article.text.clone(), name) {
+                    panic!("{} is in both {other} and {name}", article.id);
+                }
+            }
+        }
+        let training: HashSet<String> = ["train", "dev"]
+            .iter()
+            .flat_map(|name| gold(name))
+            .filter(|r| r.quote.split_whitespace().count() >= 6)
+            .map(|r| r.quote)
+            .collect();
+        for name in ["heldout-natural", "heldout-acts"] {
+            for row in gold(name) {
+                assert!(!training.contains(&row.quote), "{name}: {:?}", row.quote);
+            }
+        }
+    }
+
+    /// news/annotations.csv records both annotators and the adjudicated label the gold holds.
+    #[test]
+    fn annotation_records_agree_with_the_gold() {
+        let mut reader = csv::Reader::from_path(root().join("news/annotations.csv")).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let mut records: BTreeMap<(String, usize), csv::StringRecord> = BTreeMap::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            let start: usize = record[col("start")].parse().unwrap();
+            records.insert((record[col("article_id")].to_string(), start), record);
+        }
+        let mut disagreements = 0;
+        for (name, _, n_quotes) in SETS {
+            let rows = gold(name);
+            assert_eq!(rows.len(), n_quotes);
+            for row in rows {
+                let record = &records[&(row.article_id.clone(), row.start)];
+                assert_eq!(Some(&record[col("stance")]), row.stance.as_deref());
+                assert_eq!(Some(&record[col("sentiment")]), row.sentiment.as_deref());
+                assert_eq!(record[col("unsure")].parse::<u8>().ok(), row.unsure);
+                let (a, b) = (&record[col("stance_a")], &record[col("stance_b")]);
+                if a != b {
+                    disagreements += 1;
+                    assert_eq!(row.unsure, Some(1), "a disputed stance is marked unsure");
+                }
+            }
+        }
+        assert_eq!(records.len(), 2558 + 384 + 266 + 310);
+        assert!(disagreements > 0);
+    }
+
+    /// datasets/stance/news-*.csv are the gold quotes of news/train and news/dev with the context
+    /// windows the pipeline builds, so training reads what `run` gives the classifier.
+    #[test]
+    fn exported_quotes_are_the_gold_in_its_context() {
+        for name in ["train", "dev"] {
+            let examples =
+                quotestance::train::read_examples(&root().join(format!("stance/news-{name}.csv")))
+                    .unwrap();
+            let rows = gold(name);
+            let mut by_article: HashMap<String, Vec<Row>> = HashMap::new();
+            for row in &rows {
+                by_article
+                    .entry(row.article_id.clone())
+                    .or_default()
+                    .push(row.clone());
+            }
+            let mut expected = Vec::new();
+            for article in articles(name) {
+                let rows = &by_article[&article.id];
+                let inputs = quotestance::pipeline::quote_inputs(&article, rows);
+                expected.extend(rows.iter().cloned().zip(inputs));
+            }
+            assert_eq!(examples.len(), expected.len(), "{name}");
+            for (example, (row, input)) in examples.iter().zip(&expected) {
+                assert_eq!(example.text, row.quote);
+                assert_eq!(Some(example.stance.as_str()), row.stance.as_deref());
+                assert_eq!(Some(example.sentiment.as_str()), row.sentiment.as_deref());
+                assert_eq!(&example.input(), input, "{name}: {:?}", row.quote);
+            }
         }
     }
 }
