@@ -15,7 +15,6 @@
 pub mod adapter;
 pub mod batch;
 pub mod classify;
-pub mod compare;
 pub mod encoder;
 pub mod eval;
 pub mod features;

@@ -147,21 +147,33 @@ struct CompareArgs {
     heads: Option<PathBuf>,
     /// Also compare the trained classifier with these heads, shown as trained-NAME (repeatable;
     /// e.g. `span=models/heads-span`, heads that read the quote alone).
-    #[arg(long, value_name = "NAME=DIR", value_parser = parse_named_heads)]
+    #[arg(long, value_name = "NAME=DIR", value_parser = parse_named)]
     extra_heads: Vec<(String, PathBuf)>,
+    /// Another system's labels to score beside the built-in classifiers (repeatable): a file in
+    /// quotestance's output schema (CSV or JSON lines; its rows are matched to the gold like
+    /// quotestance's), or labelled quotes `text,stance,sentiment[,article_id,start,end]`.
+    #[arg(long, value_name = "NAME=FILE", value_parser = parse_named)]
+    predictions: Vec<(String, PathBuf)>,
+    /// Bootstrap replicates for the 95% intervals and paired tests (resampling articles); 0 for
+    /// none.
+    #[arg(long, default_value_t = quotestance::eval::stats::DEFAULT_REPLICATES)]
+    bootstrap: usize,
+    /// Timed runs of each built-in classifier (quotes/s as median, min and max).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
     input: InputArgs,
 }
 
-/// `NAME=DIR` for `compare --extra-heads`.
-fn parse_named_heads(value: &str) -> Result<(String, PathBuf), String> {
+/// `NAME=PATH` for `compare --extra-heads` and `--predictions`.
+fn parse_named(value: &str) -> Result<(String, PathBuf), String> {
     match value.split_once('=') {
-        Some((name, dir)) if !name.is_empty() && !dir.is_empty() => {
-            Ok((name.to_string(), PathBuf::from(dir)))
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+            Ok((name.to_string(), PathBuf::from(path)))
         }
-        _ => Err(format!("{value:?} is not NAME=DIR")),
+        _ => Err(format!("{value:?} is not NAME=PATH")),
     }
 }
 
@@ -314,12 +326,12 @@ struct MergeArgs {
 
 #[derive(clap::Args)]
 struct EvalArgs {
-    /// Articles to run extraction on (any `run` input form).
+    /// Articles to run extraction on (any `run` input form; repeatable).
     #[arg(long)]
-    articles: Option<String>,
-    /// Gold annotations in the output schema.
+    articles: Vec<String>,
+    /// Gold annotations in the output schema (repeatable: their rows are scored together).
     #[arg(long, required_unless_present = "quotes")]
-    gold: Option<PathBuf>,
+    gold: Vec<PathBuf>,
     /// Score a classifier on labelled quotes instead (CSV: text,stance,sentiment), e.g.
     /// datasets/stance/dev.csv.
     #[arg(long, conflicts_with_all = ["articles", "gold"])]
@@ -337,6 +349,9 @@ struct EvalArgs {
     /// Print a machine-readable JSON summary instead of the text report.
     #[arg(long)]
     json: bool,
+    /// Bootstrap replicates for 95% intervals of every score (resampling articles); 0 for none.
+    #[arg(long, default_value_t = quotestance::eval::stats::DEFAULT_REPLICATES)]
+    bootstrap: usize,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -785,12 +800,14 @@ fn eval_command(args: EvalArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let classifier = args.classifier.map(build).transpose()?;
-    let gold_path = args.gold.as_ref().context("--gold is required")?;
-    let gold = output::read_rows(gold_path).map_err(anyhow::Error::msg)?;
-    let predictions = match (&args.predictions, &args.articles) {
+    let mut gold = Vec::new();
+    for path in &args.gold {
+        gold.extend(output::read_rows(path).map_err(anyhow::Error::msg)?);
+    }
+    let predictions = match (&args.predictions, args.articles.is_empty()) {
         (Some(path), _) => output::read_rows(path).map_err(anyhow::Error::msg)?,
-        (None, Some(articles)) => {
-            let corpus = open_corpus(std::slice::from_ref(articles), args.input.read_options())?;
+        (None, false) => {
+            let corpus = open_corpus(&args.articles, args.input.read_options())?;
             let mut extracted = pipeline::extract_all(corpus, &pipeline::Quiet);
             if let Some(classifier) = &classifier {
                 let labels = classifier.classify(&extracted.inputs)?;
@@ -800,9 +817,13 @@ fn eval_command(args: EvalArgs) -> Result<ExitCode> {
             }
             extracted.rows
         }
-        (None, None) => bail!("give --articles to run extraction, or a predictions file"),
+        (None, true) => bail!("give --articles to run extraction, or a predictions file"),
     };
-    let report = eval::evaluate(&gold, &predictions);
+    let bootstrap = (args.bootstrap > 0).then(|| eval::stats::Bootstrap {
+        replicates: args.bootstrap,
+        ..Default::default()
+    });
+    let report = eval::evaluate_with(&gold, &predictions, bootstrap);
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -928,19 +949,15 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
 }
 
 fn compare_command(args: CompareArgs) -> Result<ExitCode> {
-    let gold = output::read_rows(&args.gold).map_err(anyhow::Error::msg)?;
+    use quotestance::eval::compare::{self, Gold};
+    let gold_rows = output::read_rows(&args.gold).map_err(anyhow::Error::msg)?;
+    let gold = Gold::new(&gold_rows);
     let corpus = open_corpus(
         std::slice::from_ref(&args.articles),
         args.input.read_options(),
     )?;
     let extracted = pipeline::extract_all(corpus, &pipeline::Quiet);
-    let pairs = quotestance::compare::matched(&gold, &extracted.rows);
-    if pairs.is_empty() {
-        bail!(
-            "{}: no predicted quote matches a labelled gold quote",
-            args.gold.display()
-        );
-    }
+    let matched = gold.matched(&extracted.rows);
     let kinds = if args.classifiers.is_empty() {
         vec![Kind::Trained, Kind::ZeroShot, Kind::Lexicon]
     } else {
@@ -951,7 +968,13 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
     } else {
         args.backends.clone()
     };
-    let runs = quotestance::compare::runs(&kinds, &backends, &args.extra_heads);
+    let runs = compare::runs(&kinds, &backends, &args.extra_heads);
+    if matched.is_empty() && !runs.is_empty() {
+        bail!(
+            "{}: no predicted quote matches a labelled gold quote",
+            args.gold.display()
+        );
+    }
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(runs.len() as u64)
     } else {
@@ -961,19 +984,66 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
         bar.set_style(style);
     }
     let options = args.model.options(args.heads.clone(), true);
-    let entries =
-        quotestance::compare::compare(&runs, &options, &pairs, &extracted.inputs, |name| {
-            bar.set_message(format!(
-                "classifying {} matched quotes with {name}",
-                pairs.len()
-            ));
-            bar.inc(1);
-        })?;
+    let mut systems = Vec::new();
+    for run in &runs {
+        bar.set_message(format!(
+            "classifying {} matched quotes with {} ({} runs)",
+            matched.len(),
+            run.name(),
+            args.runs
+        ));
+        systems.push(compare::run_builtin(
+            run,
+            &options,
+            &matched,
+            &extracted.inputs,
+            args.runs,
+        )?);
+        bar.inc(1);
+    }
     bar.finish_and_clear();
-    out!("{}", quotestance::compare::to_text(&entries));
+    for (name, path) in &args.predictions {
+        systems.push(quotestance::eval::predictions::read(path, name, &gold)?);
+    }
+    let bootstrap = quotestance::eval::stats::Bootstrap {
+        replicates: args.bootstrap,
+        ..Default::default()
+    };
+    let comparison = compare::score(&gold, &systems, bootstrap);
+    out!("{}", comparison.to_text());
+    for note in comparison.label_notes() {
+        outln!("note: {note}");
+    }
     if let Some(dir) = &args.out {
-        quotestance::compare::write_out(&entries, dir)?;
+        comparison.write_out(dir, &machine_description(&args))?;
         outln!("wrote {}", dir.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The machine and versions behind a comparison's speed figures, for table.md.
+fn machine_description(args: &CompareArgs) -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, name)| name.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = models::ONNXRUNTIME.map_or_else(
+        || "no ONNX Runtime pinned".to_string(),
+        |r| format!("ONNX Runtime {}", r.wheel.version),
+    );
+    format!(
+        "quotestance {} ({runtime}), {cores} cores of {cpu}, {} threads; gold {}, articles {}; \
+         quotes/s is the median (min–max) of {} runs, load time apart.",
+        env!("CARGO_PKG_VERSION"),
+        rayon::current_num_threads(),
+        args.gold.display(),
+        args.articles,
+        args.runs
+    )
 }

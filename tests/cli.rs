@@ -553,9 +553,27 @@ fn compare_agrees_with_eval_and_writes_its_files() {
     };
     assert_eq!(cell("classifier"), "lexicon");
     assert_eq!(cell("backend"), "-", "the lexicon runs no encoder");
-    let close = |name: &str, value: &serde_json::Value| {
-        (cell(name).parse::<f64>().unwrap() - value.as_f64().unwrap()).abs() < 0.0006
+    // Cells hold the value and its interval: "0.500 [0.423, 0.580]".
+    let value = |name: &str| -> f64 {
+        cell(name)
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     };
+    let close = |name: &str, expected: &serde_json::Value| {
+        (value(name) - expected.as_f64().unwrap()).abs() < 0.0006
+    };
+    let interval = &report["intervals"]["stance_macro_f1"];
+    assert!(
+        cell("stance_macro_f1").contains(&format!(
+            "[{:.3}, {:.3}]",
+            interval["low"].as_f64().unwrap(),
+            interval["high"].as_f64().unwrap()
+        )),
+        "compare and eval give the same interval: {row:?}"
+    );
     assert!(
         close("stance_accuracy", &report["labels"]["stance"]["accuracy"]),
         "{row:?}"
@@ -579,11 +597,13 @@ fn compare_agrees_with_eval_and_writes_its_files() {
         "{row:?}"
     );
     assert_eq!(
-        cell("quotes").parse::<u64>().unwrap(),
+        value("quotes") as u64,
         report["labels"]["stance"]["support"].as_u64().unwrap()
     );
     for file in [
         "table.md",
+        "pairs.csv",
+        "subsets.csv",
         "chart.svg",
         "chart.png",
         "confusion-lexicon-stance.csv",

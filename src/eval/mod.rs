@@ -5,6 +5,11 @@
 //! recall and F1 are reported overall and per kind; speaker accuracy, and stance and sentiment
 //! accuracy, macro-F1, per-class scores and confusion matrices, on matched quotes.
 
+pub mod chart;
+pub mod compare;
+pub mod predictions;
+pub mod stats;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -137,6 +142,90 @@ impl LabelScores {
             per_class,
             support: pairs.len() as u64,
         }
+    }
+}
+
+/// Gold and predicted labels as small indices, grouped by article, for scoring many bootstrap
+/// resamples quickly (a confusion matrix of counts instead of strings).
+pub(crate) struct CodedLabels {
+    /// Per article: (gold stance, predicted stance, gold sentiment, predicted sentiment).
+    by_article: Vec<Vec<[usize; 4]>>,
+    stance_labels: usize,
+    sentiment_labels: usize,
+}
+
+/// The stance half of a coded item.
+pub(crate) const STANCE: usize = 0;
+/// The sentiment half.
+pub(crate) const SENTIMENT: usize = 2;
+
+impl CodedLabels {
+    /// From `(article index, [gold stance, predicted stance, gold sentiment, predicted
+    /// sentiment])` items, articles numbered below `articles`.
+    pub(crate) fn new<'a>(
+        articles: usize,
+        items: impl Iterator<Item = (usize, [&'a str; 4])>,
+    ) -> CodedLabels {
+        let mut stance: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut sentiment: BTreeMap<&str, usize> = BTreeMap::new();
+        fn code<'a>(map: &mut BTreeMap<&'a str, usize>, label: &'a str) -> usize {
+            let next = map.len();
+            *map.entry(label).or_insert(next)
+        }
+        let mut by_article = vec![Vec::new(); articles];
+        for (article, [gs, ps, gt, pt]) in items {
+            by_article[article].push([
+                code(&mut stance, gs),
+                code(&mut stance, ps),
+                code(&mut sentiment, gt),
+                code(&mut sentiment, pt),
+            ]);
+        }
+        CodedLabels {
+            by_article,
+            stance_labels: stance.len(),
+            sentiment_labels: sentiment.len(),
+        }
+    }
+
+    /// Accuracy and macro-F1 (over labels present in gold, as [`LabelScores`] computes it) of
+    /// the task at `offset` ([`STANCE`] or [`SENTIMENT`]) over the sampled articles.
+    pub(crate) fn scores(&self, sample: &[usize], offset: usize) -> Option<(f64, f64)> {
+        let n = if offset == STANCE {
+            self.stance_labels
+        } else {
+            self.sentiment_labels
+        };
+        let mut confusion = vec![0u64; n * n];
+        let mut total = 0u64;
+        for &a in sample {
+            for item in &self.by_article[a] {
+                confusion[item[offset] * n + item[offset + 1]] += 1;
+                total += 1;
+            }
+        }
+        if total == 0 {
+            return None;
+        }
+        let correct: u64 = (0..n).map(|k| confusion[k * n + k]).sum();
+        let mut f1s = Vec::new();
+        for k in 0..n {
+            let support: u64 = (0..n).map(|j| confusion[k * n + j]).sum();
+            if support == 0 {
+                continue;
+            }
+            let predicted: u64 = (0..n).map(|j| confusion[j * n + k]).sum();
+            let c = Counts {
+                tp: confusion[k * n + k],
+                fp: predicted - confusion[k * n + k],
+                fn_: support - confusion[k * n + k],
+            };
+            f1s.push(c.f1());
+        }
+        Some((
+            correct as f64 / total as f64,
+            f1s.iter().sum::<f64>() / f1s.len() as f64,
+        ))
     }
 }
 
@@ -336,6 +425,8 @@ pub struct Report {
     pub speaker_accuracy: f64,
     pub speaker_correct: u64,
     pub matched: u64,
+    /// 95% intervals of the scores, resampling articles (with `--bootstrap`).
+    pub intervals: Option<ReportIntervals>,
     /// Stance and sentiment on matched quotes whose gold and prediction both carry labels.
     pub labels: Option<Labelled>,
     /// The same, by subset: `direct` and `reported` (indirect and mixed) quotes by their gold
@@ -392,6 +483,12 @@ pub fn normalize_speaker(name: &str) -> String {
 
 /// Scores `pred` against `gold`. Articles are those named in either.
 pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
+    evaluate_with(gold, pred, None)
+}
+
+/// [`evaluate`], with 95% intervals of every score when `bootstrap` is given (resampling
+/// articles).
+pub fn evaluate_with(gold: &[Row], pred: &[Row], bootstrap: Option<stats::Bootstrap>) -> Report {
     let mut by_article: BTreeMap<&str, (Vec<&Row>, Vec<&Row>)> = BTreeMap::new();
     for row in gold {
         by_article.entry(&row.article_id).or_default().0.push(row);
@@ -406,8 +503,26 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
         .collect();
     let (mut matched, mut kind_ok, mut speaker_ok) = (0u64, 0u64, 0u64);
     let mut labelled: Vec<(&Row, &Row)> = Vec::new();
-    for (gold_rows, pred_rows) in by_article.values() {
+    // Per article: detection counts, matched quotes and right speakers, for the intervals.
+    let mut per_article: Vec<(Counts, u64, u64)> = Vec::new();
+    let mut labelled_article: Vec<usize> = Vec::new();
+    for (article, (gold_rows, pred_rows)) in by_article.values().enumerate() {
         let matches = match_spans(gold_rows, pred_rows);
+        let speakers_right = matches
+            .iter()
+            .filter(|&&(g, p)| {
+                normalize_speaker(&gold_rows[g].speaker) == normalize_speaker(&pred_rows[p].speaker)
+            })
+            .count() as u64;
+        per_article.push((
+            Counts {
+                tp: matches.len() as u64,
+                fp: (pred_rows.len() - matches.len()) as u64,
+                fn_: (gold_rows.len() - matches.len()) as u64,
+            },
+            matches.len() as u64,
+            speakers_right,
+        ));
         overall.tp += matches.len() as u64;
         overall.fp += (pred_rows.len() - matches.len()) as u64;
         overall.fn_ += (gold_rows.len() - matches.len()) as u64;
@@ -432,9 +547,12 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
                 && p.sentiment.is_some()
             {
                 labelled.push((g, p));
+                labelled_article.push(article);
             }
         }
     }
+    let intervals =
+        bootstrap.map(|b| report_intervals(b, &per_article, &labelled, &labelled_article));
     Report {
         articles: by_article.len(),
         gold_quotes: gold.len(),
@@ -448,6 +566,7 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
         speaker_accuracy: ratio(speaker_ok, matched),
         speaker_correct: speaker_ok,
         matched,
+        intervals,
         labels: score_labels(labelled.iter().copied()),
         labels_by: SUBSETS
             .iter()
@@ -460,7 +579,7 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
 }
 
 /// Which gold rows belong to a subset.
-type InSubset = fn(&Row) -> bool;
+pub(crate) type InSubset = fn(&Row) -> bool;
 
 /// The subsets of matched quotes scored apart, by their gold row.
 const SUBSETS: [(&str, InSubset); 3] = [
@@ -468,6 +587,99 @@ const SUBSETS: [(&str, InSubset); 3] = [
     ("reported", |g| g.kind != QuoteKind::Direct),
     ("sure", |g| g.unsure == Some(0)),
 ];
+
+/// 95% intervals of an evaluation's scores.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportIntervals {
+    pub precision: Option<stats::Estimate>,
+    pub recall: Option<stats::Estimate>,
+    pub f1: Option<stats::Estimate>,
+    pub speaker_accuracy: Option<stats::Estimate>,
+    pub stance_accuracy: Option<stats::Estimate>,
+    pub stance_macro_f1: Option<stats::Estimate>,
+    pub sentiment_accuracy: Option<stats::Estimate>,
+    pub sentiment_macro_f1: Option<stats::Estimate>,
+    pub replicates: usize,
+}
+
+fn report_intervals(
+    bootstrap: stats::Bootstrap,
+    per_article: &[(Counts, u64, u64)],
+    labelled: &[(&Row, &Row)],
+    labelled_article: &[usize],
+) -> ReportIntervals {
+    let articles = per_article.len();
+    let counts = |sample: &[usize]| {
+        sample.iter().fold(Counts::default(), |c, &a| Counts {
+            tp: c.tp + per_article[a].0.tp,
+            fp: c.fp + per_article[a].0.fp,
+            fn_: c.fn_ + per_article[a].0.fn_,
+        })
+    };
+    let detection = |f: fn(&Counts) -> f64| {
+        bootstrap.estimate(articles, |s| {
+            let c = counts(s);
+            (c.tp + c.fp + c.fn_ > 0).then(|| f(&c))
+        })
+    };
+    let coded = CodedLabels::new(
+        articles,
+        labelled.iter().zip(labelled_article).map(|((g, p), &a)| {
+            (
+                a,
+                [
+                    g.stance.as_deref().unwrap_or_default(),
+                    p.stance.as_deref().unwrap_or_default(),
+                    g.sentiment.as_deref().unwrap_or_default(),
+                    p.sentiment.as_deref().unwrap_or_default(),
+                ],
+            )
+        }),
+    );
+    let labels = |offset: usize, pick: fn((f64, f64)) -> f64| {
+        bootstrap.estimate(articles, |s| coded.scores(s, offset).map(pick))
+    };
+    ReportIntervals {
+        precision: detection(Counts::precision),
+        recall: detection(Counts::recall),
+        f1: detection(Counts::f1),
+        speaker_accuracy: bootstrap.estimate(articles, |s| {
+            let (matched, right) = s.iter().fold((0, 0), |(m, r), &a| {
+                (m + per_article[a].1, r + per_article[a].2)
+            });
+            (matched > 0).then(|| right as f64 / matched as f64)
+        }),
+        stance_accuracy: labels(STANCE, |x| x.0),
+        stance_macro_f1: labels(STANCE, |x| x.1),
+        sentiment_accuracy: labels(SENTIMENT, |x| x.0),
+        sentiment_macro_f1: labels(SENTIMENT, |x| x.1),
+        replicates: bootstrap.replicates,
+    }
+}
+
+impl ReportIntervals {
+    fn to_text(&self) -> String {
+        let mut out = format!(
+            "95% intervals (bootstrap over articles, {} replicates):\n",
+            self.replicates
+        );
+        for (name, e) in [
+            ("precision", &self.precision),
+            ("recall", &self.recall),
+            ("F1", &self.f1),
+            ("speaker accuracy", &self.speaker_accuracy),
+            ("stance accuracy", &self.stance_accuracy),
+            ("stance macro-F1", &self.stance_macro_f1),
+            ("sentiment accuracy", &self.sentiment_accuracy),
+            ("sentiment macro-F1", &self.sentiment_macro_f1),
+        ] {
+            if let Some(e) = e {
+                let _ = writeln!(out, "  {name:<20} {}", e.to_text());
+            }
+        }
+        out
+    }
+}
 
 /// Scores labelled `(gold, predicted)` row pairs.
 fn score_labels<'a>(pairs: impl Iterator<Item = (&'a Row, &'a Row)>) -> Option<Labelled> {
@@ -577,6 +789,10 @@ impl Report {
             "speaker accuracy (matched): {:.3} ({} of {})",
             self.speaker_accuracy, self.speaker_correct, self.matched
         );
+        if let Some(intervals) = &self.intervals {
+            out.push('\n');
+            out.push_str(&intervals.to_text());
+        }
         if let Some(labels) = &self.labels {
             out.push_str(&labels.to_text());
             out.push('\n');
