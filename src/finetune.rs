@@ -400,6 +400,12 @@ pub struct FineTuneReport {
     pub epoch_losses: Vec<f64>,
     pub seconds: f64,
     pub adapter_sha256: String,
+    /// The labelled files the encoder was fine-tuned on (sha256 of each) and how many quotes
+    /// they hold; they may include files the heads were not fitted on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub train_files_sha256: Vec<String>,
+    #[serde(default)]
+    pub examples: usize,
 }
 
 /// Fine-tunes the encoder in model folder `dir` on `samples`; returns the adapter and a report.
@@ -493,6 +499,8 @@ pub fn fine_tune(
         epoch_losses,
         seconds: started.elapsed().as_secs_f64(),
         adapter_sha256: adapter.sha256.clone(),
+        train_files_sha256: Vec::new(),
+        examples: samples.len(),
     };
     Ok((adapter, report))
 }

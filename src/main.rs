@@ -213,6 +213,10 @@ struct TrainArgs {
     /// Leave out the n-grams of the words around the quote from the heads' features.
     #[arg(long)]
     no_context_ngrams: bool,
+    /// More labelled quotes for fine-tuning the encoder only (repeatable): the heads, whose
+    /// class balance becomes the scores' prior, are fitted on the --train files alone.
+    #[arg(long, value_name = "FILE")]
+    fine_tune_train: Vec<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -844,8 +848,14 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
             seed: args.seed,
             ..Default::default()
         };
+        let files: Vec<PathBuf> = args
+            .train
+            .iter()
+            .chain(&args.fine_tune_train)
+            .cloned()
+            .collect();
         let (adapter, report) =
-            train::fine_tune_encoder(&dir, &args.train, args.input_options(), &fine_tune, true)?;
+            train::fine_tune_encoder(&dir, &files, args.input_options(), &fine_tune, true)?;
         eprintln!(
             "fine-tuned in {:.0}s, {} steps; mean training loss by epoch: {:?}",
             report.seconds, report.steps, report.epoch_losses

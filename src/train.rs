@@ -330,13 +330,18 @@ pub fn fine_tune_encoder(
             options.rank
         );
     }
-    crate::finetune::fine_tune(
+    let (adapter, mut report) = crate::finetune::fine_tune(
         dir,
         &samples,
         (stance_labels.len(), sentiment_labels.len()),
         options,
         progress,
-    )
+    )?;
+    report.train_files_sha256 = train_paths
+        .iter()
+        .map(|p| crate::models::sha256_file(p))
+        .collect::<std::io::Result<_>>()?;
+    Ok((adapter, report))
 }
 
 /// Trains stance and sentiment heads on `train_path`, choosing settings on `dev_path`. With
