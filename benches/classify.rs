@@ -80,18 +80,35 @@ fn encoder_batches(c: &mut Criterion) {
     group.finish();
 }
 
-/// The whole pipeline on the sample corpus: read, extract, classify with the shipped heads, write.
+/// The whole pipeline on the sample corpus: read, extract, classify, write; with the shipped heads
+/// (the encoder reads each quote in its context window) and, side by side, with the heads in
+/// models/heads-span (the encoder reads the quote alone, as before context windows): the ratio of
+/// the two is what reading the context costs.
 fn pipeline(c: &mut Criterion) {
     use quotestance::ingest::{Corpus, Input, ReadOptions};
     use quotestance::pipeline::{self, Quiet, RunOptions};
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
-    let classifier =
-        classify::build(classify::Kind::Trained, &ModelOptions::default()).expect("classifier");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sample = root.join("datasets/sample");
+    let span_heads = root.join("models/heads-span");
+    let mut classifiers = vec![(
+        "sample",
+        classify::build(classify::Kind::Trained, &ModelOptions::default()).expect("classifier"),
+    )];
+    if span_heads.is_dir() {
+        let options = ModelOptions {
+            heads_dir: Some(span_heads),
+            ..ModelOptions::default()
+        };
+        classifiers.push((
+            "sample-span-heads",
+            classify::build(classify::Kind::Trained, &options).expect("span-only classifier"),
+        ));
+    }
     let articles = Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default())
         .expect("sample")
         .filter_map(Result::ok)
         .count();
-    let run = || {
+    let run = |classifier: &dyn classify::Classifier| {
         let corpus =
             Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default()).expect("sample");
         let sink = tempfile::NamedTempFile::new().expect("temp file");
@@ -107,19 +124,21 @@ fn pipeline(c: &mut Criterion) {
             corpus,
             &mut writer,
             &RunOptions::default(),
-            Some(classifier.as_ref()),
+            Some(classifier),
             &Quiet,
         )
         .expect("run");
         writer.finish().expect("finish");
         summary.quotes
     };
-    let quotes = run();
+    let quotes = run(classifiers[0].1.as_ref());
     for (name, count) in [("articles", articles as u64), ("quotes", quotes)] {
         let mut group = c.benchmark_group(format!("pipeline-{name}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(count));
-        group.bench_function("sample", |b| b.iter(&run));
+        for (id, classifier) in &classifiers {
+            group.bench_function(*id, |b| b.iter(|| run(classifier.as_ref())));
+        }
         group.finish();
     }
 }

@@ -627,7 +627,6 @@ fn run(args: RunArgs) -> Result<ExitCode> {
                 resumed_articles: checkpoint.articles,
                 resumed_quotes: checkpoint.quotes,
                 elapsed: started.elapsed(),
-                ..pipeline::Summary::default()
             };
             if !args.quiet {
                 eprintln!("quotestance: {} was already complete", args.output);

@@ -63,8 +63,6 @@ pub struct Summary {
     pub articles: u64,
     /// Rows in the output (including those of a resumed run).
     pub quotes: u64,
-    /// Records skipped by this process, in order.
-    pub skipped: Vec<RecordError>,
     /// Records skipped, by reason (including those of a resumed run).
     pub skipped_by_reason: BTreeMap<String, u64>,
     /// Articles that belong to other shards.
@@ -321,7 +319,6 @@ pub fn run(
                         .skipped
                         .entry(error.reason.as_str().to_string())
                         .or_default() += 1;
-                    summary.skipped.push(error);
                 }
             }
         }

@@ -222,17 +222,18 @@ fn json_output_does_not_depend_on_the_batch_size() {
 
 /// Labels must not depend on which quotes share a batch: otherwise a sharded run, a resumed run
 /// or another `--batch-size` would label the same quote differently. (int8 with one activation
-/// scale per batch changed 36 of these 647 labels between batch sizes 1 and 16.)
+/// scale per batch changed 36 of 647 labels between batch sizes 1 and 16.) The quotes are read
+/// in their context windows, as `run` gives them to the classifier.
 #[test]
 fn labels_do_not_depend_on_the_batch_on_any_backend() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/dev.csv");
-    let texts: Vec<String> = quotestance::train::read_examples(&path)
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/news-dev.csv");
+    let inputs: Vec<classify::QuoteInput> = quotestance::train::read_examples(&path)
         .unwrap()
-        .into_iter()
-        .map(|e| e.text)
+        .iter()
         .take(160)
+        .map(quotestance::train::Example::input)
         .collect();
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    assert!(inputs.iter().any(|q| !q.before.is_empty()), "quotes in context");
     for backend in [Backend::Ort, Backend::OrtFp32, Backend::Candle] {
         let label = |batch_size: usize| {
             classify::build(
@@ -248,24 +249,51 @@ fn labels_do_not_depend_on_the_batch_on_any_backend() {
                 },
             )
             .unwrap()
-            .classify_texts(&refs)
+            .classify(&inputs)
             .unwrap()
         };
         let (alone, batched) = (label(1), label(16));
-        for ((a, b), text) in alone.iter().zip(&batched).zip(&refs) {
+        for ((a, b), input) in alone.iter().zip(&batched).zip(&inputs) {
             assert_eq!(
                 (&a.stance, &a.sentiment),
                 (&b.stance, &b.sentiment),
-                "{backend:?}: {text:?}"
+                "{backend:?}: {:?}",
+                input.quote
             );
             assert!(
                 (a.stance_score - b.stance_score).abs() < 1e-3,
-                "{backend:?}: {text:?}: {} vs {}",
+                "{backend:?}: {:?}: {} vs {}",
+                input.quote,
                 a.stance_score,
                 b.stance_score
             );
         }
     }
+}
+
+/// Training and classifying build the encoder's text alike: what `train` embedded for a labelled
+/// quote is what every backend embeds for that quote at run time (one function builds both,
+/// through the window the shipped heads' card records).
+#[test]
+fn training_and_classifying_read_the_same_window() {
+    let heads = quotestance::heads::Heads::shipped().unwrap();
+    let options = quotestance::train::InputOptions {
+        window: heads.card.window,
+        context_ngrams: heads.card.features.context,
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/news-dev.csv");
+    let examples = quotestance::train::read_examples(&path).unwrap();
+    let mut widened = 0;
+    for example in &examples {
+        let at_run_time = heads.encoder_text(&example.input());
+        assert_eq!(at_run_time, options.encoder_text(example));
+        widened += usize::from(at_run_time != example.text);
+    }
+    assert!(
+        heads.card.window.is_quote_only() || widened > examples.len() / 2,
+        "the shipped heads read most quotes with words of their sentence ({widened} of {})",
+        examples.len()
+    );
 }
 
 /// A cache with the model but no ONNX Runtime library.
