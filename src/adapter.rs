@@ -121,7 +121,7 @@ impl Adapter {
 
     /// Writes the adapter to `path` atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        crate::heads::write_atomic(path, &self.to_bytes()?)
+        Ok(crate::output::write_atomic(path, &self.to_bytes()?)?)
     }
 
     /// Adds the deltas to the base weights in place. Weight names may carry a checkpoint prefix

@@ -17,6 +17,7 @@ use crate::classify::QuoteInput;
 use crate::classify::input::Window;
 use crate::features::{FeatureSpec, Featurizer, Vocabulary};
 use crate::finetune::FineTuneReport;
+use crate::output::write_atomic;
 
 /// One task's head: `softmax((W x + b) / temperature)`.
 #[derive(Clone, Debug)]
@@ -363,21 +364,6 @@ pub fn f32_safetensors(
         .collect::<Result<Vec<_>>>()?;
     let metadata = HashMap::from([("format".to_string(), format.to_string())]);
     Ok(safetensors::tensor::serialize(views, Some(metadata))?)
-}
-
-/// Writes a file through a temporary file renamed into place.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temp, bytes)?;
-    let file = temp
-        .persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    crate::output::make_readable(&file)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -39,9 +39,12 @@ macro_rules! out {
 }
 
 const EXIT_CODES: &str = "Exit codes:
-  0  success (skipped records are reported as warnings on stderr)
-  1  error: an input cannot be opened, the output cannot be written, or a file is invalid
-  2  usage error: unknown flag or missing argument
+  0  success (skipped records are reported as warnings on stderr; a pipe closed downstream
+     also ends quietly with 0)
+  1  error: an input named here is missing or unreadable, the output cannot be written, a
+     model fails its checksum, or shard parts do not form one run
+  2  usage error: unknown flag or missing argument, an output that is an input, --threads
+     over four per core
   3  --strict: a record could not be read (the message names the file and line)";
 
 #[derive(Parser)]

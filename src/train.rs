@@ -503,7 +503,7 @@ fn cached_embeddings(
             .flatten()
             .flat_map(|v| v.to_le_bytes())
             .collect();
-        let _ = crate::heads::write_atomic(&path, &bytes); // a cache: failing to write it is harmless
+        let _ = crate::output::write_atomic(&path, &bytes); // a cache: failing to write it is harmless
     }
     Ok(embeddings)
 }

@@ -444,11 +444,16 @@ fn missing_input_is_an_error() {
 
 #[test]
 fn help_documents_exit_codes() {
-    quotestance()
-        .args(["run", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Exit codes").and(predicate::str::contains("--strict")));
+    // The help's own section, not the --strict flag's line, must list every code.
+    let out = quotestance().args(["run", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let section = help
+        .split("Exit codes:")
+        .nth(1)
+        .expect("an Exit codes section");
+    for code in ["0  success", "1  error", "2  usage error", "3  --strict"] {
+        assert!(section.contains(code), "{code:?} in {section}");
+    }
 }
 
 #[test]

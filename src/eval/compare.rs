@@ -585,7 +585,7 @@ impl Comparison {
     /// chart.svg / chart.png into `dir`; `about` is written at the head of table.md (the machine
     /// and versions).
     pub fn write_out(&self, dir: &Path, about: &str) -> Result<()> {
-        use crate::heads::write_atomic;
+        use crate::output::write_atomic;
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         write_atomic(
             &dir.join("table.csv"),
