@@ -50,7 +50,7 @@ word_set!(
         "supt", "insp", "det", "rev", "hon", "pres", "fr", "st", "mt", "ft", "no", "nos", "vs", "v",
         "cf", "e.g", "i.e", "approx", "fig", "figs", "art", "sec", "para", "vol", "ch", "pp", "p",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est",
-        "ave", "blvd", "rd", "ex", "op", "ca", "c", "viz", "al", "dept", "univ", "assn",
+        "ave", "blvd", "rd", "ex", "op", "ca", "c", "viz", "al", "dept", "univ", "assn", "mohd",
         "mme", "mlle", "sra", "herr", "cllr", "insp", "ald", "amb",
     ]
 );
@@ -144,6 +144,13 @@ word_set!(
         "climatologist", "seismologist", "geologist", "physicist", "chemist", "biologist",
         "mla", "mlc", "msp", "td", "co-founder", "cofounder", "co-chair", "chief-executive",
         "curator", "agent", "mediator", "commentator", "pundit", "opener", "spokesperson",
+        // Honorifics and offices of other countries, and descriptions glued before a name.
+        "undersecretary", "under-secretary", "commandant", "comrade", "sarpanch", "collector",
+        "datuk", "datin", "dato", "tun", "ratu", "nana", "togbe", "oba", "u", "daw", "cr", "fr",
+        "sr", "atty", "pc", "garda", "mec", "mca", "dpp", "elect", "pro", "tem", "madam",
+        "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
+        "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
+        "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",
     ]
 );
 

@@ -51,3 +51,84 @@ fn flattened_quotes_over_several_lost_paragraphs() {
     assert_eq!(found[1].0, "The wind will swing around in the evening.");
     assert!(found.iter().all(|q| q.2 == "Graham Petrie"), "{found:?}");
 }
+
+fn speakers(text: &str) -> Vec<String> {
+    quotes(text).into_iter().map(|q| q.2).collect()
+}
+
+#[test]
+fn job_titles_and_honorifics_glued_before_a_name_are_dropped() {
+    for (text, name) in [
+        (
+            "District Collector Anupama Saikia says the camps are full.",
+            "Anupama Saikia",
+        ),
+        (
+            "Weather service forecaster Dana Whitfield said the storm would turn north.",
+            "Dana Whitfield",
+        ),
+        (
+            "Undersecretary Rosario Villanueva told reporters the cases had doubled.",
+            "Rosario Villanueva",
+        ),
+        (
+            "Pensioner Doris Whiteley, 81, said the detour would make her journey longer.",
+            "Doris Whiteley",
+        ),
+        (
+            "Counsel Jonathan Pryor QC said the conviction could not stand.",
+            "Jonathan Pryor",
+        ),
+        (
+            "Forest and Bird's Rachel Kerr says the money is not enough.",
+            "Rachel Kerr",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![name.to_string()], "{text}");
+    }
+}
+
+#[test]
+fn initials_before_a_surname_are_not_an_acronym() {
+    let text = "Divisional Railway Manager S.K. Raghavan said the trains would run late.";
+    assert_eq!(speakers(text), vec!["S.K. Raghavan".to_string()]);
+}
+
+#[test]
+fn surname_only_mention_resolves_to_the_fullest_form_before_or_after() {
+    let text = "Ms Alvarez says the road will close in May. The mayor, Rosa Alvarez, was elected \
+                last year. Mr Te Whata says the iwi supports it. Lyn Te Whata chairs the board.";
+    assert_eq!(speakers(text), vec!["Rosa Alvarez", "Lyn Te Whata"]);
+}
+
+#[test]
+fn surname_in_the_middle_of_a_full_name_resolves_to_it() {
+    let text = "Mayor Arturo Benavides Lugo opened the bridge. Benavides said the work had \
+                taken three years. Philip Ng Wai-man was in court. Ng said the case was weak.";
+    assert_eq!(
+        speakers(text),
+        vec!["Arturo Benavides Lugo", "Philip Ng Wai-man"]
+    );
+}
+
+#[test]
+fn organisation_names_with_small_words_stay_whole() {
+    let text = "The Association of Brazilian Exporters said on Monday that prices would rise. \
+                The International Committee of the Red Cross said it was sending aid. \
+                Britain's Department for International Development said it would help.";
+    assert_eq!(
+        speakers(text),
+        vec![
+            "The Association of Brazilian Exporters",
+            "The International Committee of the Red Cross",
+            "Britain's Department for International Development",
+        ]
+    );
+}
+
+#[test]
+fn arabic_article_names_are_names() {
+    let text = "Coalition spokesman Colonel Saleh al-Otaibi said the targets were military. \
+                Al-Otaibi said no market was hit.";
+    assert_eq!(speakers(text), vec!["Saleh al-Otaibi", "Saleh al-Otaibi"]);
+}
