@@ -147,7 +147,7 @@ word_set!(
         // Honorifics and offices of other countries, and descriptions glued before a name.
         "undersecretary", "under-secretary", "commandant", "comrade", "sarpanch", "collector",
         "datuk", "datin", "dato", "tun", "ratu", "nana", "togbe", "oba", "u", "daw", "cr", "fr",
-        "sr", "atty", "pc", "garda", "mec", "mca", "dpp", "elect", "pro", "tem", "madam",
+        "atty", "pc", "garda", "mec", "mca", "dpp", "elect", "pro", "tem", "madam",
         "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
         "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
         "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",

@@ -129,7 +129,7 @@ fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
     }
 }
 
-/// "Jonathan Pryor QC", "John Smith Jr.": letters and titles after a name are not part of it.
+/// "Jonathan Pryor QC", "Dawn Okafor MP": letters after a name are not part of it ("Jr." is).
 fn without_post_nominals<'t, 'a>(run: &'t [Token<'a>]) -> &'t [Token<'a>] {
     let mut end = run.len();
     while end > 1 {
@@ -137,8 +137,7 @@ fn without_post_nominals<'t, 'a>(run: &'t [Token<'a>]) -> &'t [Token<'a>] {
         let post = [
             "qc", "kc", "sc", "mp", "mla", "msp", "mep", "td", "obe", "mbe", "cbe", "kbe",
         ]
-        .contains(&word.as_str())
-            || ["jr", "sr", "snr", "jnr"].contains(&word.as_str());
+        .contains(&word.as_str());
         let name_before = run[..end - 1]
             .iter()
             .any(|t| is_name_token(t) && !is_role_word(t));

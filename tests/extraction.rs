@@ -132,3 +132,41 @@ fn arabic_article_names_are_names() {
                 Al-Otaibi said no market was hit.";
     assert_eq!(speakers(text), vec!["Saleh al-Otaibi", "Saleh al-Otaibi"]);
 }
+
+#[test]
+fn group_subject_filling_the_sentence_up_to_the_cue() {
+    for (text, speaker) in [
+        (
+            "Church leaders on the island say the violence must stop.",
+            "Church leaders on the island",
+        ),
+        (
+            "Residents reached by telephone said dozens of families had fled.",
+            "Residents reached by telephone",
+        ),
+        (
+            "Senior national rugby players say they will refuse to tour.",
+            "Senior national rugby players",
+        ),
+        (
+            "Hanoi police warned that vendors would be fined.",
+            "Hanoi police",
+        ),
+        (
+            "Japan's coast guard said the trawler had entered its waters.",
+            "Japan's coast guard",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![speaker.to_string()], "{text}");
+    }
+}
+
+#[test]
+fn headline_glued_to_the_first_sentence_is_not_part_of_the_speaker() {
+    let text = "Wharfies set 48-hour stoppage at Fremantle The Waterside Workers' Federation says \
+                its members will walk off the job on Monday.";
+    assert_eq!(
+        speakers(text),
+        vec!["The Waterside Workers' Federation".to_string()]
+    );
+}
