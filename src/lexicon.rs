@@ -546,6 +546,9 @@ const CUE_VERBS: &[&str] = &[
     "stress",
     "warn",
     "rule",
+    "challenge",
+    "want",
+    "hit",
 ];
 
 /// Irregular forms (and their lemmas) that the suffix rules in [`inflections`] do not produce.
@@ -717,6 +720,9 @@ const NEEDS_THAT: &[&str] = &[
     "summarise",
     "summarize",
     "rule",
+    "challenge",
+    "want",
+    "hit",
 ];
 
 /// Lemma (base form) of a cue verb, or `None` when `word` is not a speech or reporting verb.

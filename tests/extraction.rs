@@ -170,3 +170,97 @@ fn headline_glued_to_the_first_sentence_is_not_part_of_the_speaker() {
         vec!["The Waterside Workers' Federation".to_string()]
     );
 }
+
+/// (quote text, kind) of the reported quotes in `text`.
+fn reported(text: &str) -> Vec<(String, QuoteKind)> {
+    quotes(text)
+        .into_iter()
+        .filter(|q| q.1 != QuoteKind::Direct)
+        .map(|q| (q.0, q.1))
+        .collect()
+}
+
+#[test]
+fn object_control_and_evaluative_cues_govern_their_complement() {
+    for (text, content) in [
+        (
+            "Home Minister Kamal Bista appealed to traders and bus owners to defy the strike.",
+            "traders and bus owners to defy the strike",
+        ),
+        (
+            "The Otago coach, Kevin Strang, wants the union to review the scrum ruling.",
+            "the union to review the scrum ruling",
+        ),
+        (
+            "She challenged Brandvold to agree to two more debates.",
+            "Brandvold to agree to two more debates",
+        ),
+        (
+            "Al Shabaab spokesman Abdirahman Dheere blamed African Union peacekeepers for the deaths.",
+            "African Union peacekeepers for the deaths",
+        ),
+        (
+            "Finance Minister Gordon Pelletier described the demand as a promise the province could \
+             not afford.",
+            "the demand as a promise the province could not afford",
+        ),
+        (
+            "Mr Ng offered to surrender all three passports.",
+            "to surrender all three passports",
+        ),
+        (
+            "Pruett has pleaded not guilty to first-degree murder.",
+            "not guilty to first-degree murder",
+        ),
+        (
+            "She predicted undecided voters would break toward change.",
+            "undecided voters would break toward change",
+        ),
+        (
+            "Opposition spokeswoman Rachel Tamatea hit out at Heartland's demand for a review.",
+            "Heartland's demand for a review",
+        ),
+    ] {
+        assert_eq!(
+            reported(text),
+            vec![(content.to_string(), QuoteKind::Indirect)],
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn rejected_and_ruled_out_take_a_noun_phrase() {
+    let text = "Iran's deputy foreign minister, Hamid Rezavand, ruled out any deal that would \
+                require Tehran to ship its uranium abroad. Eritrea has rejected any withdrawal \
+                from Badme.";
+    let found = reported(text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].0.starts_with("any deal that would"));
+    assert_eq!(found[1].0, "any withdrawal from Badme");
+}
+
+#[test]
+fn a_bare_noun_pointing_back_or_a_purpose_infinitive_is_not_reported_speech() {
+    for text in [
+        "Premier Jacinta Allan rejected the criticism.",
+        "Members of the board voted on Tuesday to reject the budget.",
+    ] {
+        assert!(reported(text).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn said_then_a_time_or_place_then_the_clause() {
+    let text = "Eritrea said on Thursday its forces had beaten back a fresh offensive. The \
+                International Atomic Energy Agency said in Vienna its inspectors had not been \
+                allowed to take samples.";
+    let found = reported(text);
+    assert_eq!(
+        found.iter().map(|q| q.0.as_str()).collect::<Vec<_>>(),
+        vec![
+            "its forces had beaten back a fresh offensive",
+            "its inspectors had not been allowed to take samples"
+        ]
+    );
+}

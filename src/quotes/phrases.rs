@@ -441,10 +441,27 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
         && opens
         && (2..=14).contains(&words.len())
         && words.iter().any(head)
+        && ends_in_noun(words)
         && !is_preposition(last)
         && !is_determiner(last)
         && !last.is("and"))
     .then_some(floor)
+}
+
+/// The last word of a subject is its head or the object of a preposition ("on the island", "by
+/// telephone"); "Former footballer loses libel" ends in neither.
+fn ends_in_noun(words: &[Token]) -> bool {
+    let Some((last, rest)) = words.split_last() else {
+        return false;
+    };
+    let head = is_head_word(last)
+        || last.is_capitalised()
+        || (last.text.chars().all(|c| c.is_ascii_digit())
+            && rest.last().is_some_and(|t| t.is_capitalised()))
+        || (last.text.len() > 3 && last.text.ends_with('s'));
+    head || rest.last().is_some_and(|t| {
+        is_preposition(t) || is_determiner(t) || t.is("by") || t.is("on") || t.is_capitalised()
+    })
 }
 
 /// The start of a phrase ending at `end`, without skipping bridge words or trying appositions.
