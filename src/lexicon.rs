@@ -215,6 +215,17 @@ word_set!(
 );
 
 word_set!(
+    /// Nouns that name a body which "the NOUN" refers back to, besides the organisation words:
+    /// "the museum", "the confederation", "the chamber".
+    is_body_noun,
+    &[
+        "museum", "confederation", "chamber", "network", "library", "station", "zoo", "park",
+        "gallery", "theatre", "council", "federation", "institute", "agency", "bureau", "board",
+        "railway", "department", "club", "union", "commission", "authority", "ministry",
+    ]
+);
+
+word_set!(
     /// Determiners that open a noun phrase.
     is_determiner,
     &["the", "a", "an", "this", "that", "these", "those", "another", "one", "two", "three", "some", "several", "many"]

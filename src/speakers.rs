@@ -699,6 +699,9 @@ impl Resolver {
     fn resolve_role(&mut self, phrase: &[Token], pos: usize) -> String {
         let definite = phrase.first().is_some_and(|t| t.is("the"));
         let key = role_key(phrase);
+        if let Some(name) = self.named_body(phrase, pos) {
+            return name;
+        }
         if definite && !key.is_empty() {
             if let Some(&k) = self.roles.get(&key) {
                 return self.entities[k].name.clone();
@@ -768,6 +771,49 @@ impl Resolver {
             return self.unnamed_speaker(phrase);
         }
         text
+    }
+
+    /// "the council", "the railway", "their union": the organisation the article names with that
+    /// noun ("Galway County Council", "Central Railway"), the latest named before `pos`, else the
+    /// first named after it.
+    fn named_body(&self, phrase: &[Token], pos: usize) -> Option<String> {
+        let [det, noun] = phrase else {
+            return None;
+        };
+        let head = noun.bare().to_lowercase();
+        let body_noun = lexicon::is_organisation_word(&head) || lexicon::is_body_noun(&head);
+        if !["the", "its", "their"].contains(&det.lower().as_str())
+            || noun.is_capitalised()
+            || !body_noun
+            || lexicon::is_title(&head)
+            || lexicon::is_group_noun(&head)
+        {
+            return None;
+        }
+        let names_head = |e: &Entity| {
+            !e.is_person
+                && e.name.split(' ').count() >= 2
+                && e.name.split(' ').any(|w| {
+                    w.trim_end_matches(['\'', '’', 's'])
+                        .eq_ignore_ascii_case(&head)
+                        || w.eq_ignore_ascii_case(&head)
+                })
+        };
+        let before = self
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.pos < pos)
+            .find(|m| names_head(&self.entities[m.entity]));
+        let after = || {
+            self.mentions
+                .iter()
+                .filter(|m| m.pos > pos)
+                .find(|m| names_head(&self.entities[m.entity]))
+        };
+        before
+            .or_else(after)
+            .map(|m| self.entities[m.entity].name.clone())
     }
 
     fn resolve_pronoun(&mut self, pronoun: &str, pos: usize) -> String {

@@ -264,3 +264,20 @@ fn said_then_a_time_or_place_then_the_clause() {
         ]
     );
 }
+
+#[test]
+fn organisation_nouns_resolve_to_the_organisation_named_in_the_article() {
+    let text = "Galway County Council says work on the ring road will begin in April. The council \
+                says the road will cost 50 million euro. Commuters say they are relieved. \
+                The railway says it will run longer trains from March. Central Railway runs the \
+                main line.";
+    assert_eq!(
+        speakers(text),
+        vec![
+            "Galway County Council",
+            "Galway County Council",
+            "Commuters",
+            "Central Railway"
+        ]
+    );
+}
