@@ -79,7 +79,9 @@ fn is_full_title(t: &Token) -> bool {
 /// Small words inside organisation names: "Ministry of Health", "Doctors Without Borders".
 fn is_org_connector(t: &Token) -> bool {
     t.is_word()
-        && ["of", "for", "and", "the", "on", "in", "without", "&"].contains(&t.lower().as_str())
+        && ["of", "for", "and", "the", "on", "in", "without", "&"]
+            .iter()
+            .any(|c| t.is(c))
 }
 
 /// The start of an organisation's name that ends `phrase` and has connectors inside it ("the
@@ -503,8 +505,10 @@ impl Resolver {
         });
         let by_middle = || {
             self.entities.iter().rposition(|e| {
-                let words: Vec<&str> = e.name.split(' ').collect();
-                e.is_person && words.len() >= 3 && words[1..words.len() - 1].iter().any(|w| same(w))
+                let (Some(a), Some(b)) = (e.name.find(' '), e.name.rfind(' ')) else {
+                    return false;
+                };
+                e.is_person && a < b && e.name[a + 1..b].split(' ').any(same)
             })
         };
         by_last

@@ -60,6 +60,11 @@ impl<'a> Token<'a> {
 
 /// "al-Otaibi", "el-Baradei", "ad-Din": an article glued by a hyphen to a capitalised name.
 fn particle_name(word: &str) -> bool {
+    // A cheap test first: this runs for every lower-case word.
+    let bytes = word.as_bytes();
+    if bytes.get(2) != Some(&b'-') && bytes.get(3) != Some(&b'-') {
+        return false;
+    }
     [
         "al-", "el-", "ad-", "ash-", "as-", "ar-", "an-", "at-", "az-", "ul-",
     ]

@@ -407,14 +407,17 @@ const AUXILIARIES: &[&str] = &[
 /// countries said". The stretch from `floor` (the sentence's start) to `end` must hold words only,
 /// open like a noun phrase, carry no auxiliary or speech verb, and end in a noun.
 fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
+    if end < floor + 2 || end > floor + 14 {
+        return None;
+    }
     let words = tokens.get(floor..end)?;
     let first = words.first()?;
     let last = words.last()?;
     let plain_words = words.iter().all(|t| {
         t.is_word()
             && !lexicon::is_cue_verb(t.text)
-            && !AUXILIARIES.contains(&t.lower().as_str())
-            && !["that", "which", "whose", "whom"].contains(&t.lower().as_str())
+            && !AUXILIARIES.iter().any(|a| t.is(a))
+            && !["that", "which", "whose", "whom"].iter().any(|w| t.is(w))
     });
     let head = |t: &Token| {
         is_head_word(t)
