@@ -50,7 +50,7 @@ word_set!(
         "supt", "insp", "det", "rev", "hon", "pres", "fr", "st", "mt", "ft", "no", "nos", "vs", "v",
         "cf", "e.g", "i.e", "approx", "fig", "figs", "art", "sec", "para", "vol", "ch", "pp", "p",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est",
-        "ave", "blvd", "rd", "ex", "op", "ca", "c", "viz", "al", "dept", "univ", "assn",
+        "ave", "blvd", "rd", "ex", "op", "ca", "c", "viz", "al", "dept", "univ", "assn", "mohd",
         "mme", "mlle", "sra", "herr", "cllr", "insp", "ald", "amb",
     ]
 );
@@ -144,6 +144,13 @@ word_set!(
         "climatologist", "seismologist", "geologist", "physicist", "chemist", "biologist",
         "mla", "mlc", "msp", "td", "co-founder", "cofounder", "co-chair", "chief-executive",
         "curator", "agent", "mediator", "commentator", "pundit", "opener", "spokesperson",
+        // Honorifics and offices of other countries, and descriptions glued before a name.
+        "undersecretary", "under-secretary", "commandant", "comrade", "sarpanch", "collector",
+        "datuk", "datin", "dato", "tun", "ratu", "nana", "togbe", "oba", "u", "daw", "cr", "fr",
+        "atty", "pc", "garda", "mec", "mca", "dpp", "elect", "pro", "tem", "madam",
+        "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
+        "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
+        "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",
     ]
 );
 
@@ -204,6 +211,17 @@ word_set!(
         "airlines", "companies", "firms", "banks", "agencies", "governments", "sides", "both",
         "organisations", "organizations", "groups", "charities", "families", "ngos", "owners",
         "officers", "soldiers", "commanders", "spokesmen", "spokeswomen", "spokespeople", "mps",
+    ]
+);
+
+word_set!(
+    /// Nouns that name a body which "the NOUN" refers back to, besides the organisation words:
+    /// "the museum", "the confederation", "the chamber".
+    is_body_noun,
+    &[
+        "museum", "confederation", "chamber", "network", "library", "station", "zoo", "park",
+        "gallery", "theatre", "council", "federation", "institute", "agency", "bureau", "board",
+        "railway", "department", "club", "union", "commission", "authority", "ministry",
     ]
 );
 
@@ -539,6 +557,9 @@ const CUE_VERBS: &[&str] = &[
     "stress",
     "warn",
     "rule",
+    "challenge",
+    "want",
+    "hit",
 ];
 
 /// Irregular forms (and their lemmas) that the suffix rules in [`inflections`] do not produce.
@@ -710,6 +731,9 @@ const NEEDS_THAT: &[&str] = &[
     "summarise",
     "summarize",
     "rule",
+    "challenge",
+    "want",
+    "hit",
 ];
 
 /// Lemma (base form) of a cue verb, or `None` when `word` is not a speech or reporting verb.

@@ -107,7 +107,13 @@ fn split_paragraph(text: &str, paragraph: Span, out: &mut Vec<Span>) {
         .collect();
     let byte_at = |k: usize| chars.get(k).map_or(paragraph.end, |&(b, _)| b);
     let mut sentence_start = paragraph.start;
-    let mut k = 0;
+    if paragraph.start == first_text_offset(text)
+        && let Some(split) = glued_headline(text, paragraph)
+    {
+        push_trimmed(text, paragraph.start, split, out);
+        sentence_start = split;
+    }
+    let mut k = chars.partition_point(|&(b, _)| b < sentence_start);
     while k < chars.len() {
         let c = chars[k].1;
         if c == '\n' && headline_break(text, sentence_start, &chars, k) {
@@ -189,6 +195,9 @@ fn ends_sentence(
     if lexicon::is_prefix_abbreviation(&key) {
         // "Dr. Smith", "No. 10"; but "at 10 a.m. on Jan. 5" — months before a number only.
         return false;
+    }
+    if key == "etc" {
+        return true; // "pens, paper etc. The school …": a list's end, then a new sentence
     }
     if lexicon::is_ambiguous_abbreviation(&key) {
         return opener;
@@ -274,6 +283,88 @@ fn attribution_follows(text: &str, chars: &[(usize, char)], start: usize) -> boo
     false
 }
 
+fn first_text_offset(text: &str) -> usize {
+    text.len() - text.trim_start().len()
+}
+
+/// Words that cannot end a headline glued to the first sentence: a headline's last word is not a
+/// preposition, an article or a conjunction ("… in The Hague", "… told The Times").
+const NOT_HEADLINE_END: &[&str] = &[
+    "in", "of", "at", "to", "for", "by", "from", "on", "with", "into", "via", "about", "and", "or",
+    "the", "a", "an", "told", "said", "says", "as", "than", "over", "under", "near", "against",
+];
+
+/// In copy stored on one line, the headline runs into the first sentence with only a space:
+/// "Galway ring road works to start in spring Galway County Council says …", "… market town,
+/// four civilians dead BAMAKO, Feb 19 (Wire) - …". Returns where the first sentence starts: before
+/// an all-capitals dateline, or before "The"/"A" or a capitalised name that is the subject of a
+/// speech verb within a few words, after at least four headline words.
+fn glued_headline(text: &str, paragraph: Span) -> Option<usize> {
+    let para = &text[paragraph.start..paragraph.end];
+    let line_end = para.find('\n').unwrap_or(para.len());
+    let words: Vec<(usize, &str)> = para[..line_end]
+        .split_whitespace()
+        .take(40)
+        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        .collect();
+    let last = words
+        .iter()
+        .position(|(_, w)| w.ends_with(['.', '!', '?', ':', ';']))
+        .unwrap_or(words.len());
+    (4..last.min(24)).find_map(|i| {
+        let (prev, (at, word)) = (words[i - 1].1, words[i]);
+        let clean_prev = prev.chars().last().is_some_and(char::is_alphanumeric)
+            && !NOT_HEADLINE_END.contains(&prev.to_lowercase().as_str());
+        (clean_prev && (is_dateline(&words[i..]) || subject_of_cue(&words[i..], prev)))
+            .then_some(at)
+            .filter(|_| word.chars().next().is_some_and(char::is_uppercase))
+    })
+}
+
+/// "MOGADISHU, July 21 (Wire) -", "COX'S BAZAR, Bangladesh", "SUVA, Friday -", "HONIARA:".
+fn is_dateline(words: &[(usize, &str)]) -> bool {
+    let caps = words
+        .iter()
+        .take_while(|(_, w)| {
+            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+            !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
+        })
+        .count();
+    let Some(&(_, last)) = caps.checked_sub(1).and_then(|k| words.get(k)) else {
+        return false;
+    };
+    let letters = words[..caps]
+        .iter()
+        .map(|(_, w)| w.chars().filter(|c| c.is_alphabetic()).count())
+        .sum::<usize>();
+    let next = words.get(caps).map_or("", |(_, w)| *w);
+    letters >= 4
+        && (last.ends_with([',', ':']) || ["-", "—", "–"].contains(&next) || next.starts_with('('))
+}
+
+/// "The Bureau of Meteorology says" (up to six words after "The" or "A"), "Mirrabrook City Council
+/// says" (a run of capitalised words after a lower-case word), then a speech verb.
+fn subject_of_cue(words: &[(usize, &str)], prev: &str) -> bool {
+    let is_cue = |w: &str| ["says", "say", "said"].contains(&w);
+    let Some(cue) = words.iter().take(7).position(|(_, w)| is_cue(w)) else {
+        return false;
+    };
+    let subject = &words[..cue];
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let plain = subject.iter().all(|(_, w)| {
+        w.trim_end_matches(['\'', '’'])
+            .chars()
+            .last()
+            .is_some_and(char::is_alphanumeric)
+    });
+    let first = subject.first().map_or("", |(_, w)| *w);
+    let article = ["The", "A", "An"].contains(&first);
+    let name = subject.iter().all(|(_, w)| capital(w))
+        && !lexicon::is_capitalised_non_name(first)
+        && prev.chars().next().is_some_and(char::is_lowercase);
+    cue > 0 && plain && (article || name)
+}
+
 /// True when the line break at `k` follows a headline-like line: no final punctuation, short, and
 /// mostly capitalised words, with the next line starting with a capital.
 fn headline_break(text: &str, line_start: usize, chars: &[(usize, char)], k: usize) -> bool {
@@ -291,7 +382,14 @@ fn headline_break(text: &str, line_start: usize, chars: &[(usize, char)], k: usi
         return false;
     }
     let words: Vec<&str> = line.split_whitespace().collect();
-    if words.is_empty() || words.len() > 14 {
+    if words.is_empty() || words.len() > 16 {
+        return false;
+    }
+    // The text's first line, short and unpunctuated, is its headline even in sentence case.
+    if line_start == first_text_offset(text) && !text[line_start..chars[k].0].contains('\n') {
+        return true;
+    }
+    if words.len() > 14 {
         return false;
     }
     let capitalised = words

@@ -76,6 +76,101 @@ fn is_full_title(t: &Token) -> bool {
     is_role_word(t) && !lexicon::is_title_modifier(t.bare().trim_end_matches('.'))
 }
 
+/// Small words inside organisation names: "Ministry of Health", "Doctors Without Borders".
+fn is_org_connector(t: &Token) -> bool {
+    t.is_word()
+        && ["of", "for", "and", "the", "on", "in", "without", "&"]
+            .iter()
+            .any(|c| t.is(c))
+}
+
+/// The start of an organisation's name that ends `phrase` and has connectors inside it ("the
+/// International Committee of the Red Cross", "Nigeria's National Commission for Museums and
+/// Monuments"), with its leading "the" or capitalised owner; `None` for other phrases, and for a
+/// person from somewhere ("Anouk Visser of the Netherlands").
+fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
+    let mut start = phrase.len();
+    while start > 0 {
+        let t = &phrase[start - 1];
+        let capital = t.is_capitalised() && !t.is_possessive();
+        let joins = is_org_connector(t)
+            && start < phrase.len()
+            && start >= 2
+            && (phrase[start - 2].is_capitalised() || is_org_connector(&phrase[start - 2]));
+        if !(capital || joins) {
+            break;
+        }
+        start -= 1;
+    }
+    while start < phrase.len() && is_org_connector(&phrase[start]) {
+        start += 1;
+    }
+    let name = &phrase[start..];
+    let connectors = name.iter().filter(|t| is_org_connector(t)).count();
+    let org_word = name.iter().any(|t| {
+        (t.is_capitalised() && lexicon::is_organisation_word(t.bare())) || t.is("without")
+    });
+    // A person's name before "of" is someone from somewhere.
+    let person_first = name
+        .iter()
+        .take_while(|t| !is_org_connector(t))
+        .filter(|t| is_name_token(t) && !lexicon::is_organisation_word(t.bare()))
+        .count()
+        >= 2
+        && first_name_gender(&name[0].lower()).is_some();
+    if name.len() < 3 || connectors == 0 || !org_word || person_first {
+        return None;
+    }
+    // Keep "the" or an owner ("Britain's") just before; anything else before stays out.
+    match start.checked_sub(1).map(|k| &phrase[k]) {
+        Some(t) if start == 1 && (t.is("the") || (t.is_possessive() && t.is_capitalised())) => {
+            Some(0)
+        }
+        Some(_) => None,
+        None => Some(0),
+    }
+}
+
+/// "Jonathan Pryor QC", "Dawn Okafor MP": letters after a name are not part of it ("Jr." is).
+fn without_post_nominals<'t, 'a>(run: &'t [Token<'a>]) -> &'t [Token<'a>] {
+    let mut end = run.len();
+    while end > 1 {
+        let word = run[end - 1].bare().trim_end_matches('.').to_lowercase();
+        let post = [
+            "qc", "kc", "sc", "mp", "mla", "msp", "mep", "td", "obe", "mbe", "cbe", "kbe",
+        ]
+        .contains(&word.as_str());
+        let name_before = run[..end - 1]
+            .iter()
+            .any(|t| is_name_token(t) && !is_role_word(t));
+        if !(post && name_before) {
+            break;
+        }
+        end -= 1;
+    }
+    &run[..end]
+}
+
+/// "S.K." and "K.P." before a surname are initials, not acronyms.
+fn is_initials(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    bytes.len() >= 4
+        && bytes.len().is_multiple_of(2)
+        && bytes
+            .chunks(2)
+            .all(|c| c[0].is_ascii_uppercase() && c[1] == b'.')
+        && !["U.S.", "U.K.", "U.N.", "E.U."].contains(&word)
+}
+
+/// True when a name's words make it an organisation: an organisation word or an acronym, but not
+/// initials before a surname ("S.K. Raghavan").
+fn names_organisation(name: &[&Token]) -> bool {
+    name.iter().enumerate().any(|(k, t)| {
+        lexicon::is_organisation_word(t.bare())
+            || (is_acronym(t.bare()) && !(is_initials(t.text) && k + 1 < name.len()))
+    })
+}
+
 fn is_acronym(word: &str) -> bool {
     let letters = word.chars().filter(char::is_ascii_uppercase).count();
     (2..=5).contains(&letters)
@@ -204,6 +299,7 @@ impl Resolver {
     /// Registers a run such as "Russian President Vladimir Putin", "Kremlin spokesperson Dmitry
     /// Peskov" or "Smith". Returns the entity it names, if any.
     fn add_run(&mut self, run: &[Token], owner: Option<&Token>) -> Option<usize> {
+        let run = without_post_nominals(run);
         let last_title = run.iter().rposition(is_role_word);
         let (role, name) = match last_title {
             Some(k) => (&run[..=k], &run[k + 1..]),
@@ -216,9 +312,7 @@ impl Resolver {
         if name.is_empty() {
             return None;
         }
-        let org = name
-            .iter()
-            .any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
+        let org = names_organisation(&name);
         if org {
             // Organisations keep their whole run as written ("General Motors", "China's Foreign Ministry").
             let mut text = run.iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
@@ -384,15 +478,41 @@ impl Resolver {
         })
     }
 
-    /// The known person whose name contains `part` as its last (or first) word.
+    /// The known person with a fuller form of the multi-word name `name`: "Te Whata" and "van Wyk"
+    /// for "Lyn Te Whata" and "Pieter van Wyk", "Ahmad Fauzi" for "Ahmad Fauzi Hashim".
+    fn find_fuller(&self, name: &str) -> Option<usize> {
+        let short = name.to_lowercase();
+        self.entities.iter().rposition(|e| {
+            let long = e.name.to_lowercase();
+            e.is_person
+                && (ends_with_words(&long, &short)
+                    || (long.len() > short.len()
+                        && long.starts_with(&short)
+                        && long[short.len()..].starts_with(' ')))
+        })
+    }
+
+    /// The known person whose name contains `part` as its last word, a middle word ("Benavides"
+    /// for "Arturo Benavides Lugo", "Ho" for "Margaret Ho Suk-yin") or its first word.
     fn find_by_part(&self, part: &str) -> Option<usize> {
         if let Some(k) = self.find_acronym(part) {
             return Some(k);
         }
+        // "Al-Otaibi" opening a sentence is "al-Otaibi".
+        let same = |w: &str| w == part || w.eq_ignore_ascii_case(part);
         let by_last = self.entities.iter().rposition(|e| {
-            e.is_person && e.name.split(' ').next_back() == Some(part) && e.name != part
+            e.is_person && e.name.split(' ').next_back().is_some_and(same) && e.name != part
         });
+        let by_middle = || {
+            self.entities.iter().rposition(|e| {
+                let (Some(a), Some(b)) = (e.name.find(' '), e.name.rfind(' ')) else {
+                    return false;
+                };
+                e.is_person && a < b && e.name[a + 1..b].split(' ').any(same)
+            })
+        };
         by_last
+            .or_else(by_middle)
             .or_else(|| {
                 self.entities.iter().rposition(|e| {
                     e.is_person
@@ -436,20 +556,33 @@ impl Resolver {
         if phrase.len() == 1 && lexicon::is_speaker_pronoun(first.text) {
             return self.resolve_pronoun(&first.lower(), pos);
         }
-        // "the Bureau of Meteorology's senior meteorologist Miriam Hale": a descriptor then a name.
+        let phrase = without_post_nominals(phrase);
+        if let Some(start) = organisation_with_connectors(phrase) {
+            // "the Association of Brazilian Exporters", "Britain's Department for International
+            // Development": an organisation's name with small words inside stays whole.
+            return phrase_text(&phrase[start..]);
+        }
+        // "the Bureau of Meteorology's senior meteorologist Miriam Hale", "Forest and Bird's Rachel
+        // Kerr": a descriptor or an owner, then a name.
         let trailing_name = phrase
             .iter()
             .rev()
             .take_while(|t| {
-                is_name_token(t) && !is_role_word(t) && !lexicon::is_organisation_word(t.bare())
+                is_name_token(t)
+                    && !is_role_word(t)
+                    && !lexicon::is_organisation_word(t.bare())
+                    && !t.is_possessive()
             })
             .count();
-        if trailing_name >= 2
-            && trailing_name < phrase.len()
-            && !phrase[phrase.len() - trailing_name - 1].is_capitalised()
-        {
-            let name = &phrase[phrase.len() - trailing_name..];
-            return self.resolve_name(&join(name.iter()), pos);
+        if trailing_name >= 2 && trailing_name < phrase.len() {
+            let before = &phrase[phrase.len() - trailing_name - 1];
+            let descriptor = !before.is_capitalised()
+                && !is_name_connector(before.text)
+                && !["of", "for", "and", "the", "in", "on", "at"].contains(&before.text);
+            if descriptor || before.is_possessive() {
+                let name = &phrase[phrase.len() - trailing_name..];
+                return self.resolve_name(&join(name.iter()), pos);
+            }
         }
         let descriptive = !first.is_capitalised()
             || lexicon::is_determiner(&first.lower())
@@ -500,9 +633,7 @@ impl Resolver {
         if name_tokens.is_empty() {
             return self.resolve_role(phrase, pos); // "The Russian President"
         }
-        let org = name_tokens
-            .iter()
-            .any(|t| lexicon::is_organisation_word(t.bare()) || is_acronym(t.bare()));
+        let org = names_organisation(&name_tokens);
         if org {
             if let [single] = name_tokens.as_slice()
                 && let Some(k) = self.find_acronym(single.bare())
@@ -554,7 +685,10 @@ impl Resolver {
 
     fn resolve_name(&mut self, name: &str, pos: usize) -> String {
         let entity = if name.contains(' ') {
-            self.entity(name, true, true)
+            match self.find_fuller(name) {
+                Some(k) => k,
+                None => self.entity(name, true, true),
+            }
         } else {
             match self.find_by_part(name) {
                 Some(k) => k,
@@ -569,6 +703,9 @@ impl Resolver {
     fn resolve_role(&mut self, phrase: &[Token], pos: usize) -> String {
         let definite = phrase.first().is_some_and(|t| t.is("the"));
         let key = role_key(phrase);
+        if let Some(name) = self.named_body(phrase, pos) {
+            return name;
+        }
         if definite && !key.is_empty() {
             if let Some(&k) = self.roles.get(&key) {
                 return self.entities[k].name.clone();
@@ -638,6 +775,49 @@ impl Resolver {
             return self.unnamed_speaker(phrase);
         }
         text
+    }
+
+    /// "the council", "the railway", "their union": the organisation the article names with that
+    /// noun ("Galway County Council", "Central Railway"), the latest named before `pos`, else the
+    /// first named after it.
+    fn named_body(&self, phrase: &[Token], pos: usize) -> Option<String> {
+        let [det, noun] = phrase else {
+            return None;
+        };
+        let head = noun.bare().to_lowercase();
+        let body_noun = lexicon::is_organisation_word(&head) || lexicon::is_body_noun(&head);
+        if !["the", "its", "their"].contains(&det.lower().as_str())
+            || noun.is_capitalised()
+            || !body_noun
+            || lexicon::is_title(&head)
+            || lexicon::is_group_noun(&head)
+        {
+            return None;
+        }
+        let names_head = |e: &Entity| {
+            !e.is_person
+                && e.name.split(' ').count() >= 2
+                && e.name.split(' ').any(|w| {
+                    w.trim_end_matches(['\'', '’', 's'])
+                        .eq_ignore_ascii_case(&head)
+                        || w.eq_ignore_ascii_case(&head)
+                })
+        };
+        let before = self
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.pos < pos)
+            .find(|m| names_head(&self.entities[m.entity]));
+        let after = || {
+            self.mentions
+                .iter()
+                .filter(|m| m.pos > pos)
+                .find(|m| names_head(&self.entities[m.entity]))
+        };
+        before
+            .or_else(after)
+            .map(|m| self.entities[m.entity].name.clone())
     }
 
     fn resolve_pronoun(&mut self, pronoun: &str, pos: usize) -> String {

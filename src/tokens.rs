@@ -41,9 +41,12 @@ impl<'a> Token<'a> {
         self.text.to_lowercase()
     }
 
-    /// True for a word that starts with an upper-case letter.
+    /// True for a word that starts with an upper-case letter, or with a lower-case Arabic article
+    /// before a capital ("al-Otaibi", "el-Sisi"), which names take as a whole.
     pub fn is_capitalised(&self) -> bool {
-        self.is_word() && self.text.chars().next().is_some_and(char::is_uppercase)
+        self.is_word()
+            && (self.text.chars().next().is_some_and(char::is_uppercase)
+                || particle_name(self.text))
     }
 
     pub fn is_possessive(&self) -> bool {
@@ -53,6 +56,23 @@ impl<'a> Token<'a> {
     pub fn is(&self, text: &str) -> bool {
         self.text.eq_ignore_ascii_case(text)
     }
+}
+
+/// "al-Otaibi", "el-Baradei", "ad-Din": an article glued by a hyphen to a capitalised name.
+fn particle_name(word: &str) -> bool {
+    // A cheap test first: this runs for every lower-case word.
+    let bytes = word.as_bytes();
+    if bytes.get(2) != Some(&b'-') && bytes.get(3) != Some(&b'-') {
+        return false;
+    }
+    [
+        "al-", "el-", "ad-", "ash-", "as-", "ar-", "an-", "at-", "az-", "ul-",
+    ]
+    .iter()
+    .any(|p| {
+        word.strip_prefix(p)
+            .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase))
+    })
 }
 
 fn is_apostrophe(c: char) -> bool {

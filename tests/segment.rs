@@ -285,6 +285,54 @@ const CASES: &[(&str, &[&str])] = &[
         "A line that wraps\nin the middle of a sentence.",
         &["A line that wraps in the middle of a sentence."],
     ),
+    // A headline in sentence case on the first line, ended by a single line break.
+    (
+        "Pulp mill to cut 140 jobs in northern Ontario\nNorcastle Paper says it will lay off \
+         workers.",
+        &[
+            "Pulp mill to cut 140 jobs in northern Ontario",
+            "Norcastle Paper says it will lay off workers.",
+        ],
+    ),
+    // One-line copy: the headline glued to the first sentence with a space.
+    (
+        "Total fire ban declared as heat builds across Victoria The Bureau of Meteorology says \
+         it will be hot.",
+        &[
+            "Total fire ban declared as heat builds across Victoria",
+            "The Bureau of Meteorology says it will be hot.",
+        ],
+    ),
+    (
+        "Galway ring road works to start in spring Galway County Council says work will begin.",
+        &[
+            "Galway ring road works to start in spring",
+            "Galway County Council says work will begin.",
+        ],
+    ),
+    (
+        "Shelling kills 18 in Mogadishu market as fighting enters third day MOGADISHU, July 21 \
+         (Wire) - At least 18 people were killed.",
+        &[
+            "Shelling kills 18 in Mogadishu market as fighting enters third day",
+            "MOGADISHU, July 21 (Wire) - At least 18 people were killed.",
+        ],
+    ),
+    (
+        "Delegates met in The Hague on Monday and the UN Secretary-General says talks will go on.",
+        &[
+            "Delegates met in The Hague on Monday and the UN Secretary-General says talks will go on.",
+        ],
+    ),
+    (
+        "Candidates in the new Tamaki electorate say the task is hard.",
+        &["Candidates in the new Tamaki electorate say the task is hard."],
+    ),
+    // "etc." before a capitalised word ends the list and the sentence.
+    (
+        "They sell pens, paper etc. The shop opens at nine.",
+        &["They sell pens, paper etc.", "The shop opens at nine."],
+    ),
     // Missing spaces and odd spacing.
     (
         "He rejected the criticism.Premier Allan disagreed.",

@@ -63,45 +63,14 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
             let next_reopens = paragraphs
                 .get(p + 1)
                 .is_some_and(|next| starts_with_opener(text, *next, family));
-            let (mut pairs, mut dangling) = pair(&marks, next_reopens);
-            if let Some(open) = dangling
-                && !plausible_run_on(text, marks[open].pos, paragraph.end)
-            {
-                (pairs, dangling) = pair(&marks, false);
-            }
-            for (i, (open, close)) in pairs.iter().enumerate() {
-                let open_mark = marks[*open];
-                let inner_start = open_mark.pos + open_mark.ch.len_utf8();
-                let close_mark = marks[*close];
-                push(
-                    text,
-                    &mut found,
-                    inner_start,
-                    close_mark.pos,
-                    open_mark.pos,
-                    close_mark.pos + close_mark.ch.len_utf8(),
-                    false,
-                    continued && i == 0 && is_first(&marks, *open),
-                );
-            }
-            let mut next_continued = false;
-            if let Some(open) = dangling {
-                let open_mark = marks[open];
-                let first = is_first(&marks, open);
-                let inner_start = open_mark.pos + open_mark.ch.len_utf8();
-                push(
-                    text,
-                    &mut found,
-                    inner_start,
-                    paragraph.end,
-                    open_mark.pos,
-                    paragraph.end,
-                    true,
-                    continued && first && pairs.is_empty(),
-                );
-                next_continued = true;
-            }
-            continued = next_continued;
+            continued = paragraph_quotations(
+                text,
+                *paragraph,
+                &marks,
+                next_reopens,
+                continued,
+                &mut found,
+            );
         }
     }
     found.sort_by_key(|q| (q.open, std::cmp::Reverse(q.close_end)));
@@ -113,6 +82,76 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
         !nested
     });
     found
+}
+
+/// Pairs the marks of one paragraph and pushes its quotations. Returns true when the paragraph ends
+/// inside a quotation that the next paragraph continues.
+fn paragraph_quotations(
+    text: &str,
+    paragraph: Span,
+    marks: &[Mark],
+    next_reopens: bool,
+    continued: bool,
+    found: &mut Vec<Quotation>,
+) -> bool {
+    let mut pairing = pair(text, paragraph, marks, next_reopens);
+    if let Some(open) = pairing.dangling
+        && !plausible_run_on(text, marks[open].pos, paragraph.end)
+    {
+        pairing = pair(text, paragraph, marks, false);
+    }
+    for (i, &(open, close, implicit)) in pairing.pairs.iter().enumerate() {
+        let open_mark = marks[open];
+        let inner_start = open_mark.pos + open_mark.ch.len_utf8();
+        let close_mark = marks[close];
+        // An implicit close ends where the next quotation opens and takes no mark of its own.
+        let close_end = if implicit {
+            close_mark.pos
+        } else {
+            close_mark.pos + close_mark.ch.len_utf8()
+        };
+        push(
+            text,
+            found,
+            inner_start,
+            close_mark.pos,
+            open_mark.pos,
+            close_end,
+            false,
+            continued && i == 0 && is_first(marks, open),
+        );
+    }
+    if let Some(open) = pairing.tail {
+        let open_mark = marks[open];
+        let inner_start = open_mark.pos + open_mark.ch.len_utf8();
+        push(
+            text,
+            found,
+            inner_start,
+            paragraph.end,
+            open_mark.pos,
+            paragraph.end,
+            false,
+            false,
+        );
+    }
+    let Some(open) = pairing.dangling else {
+        return false;
+    };
+    let open_mark = marks[open];
+    let first = is_first(marks, open);
+    let inner_start = open_mark.pos + open_mark.ch.len_utf8();
+    push(
+        text,
+        found,
+        inner_start,
+        paragraph.end,
+        open_mark.pos,
+        paragraph.end,
+        true,
+        continued && first && pairing.pairs.is_empty(),
+    );
+    true
 }
 
 /// A quotation that runs on past its paragraph is a full sentence or more, not a stray mark.
@@ -284,9 +323,20 @@ fn closes(open: char, close: char) -> bool {
     }
 }
 
-/// Pairs marks left to right. Returns the pairs (indices into `marks`) and the index of an opening
-/// mark left open at the paragraph's end, which is kept only when the next paragraph reopens.
-fn pair(marks: &[Mark], next_reopens: bool) -> (Vec<(usize, usize)>, Option<usize>) {
+/// The marks of a paragraph, paired.
+struct Pairing {
+    /// (opening, closing, implicit) indices into the marks. An implicit pair is closed by the next
+    /// opening mark of flattened copy (`"We are done. "The rest…`), not by a closing mark.
+    pairs: Vec<(usize, usize, bool)>,
+    /// An opening mark left open at the paragraph's end, kept only when the next paragraph reopens.
+    dangling: Option<usize>,
+    /// An opening mark left open at the end of flattened copy whose words run to the paragraph's end
+    /// (`…," he said. "Engineers are checking every aircraft.`).
+    tail: Option<usize>,
+}
+
+/// Pairs marks left to right.
+fn pair(text: &str, paragraph: Span, marks: &[Mark], next_reopens: bool) -> Pairing {
     let mut disabled = vec![false; marks.len()];
     loop {
         let mut pairs = Vec::new();
@@ -307,11 +357,16 @@ fn pair(marks: &[Mark], next_reopens: bool) -> (Vec<(usize, usize)>, Option<usiz
                             .iter()
                             .any(|m| m.can_close && !m.weak && closes(marks[o].ch, m.ch));
                     if mark.can_close && closes(marks[o].ch, mark.ch) && !stronger_later {
-                        pairs.push((o, i));
+                        pairs.push((o, i, false));
                         open = None;
                     } else if mark.can_open && !mark.can_close && marks[o].ch == mark.ch {
-                        // A second opener of the same kind: the first one was never closed.
-                        disabled[o] = true;
+                        // A second opener of the same kind: the first one was never closed. In
+                        // flattened copy, a finished sentence before it is a quotation of its own.
+                        if ends_flattened(text, marks[o], mark.pos) {
+                            pairs.push((o, i, true));
+                        } else {
+                            disabled[o] = true;
+                        }
                         open = Some(i);
                     }
                 }
@@ -319,11 +374,59 @@ fn pair(marks: &[Mark], next_reopens: bool) -> (Vec<(usize, usize)>, Option<usiz
         }
         match open {
             Some(o) if !next_reopens => {
+                if follows_pair(&pairs, o) && is_tail(text, marks[o], paragraph.end) {
+                    return Pairing {
+                        pairs,
+                        dangling: None,
+                        tail: Some(o),
+                    };
+                }
                 disabled[o] = true; // unbalanced: drop it and pair again
             }
-            dangling => return (pairs, dangling),
+            dangling => {
+                return Pairing {
+                    pairs,
+                    dangling,
+                    tail: None,
+                };
+            }
         }
     }
+}
+
+/// True when the quotation opened by `open` holds a finished sentence of at least three words up
+/// to `next`, where another quotation opens after white space: `"We are done. "The rest…`.
+fn ends_flattened(text: &str, open: Mark, next: usize) -> bool {
+    let start = open.pos + open.ch.len_utf8();
+    let before_space = text[..next].ends_with(char::is_whitespace);
+    let inner = text[start..next].trim_end();
+    before_space
+        && inner.ends_with(|c: char| ".!?…".contains(c))
+        && inner.split_whitespace().count() >= 3
+}
+
+/// True when the mark at `o` opens right after a pair closed by the mark before it.
+fn follows_pair(pairs: &[(usize, usize, bool)], o: usize) -> bool {
+    pairs
+        .last()
+        .is_some_and(|&(_, close, _)| close + 1 == o || close == o)
+}
+
+/// The last quotation of flattened copy, never closed: one or two finished sentences to the end.
+fn is_tail(text: &str, open: Mark, end: usize) -> bool {
+    let start = open.pos + open.ch.len_utf8();
+    let inner = text[start..end].trim_end();
+    let words = inner.split_whitespace().count();
+    let sentences = inner
+        .split_whitespace()
+        .filter(|w| w.ends_with(|c: char| ".!?…".contains(c)))
+        .count();
+    text[..open.pos]
+        .trim_end()
+        .ends_with(|c: char| ".!?…".contains(c))
+        && inner.ends_with(|c: char| ".!?…".contains(c))
+        && (4..=60).contains(&words)
+        && sentences <= 2
 }
 
 #[cfg(test)]

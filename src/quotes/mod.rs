@@ -390,6 +390,15 @@ fn is_title_like(text: &str) -> bool {
     })
 }
 
+/// True when only a short attribution ("," she said.) separates two quotations.
+fn follows_closely(text: &str, end: usize, start: usize) -> bool {
+    let Some(gap) = text.get(end..start) else {
+        return false;
+    };
+    let words = word_count(gap);
+    !gap.contains("\n\n") && words <= 12 && gap.matches(['.', '!', '?']).count() <= 2
+}
+
 /// Resolves every candidate's speaker, in text order, so that pronouns and inherited speakers see
 /// the speakers before them.
 fn resolve(
@@ -436,7 +445,11 @@ fn resolve(
             .rev()
             .find(|&j| speakers[j].is_some())
             .filter(|&j| c.paragraph <= candidates[j].paragraph + 1);
-        let chosen = if c.continued {
+        // "A," she said. "B. — a quotation reopened right after an attributed one continues it.
+        let reopened = k > 0
+            && candidates[k - 1].kind == QuoteKind::Direct
+            && follows_closely(article.text, candidates[k - 1].span.end, c.span.start);
+        let chosen = if c.continued || reopened {
             previous.or(same_paragraph_next)
         } else {
             same_paragraph_next.or(previous)

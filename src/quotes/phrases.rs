@@ -205,7 +205,13 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
     if i > floor && is_pronoun(&tokens[i - 1]) {
         return Some(SpeakerPhrase::plain(i - 1..i));
     }
-    if let Some(start) = backward_plain(tokens, phrase_end, floor) {
+    let plain = backward_plain(tokens, phrase_end, floor);
+    if let Some(start) = whole_subject(tokens, floor, phrase_end)
+        && plain.is_none_or(|p| start < p)
+    {
+        return Some(SpeakerPhrase::plain(start..phrase_end));
+    }
+    if let Some(start) = plain {
         return Some(SpeakerPhrase::plain(start..phrase_end));
     }
     if phrase_end <= floor + 2 || tokens[phrase_end - 1].text != "," {
@@ -322,6 +328,143 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
             }
         }
     }
+}
+
+/// Words that open a sentence's adverbial or subordinate clause, never its subject.
+const NOT_SUBJECT_START: &[&str] = &[
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "as",
+    "since",
+    "because",
+    "although",
+    "though",
+    "during",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "under",
+    "despite",
+    "once",
+    "until",
+    "unless",
+    "where",
+    "how",
+    "what",
+    "why",
+    "it",
+    "there",
+    "asked",
+    "earlier",
+    "later",
+    "last",
+    "then",
+    "now",
+    "today",
+    "yesterday",
+    "speaking",
+    "asked",
+    "meanwhile",
+    "however",
+    "instead",
+    "separately",
+    "but",
+    "and",
+    "so",
+    "yet",
+    "also",
+    "still",
+    "to",
+    "of",
+    "this",
+    "that",
+    "these",
+    "late",
+    "early",
+    "overnight",
+    "within",
+    "without",
+    "outside",
+    "inside",
+    "according",
+];
+
+/// Auxiliaries that show a verb inside a stretch, which a subject never holds.
+const AUXILIARIES: &[&str] = &[
+    "is", "was", "are", "were", "has", "have", "had", "will", "would", "been", "did", "does", "do",
+    "can", "could", "should", "may", "might", "must", "not",
+];
+
+/// The start of a subject that fills the sentence up to the verb: "Church leaders on the island
+/// said", "Residents reached by telephone said", "Hanoi police warned", "Officials from both
+/// countries said". The stretch from `floor` (the sentence's start) to `end` must hold words only,
+/// open like a noun phrase, carry no auxiliary or speech verb, and end in a noun.
+fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
+    if end < floor + 2 || end > floor + 14 {
+        return None;
+    }
+    let words = tokens.get(floor..end)?;
+    let first = words.first()?;
+    let last = words.last()?;
+    let plain_words = words.iter().all(|t| {
+        t.is_word()
+            && !lexicon::is_cue_verb(t.text)
+            && !AUXILIARIES.iter().any(|a| t.is(a))
+            && !["that", "which", "whose", "whom"].iter().any(|w| t.is(w))
+    });
+    let head = |t: &Token| {
+        is_head_word(t)
+            || (t.is_word() && !t.is_capitalised() && t.text.len() > 3 && t.text.ends_with('s'))
+    };
+    // A participle inside must introduce a phrase: "reached by", "arriving at".
+    let participles_ok = words.iter().enumerate().all(|(k, t)| {
+        let lower = t.lower();
+        let participle = !t.is_capitalised()
+            && (lower.ends_with("ed") || lower.ends_with("ing"))
+            && lower.len() > 4
+            && !lexicon::is_np_adjective(&lower);
+        !participle
+            || k == 0
+            || words
+                .get(k + 1)
+                .is_some_and(|n| is_preposition(n) || n.is("on") || n.is("by") || n.is("at"))
+    });
+    let adverbial = NOT_SUBJECT_START.contains(&first.lower().as_str())
+        || (first.is_capitalised() && lexicon::is_capitalised_non_name(first.bare()));
+    let opens = !adverbial;
+    (plain_words
+        && participles_ok
+        && opens
+        && (2..=14).contains(&words.len())
+        && words.iter().any(head)
+        && ends_in_noun(words)
+        && !is_preposition(last)
+        && !is_determiner(last)
+        && !last.is("and"))
+    .then_some(floor)
+}
+
+/// The last word of a subject is its head or the object of a preposition ("on the island", "by
+/// telephone"); "Former footballer loses libel" ends in neither.
+fn ends_in_noun(words: &[Token]) -> bool {
+    let Some((last, rest)) = words.split_last() else {
+        return false;
+    };
+    let head = is_head_word(last)
+        || last.is_capitalised()
+        || (last.text.chars().all(|c| c.is_ascii_digit())
+            && rest.last().is_some_and(|t| t.is_capitalised()))
+        || (last.text.len() > 3 && last.text.ends_with('s'));
+    head || rest.last().is_some_and(|t| {
+        is_preposition(t) || is_determiner(t) || t.is("by") || t.is("on") || t.is_capitalised()
+    })
 }
 
 /// The start of a phrase ending at `end`, without skipping bridge words or trying appositions.

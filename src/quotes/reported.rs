@@ -693,6 +693,12 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
     if lemma == "call" {
         return (after.is("on") || after.is("for") || after.is("upon")).then_some(c + 2);
     }
+    if let Some(start) = object_content(tokens, c, lemma, last) {
+        return Some(start);
+    }
+    if let Some(start) = after_adverbial(tokens, c + 1, last) {
+        return Some(start);
+    }
     if NOT_CONTENT_START.contains(&after.lower().as_str()) {
         return None;
     }
@@ -707,4 +713,82 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
         .then_some(after);
     }
     Some(c + 1)
+}
+
+/// Cues whose reported content is the object or complement after them, with no "that": "rejected
+/// the demand", "ruled out any ceasefire", "predicted voters would turn", "blamed X for …",
+/// "described X as Y", "offered to host", "pleaded not guilty to …", "appealed to X to V",
+/// "challenged X to V", "wants X to V", "hit out at X".
+fn object_content(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option<usize> {
+    let next = tokens.get(c + 1).filter(|_| c + 1 < last)?;
+    if c > 0 && tokens[c - 1].is("to") {
+        return None; // "voted on Tuesday to reject the budget": a purpose, not speech
+    }
+    let word = |k: usize| tokens.get(k).filter(|t| k < last && t.is_word());
+    // "rejected the criticism", "denied the charge": a bare noun pointing back at what someone else
+    // said carries no content of its own.
+    let bare_noun = |k: usize| {
+        tokens[k].is("the")
+            && (k + 2 >= last || !tokens[k + 2].is_word())
+            && word(k + 1).is_some_and(|t| !t.is_capitalised())
+    };
+    let opens_object = |k: usize| {
+        word(k).is_some_and(|t| !NOT_CONTENT_START.contains(&t.lower().as_str()) && !t.is("to"))
+            && !bare_noun(k)
+    };
+    let to_within = |from: usize| (from..(from + 8).min(last)).any(|k| tokens[k].is("to"));
+    let as_within = (c + 2..last).any(|k| tokens[k].is("as"));
+    match lemma {
+        "rule" if next.is("out") => opens_object(c + 2).then_some(c + 2),
+        "reject" | "rebuff" | "deny" | "predict" | "blame" | "criticise" | "criticize"
+        | "condemn" => opens_object(c + 1).then_some(c + 1),
+        "describe" | "characterise" | "characterize" if as_within => {
+            opens_object(c + 1).then_some(c + 1)
+        }
+        "offer" if next.is("to") => word(c + 2).map(|_| c + 1),
+        "plead" if next.is("guilty") || next.is("not") || next.is("no") => Some(c + 1),
+        "appeal" if next.is("to") || next.is("for") => word(c + 2).map(|_| c + 2),
+        "challenge" | "want" if opens_object(c + 1) && to_within(c + 2) => Some(c + 1),
+        "hit" if next.is("out") && tokens.get(c + 2).is_some_and(|t| t.is("at")) => {
+            opens_object(c + 3).then_some(c + 3)
+        }
+        _ => None,
+    }
+}
+
+/// "said on Thursday its forces had …", "said in Vienna its inspectors …": a short adverbial of
+/// time or place after the cue, then a clause opening with a pronoun, a determiner or a name.
+fn after_adverbial(tokens: &[Token], from: usize, last: usize) -> Option<usize> {
+    const PREPOSITIONS: &[&str] = &["on", "in", "at", "late", "early", "last", "from"];
+    let mut i = from;
+    while i < last && i < from + 8 {
+        let t = &tokens[i];
+        let lower = t.lower();
+        let after_preposition = i > from && PREPOSITIONS.contains(&tokens[i - 1].lower().as_str());
+        let adverbial = if i == from {
+            PREPOSITIONS.contains(&lower.as_str())
+                || ["yesterday", "today"].contains(&lower.as_str())
+        } else {
+            PREPOSITIONS.contains(&lower.as_str())
+                || t.is_capitalised()
+                || t.text.chars().all(|ch| ch.is_ascii_digit())
+                || (after_preposition && ["a", "an", "the"].contains(&lower.as_str()))
+                || (BEFORE_THAT.contains(&lower.as_str())
+                    && !lexicon::is_determiner(&lower)
+                    && !["its", "his", "her", "their", "to", "with"].contains(&lower.as_str()))
+        };
+        if !adverbial {
+            break;
+        }
+        i += 1;
+    }
+    let opener = tokens.get(i).filter(|_| i < last && i > from)?;
+    let lower = opener.lower();
+    let opens_clause = [
+        "he", "she", "it", "they", "we", "its", "his", "her", "their", "there", "the", "a", "an",
+        "some", "no", "all", "about", "more", "only",
+    ]
+    .contains(&lower.as_str());
+    let words = (i..last).filter(|&k| tokens[k].is_word()).count();
+    (opens_clause && words >= 4 && tokens[i - 1].is_word()).then_some(i)
 }
