@@ -130,12 +130,13 @@ impl ModelArgs {
 
 #[derive(clap::Args)]
 struct CompareArgs {
-    /// Articles to run extraction on (any `run` input form).
-    #[arg(long)]
-    articles: String,
-    /// Gold annotations with stance and sentiment labels.
-    #[arg(long)]
-    gold: PathBuf,
+    /// Articles to run extraction on (any `run` input form; repeatable).
+    #[arg(long, required = true)]
+    articles: Vec<String>,
+    /// Gold annotations with stance and sentiment labels (repeatable: their rows are scored
+    /// together).
+    #[arg(long, required = true)]
+    gold: Vec<PathBuf>,
     /// Classifiers to compare (repeatable; default: all).
     #[arg(long = "classifier", value_enum)]
     classifiers: Vec<Kind>,
@@ -962,12 +963,12 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
 
 fn compare_command(args: CompareArgs) -> Result<ExitCode> {
     use quotestance::eval::compare::{self, Gold};
-    let gold_rows = output::read_rows(&args.gold).map_err(anyhow::Error::msg)?;
+    let mut gold_rows = Vec::new();
+    for path in &args.gold {
+        gold_rows.extend(output::read_rows(path).map_err(anyhow::Error::msg)?);
+    }
     let gold = Gold::new(&gold_rows);
-    let corpus = open_corpus(
-        std::slice::from_ref(&args.articles),
-        args.input.read_options(),
-    )?;
+    let corpus = open_corpus(&args.articles, args.input.read_options())?;
     let extracted = pipeline::extract_all(corpus, &pipeline::Quiet);
     let matched = gold.matched(&extracted.rows);
     let kinds = if args.classifiers.is_empty() {
@@ -984,7 +985,7 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
     if matched.is_empty() && !runs.is_empty() {
         bail!(
             "{}: no predicted quote matches a labelled gold quote",
-            args.gold.display()
+            list(&args.gold)
         );
     }
     let bar = if std::io::stderr().is_terminal() {
@@ -1054,8 +1055,14 @@ fn machine_description(args: &CompareArgs) -> String {
          quotes/s is the median (min–max) of {} runs, load time apart.",
         env!("CARGO_PKG_VERSION"),
         rayon::current_num_threads(),
-        args.gold.display(),
-        args.articles,
+        list(&args.gold),
+        args.articles.join(", "),
         args.runs
     )
+}
+
+/// Paths joined for a message.
+fn list(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
 }
