@@ -3,7 +3,9 @@
 # otherwise use (sentence-transformers all-MiniLM-L6-v2 + a scikit-learn logistic-regression head)
 # against quotestance's default classifier (on its default ONNX Runtime int8 backend, and on
 # candle), on the same quotes, from the same model folder, with
-# the same thread count. The last line is the ratio.
+# the same thread count. The last line is the ratio. The quotes are the news dev set with their
+# context columns: quotestance reads each quote in its context window, as `run` does (so the ratio
+# includes what context costs), the peer reads the quote alone, as a plain script would.
 #
 #   bench/peer/run.sh            # THREADS=2 RUNS=3 by default
 #
@@ -15,8 +17,8 @@ cd "$(dirname "$0")/../.."
 THREADS="${THREADS:-2}"
 RUNS="${RUNS:-3}"
 VENV=bench/peer/.venv
-QUOTES=datasets/stance/dev.csv
-TRAIN=datasets/stance/train.csv
+QUOTES=datasets/stance/news-dev.csv
+TRAIN=datasets/stance/news-train.csv
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo "creating $VENV (sentence-transformers, scikit-learn)..." >&2

@@ -116,6 +116,14 @@ pub struct System {
     pub peak_memory_mib: Option<f64>,
 }
 
+impl System {
+    /// The name and backend as the pair table shows them ("trained-ort-int8"), so that one
+    /// classifier on two backends is two distinct rows.
+    pub fn label(&self) -> String {
+        joined(&self.name, &self.backend, "-")
+    }
+}
+
 /// 95% intervals of a system's scores.
 #[derive(Clone, Debug, Serialize)]
 pub struct Intervals {
@@ -148,11 +156,16 @@ impl Entry {
     /// The classifier and its backend joined by `sep` ("trained-ort-int8"), or the classifier
     /// alone where it has no backend.
     pub fn label(&self, sep: &str) -> String {
-        if self.backend == "-" {
-            self.classifier.clone()
-        } else {
-            format!("{}{sep}{}", self.classifier, self.backend)
-        }
+        joined(&self.classifier, &self.backend, sep)
+    }
+}
+
+/// A system's name with its backend ("-" for none).
+fn joined(name: &str, backend: &str, sep: &str) -> String {
+    if backend == "-" {
+        name.to_string()
+    } else {
+        format!("{name}{sep}{backend}")
     }
 }
 
@@ -322,8 +335,8 @@ fn compare_pair(gold: &Gold, a: &System, b: &System, bootstrap: Bootstrap) -> Pa
         }
     };
     Pair {
-        a: a.name.clone(),
-        b: b.name.clone(),
+        a: a.label(),
+        b: b.label(),
         quotes: common.len(),
         stance_macro_f1: macro_f1(STANCE),
         sentiment_macro_f1: macro_f1(SENTIMENT),
@@ -455,11 +468,12 @@ impl Comparison {
         self.entries
             .iter()
             .map(|e| {
+                let (this, best) = (e.label("-"), best.label("-"));
                 let differs = self.pairs.iter().any(|p| {
                     let names = [p.a.as_str(), p.b.as_str()];
-                    names.contains(&e.classifier.as_str())
-                        && names.contains(&best.classifier.as_str())
-                        && e.classifier != best.classifier
+                    this != best
+                        && names.contains(&this.as_str())
+                        && names.contains(&best.as_str())
                         && significant(p)
                 });
                 if differs { "*" } else { "" }
@@ -816,6 +830,36 @@ mod tests {
         assert_eq!(pair.quotes, 7);
         assert_eq!(pair.stance_accuracy.difference, 1.0);
         assert!((pair.stance_accuracy.p_value - 2.0 / 128.0).abs() < 1e-12);
+    }
+
+    /// One classifier on two backends is two systems: the pair table names both backends.
+    #[test]
+    fn pairs_name_the_backends() {
+        let rows = vec![row("a0", 0, "x")];
+        let gold = Gold::new(&rows);
+        let (mut a, mut b) = (system("trained", &["x"]), system("trained", &["x"]));
+        a.backend = "ort-int8".into();
+        b.backend = "candle".into();
+        let pair = compare_pair(&gold, &a, &b, Bootstrap::default());
+        assert_eq!(
+            (pair.a.as_str(), pair.b.as_str()),
+            ("trained-ort-int8", "trained-candle")
+        );
+    }
+
+    /// The mark goes to the system that differs from the best, matched by classifier *and*
+    /// backend: the same classifier on another backend is another system.
+    #[test]
+    fn marks_follow_the_backend() {
+        let rows: Vec<Row> = (0..40)
+            .map(|k| row(&format!("a{}", k / 2), k * 10, "x"))
+            .collect();
+        let gold = Gold::new(&rows);
+        let (mut good, mut bad) = (system("trained", &["x"; 40]), system("trained", &["y"; 40]));
+        good.backend = "ort-int8".into();
+        bad.backend = "candle".into();
+        let comparison = score(&gold, &[good, bad], Bootstrap::default());
+        assert_eq!(comparison.marks(), vec!["", "*"]);
     }
 
     /// The check of the intervals: on synthetic gold whose true accuracy is known (each
