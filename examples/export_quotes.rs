@@ -56,6 +56,7 @@ fn main() -> Result<()> {
                 path: articles.clone(),
                 line: k as u64 + 1,
             },
+            fields: Vec::new(),
         };
         let Some(rows) = by_article.get(article.id.as_str()) else {
             continue;

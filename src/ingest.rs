@@ -22,6 +22,9 @@ pub struct Article {
     pub text: String,
     /// Where the article came from, for messages.
     pub source: Location,
+    /// The fields named in [`ReadOptions::keep_fields`], in that order, as written in the record
+    /// (a JSON number as written, a missing or null field empty), for grouping results by them.
+    pub fields: Vec<String>,
 }
 
 /// A file (or `<stdin>`) and a 1-based line number; line 0 stands for the whole file.
@@ -104,6 +107,8 @@ pub struct ReadOptions {
     pub text_field: String,
     /// Records larger than this many bytes are skipped with an error.
     pub max_article_bytes: usize,
+    /// Other JSON fields / CSV columns to keep with each article (`Article::fields`).
+    pub keep_fields: Vec<String>,
 }
 
 impl Default for ReadOptions {
@@ -112,6 +117,7 @@ impl Default for ReadOptions {
             id_field: "id".into(),
             text_field: "text".into(),
             max_article_bytes: 5_000_000,
+            keep_fields: Vec::new(),
         }
     }
 }
@@ -547,7 +553,7 @@ impl Reader {
                         return Some(Err(err));
                     }
                 }
-                let Some(Ok(found)) = columns.clone() else {
+                let Some(Ok(found)) = columns.as_ref() else {
                     return None;
                 };
                 let mut record = csv::ByteRecord::new();
@@ -584,9 +590,7 @@ impl Reader {
                                 ),
                             )));
                         }
-                        Some(csv_record(
-                            &record, found.id, found.text, path, stem, line, options,
-                        ))
+                        Some(csv_record(&record, found, path, stem, line, options))
                     }
                     Err(e) => {
                         let line = e.position().map_or(0, |p| p.line());
@@ -651,6 +655,7 @@ impl Reader {
                             path: path.clone(),
                             line: 1,
                         },
+                        fields: vec![String::new(); options.keep_fields.len()],
                     })),
                     Err(e) => {
                         let at = e.utf8_error().valid_up_to();
@@ -673,11 +678,13 @@ impl Reader {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where a CSV file's id and text columns are, and how many columns its header has.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct CsvColumns {
     id: Option<usize>,
     text: usize,
     width: usize,
+    /// The columns of `ReadOptions::keep_fields`, where the header has them.
+    kept: Vec<Option<usize>>,
 }
 
 /// Reads the header of a CSV file; on failure, the message and its reason.
@@ -706,6 +713,7 @@ fn csv_columns(
                         id: find(&options.id_field),
                         text,
                         width: names.len(),
+                        kept: options.keep_fields.iter().map(|f| find(f)).collect(),
                     }),
                     SkipReason::MissingField,
                 ),
@@ -926,6 +934,17 @@ fn parse_json_record(
             _ => return Err(wrong_type(&options.id_field, value, "a string or number")),
         },
     };
+    let fields = options
+        .keep_fields
+        .iter()
+        .map(|field| match map.get(field) {
+            None => String::new(),
+            Some(value) => string(value).unwrap_or_else(|| match value.get() {
+                "null" => String::new(),
+                raw => raw.to_string(),
+            }),
+        })
+        .collect();
     Ok(Article {
         id,
         text: article_text,
@@ -933,6 +952,7 @@ fn parse_json_record(
             path: path.to_string(),
             line,
         },
+        fields,
     })
 }
 
@@ -949,14 +969,13 @@ fn json_type(value: &serde_json::Value) -> &'static str {
 
 fn csv_record(
     record: &csv::ByteRecord,
-    id_col: Option<usize>,
-    text_col: usize,
+    columns: &CsvColumns,
     path: &str,
     stem: &str,
     line: u64,
     options: &ReadOptions,
 ) -> Result<Article, RecordError> {
-    let Some(text) = record.get(text_col) else {
+    let Some(text) = record.get(columns.text) else {
         return Err(error(
             path,
             line,
@@ -992,7 +1011,7 @@ fn csv_record(
             ),
         )
     })?;
-    let id = match id_col.and_then(|k| record.get(k)) {
+    let id = match columns.id.and_then(|k| record.get(k)) {
         Some(raw) if !raw.is_empty() => std::str::from_utf8(raw)
             .map_err(|_| {
                 error(
@@ -1005,6 +1024,15 @@ fn csv_record(
             .to_string(),
         _ => format!("{stem}:{line}"),
     };
+    let fields = columns
+        .kept
+        .iter()
+        .map(|k| {
+            k.and_then(|k| record.get(k))
+                .map(|raw| String::from_utf8_lossy(raw).into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
     Ok(Article {
         id,
         text: text.to_string(),
@@ -1012,6 +1040,7 @@ fn csv_record(
             path: path.to_string(),
             line,
         },
+        fields,
     })
 }
 
@@ -1037,5 +1066,40 @@ mod tests {
         assert_eq!(Format::of(Path::new("x.CSV")), Some(Format::Csv));
         assert_eq!(Format::of(Path::new("x.txt")), Some(Format::Text));
         assert_eq!(Format::of(Path::new("x.png")), None);
+    }
+
+    /// Kept fields come through as written: strings unquoted, numbers as written, a null or
+    /// missing field (or CSV column) empty; in the order asked for.
+    #[test]
+    fn kept_fields_are_read_from_json_and_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = dir.path().join("a.jsonl");
+        std::fs::write(
+            &jsonl,
+            "{\"id\":\"a\",\"text\":\"x\",\"domain\":\"sport\",\"year\":1999}\n\
+             {\"id\":\"b\",\"text\":\"y\",\"domain\":null}\n",
+        )
+        .unwrap();
+        let csv = dir.path().join("b.csv");
+        std::fs::write(&csv, "id,year,text\nc,2001,z\n").unwrap();
+        let options = ReadOptions {
+            keep_fields: vec!["year".into(), "domain".into()],
+            ..ReadOptions::default()
+        };
+        let inputs = [Input::Path(jsonl), Input::Path(csv)];
+        let fields: Vec<(String, Vec<String>)> = Corpus::open(&inputs, options)
+            .unwrap()
+            .map(|a| a.map(|a| (a.id, a.fields)).unwrap())
+            .collect();
+        let want =
+            |id: &str, f: &[&str]| (id.to_string(), f.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            fields,
+            vec![
+                want("a", &["1999", "sport"]),
+                want("b", &["", ""]),
+                want("c", &["2001", ""]),
+            ]
+        );
     }
 }

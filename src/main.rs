@@ -1,5 +1,6 @@
 //! The `quotestance` command line: a thin layer over the library.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -137,6 +138,11 @@ struct CompareArgs {
     /// together).
     #[arg(long, required = true)]
     gold: Vec<PathBuf>,
+    /// Also score every system on the articles of each value of this input field (JSON field or
+    /// CSV column, e.g. `domain` or `source`), written to subsets.csv and subsets.md as
+    /// `FIELD=VALUE` (repeatable).
+    #[arg(long = "by", value_name = "FIELD")]
+    by: Vec<String>,
     /// Classifiers to compare (repeatable; default: all).
     #[arg(long = "classifier", value_enum)]
     classifiers: Vec<Kind>,
@@ -253,6 +259,7 @@ impl InputArgs {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
             max_article_bytes: self.max_article_bytes,
+            keep_fields: Vec::new(),
         }
     }
 }
@@ -967,9 +974,11 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
     for path in &args.gold {
         gold_rows.extend(output::read_rows(path).map_err(anyhow::Error::msg)?);
     }
-    let gold = Gold::new(&gold_rows);
-    let corpus = open_corpus(&args.articles, args.input.read_options())?;
+    let mut read_options = args.input.read_options();
+    read_options.keep_fields = args.by.clone();
+    let corpus = open_corpus(&args.articles, read_options)?;
     let extracted = pipeline::extract_all(corpus, &pipeline::Quiet);
+    let gold = Gold::new(&gold_rows).with_groups(article_groups(&args.by, &extracted.fields));
     let matched = gold.matched(&extracted.rows);
     let kinds = if args.classifiers.is_empty() {
         vec![Kind::Trained, Kind::ZeroShot, Kind::Lexicon]
@@ -1032,6 +1041,25 @@ fn compare_command(args: CompareArgs) -> Result<ExitCode> {
         outln!("wrote {}", dir.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The articles of each value of each `--by` field, named `FIELD=VALUE` (`FIELD=(none)` where
+/// an article lacks the field).
+fn article_groups(
+    by: &[String],
+    fields: &HashMap<String, Vec<String>>,
+) -> BTreeMap<String, HashSet<String>> {
+    let mut groups: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for (id, values) in fields {
+        for (field, value) in by.iter().zip(values) {
+            let value = if value.is_empty() { "(none)" } else { value };
+            groups
+                .entry(format!("{field}={value}"))
+                .or_default()
+                .insert(id.clone());
+        }
+    }
+    groups
 }
 
 /// The machine and versions behind a comparison's speed figures, for table.md.

@@ -335,6 +335,7 @@ mod tests {
                 path: "t".into(),
                 line: 1,
             },
+            fields: Vec::new(),
         }
     }
 

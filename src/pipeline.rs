@@ -11,6 +11,7 @@
 //! long has passed since its first article arrived, so a slow producer still sees rows promptly.
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
@@ -239,12 +240,16 @@ pub fn set_labels(row: &mut Row, labels: Labels) {
 pub struct Extracted {
     pub rows: Vec<Row>,
     pub inputs: Vec<QuoteInput>,
+    /// Each article's kept fields (`ReadOptions::keep_fields`), by article id; empty when none
+    /// were asked for.
+    pub fields: HashMap<String, Vec<String>>,
 }
 
 pub fn extract_all(corpus: Corpus, progress: &dyn Progress) -> Extracted {
     let mut extracted = Extracted {
         rows: Vec::new(),
         inputs: Vec::new(),
+        fields: HashMap::new(),
     };
     for article in corpus {
         match article {
@@ -252,6 +257,9 @@ pub fn extract_all(corpus: Corpus, progress: &dyn Progress) -> Extracted {
                 let rows = process_article(&article);
                 extracted.inputs.extend(quote_inputs(&article, &rows));
                 extracted.rows.extend(rows);
+                if !article.fields.is_empty() {
+                    extracted.fields.insert(article.id, article.fields);
+                }
             }
             Err(e) => progress.warn(&e),
         }

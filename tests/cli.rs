@@ -625,3 +625,66 @@ fn compare_agrees_with_eval_and_writes_its_files() {
             .starts_with(b"\x89PNG")
     );
 }
+
+/// `compare --by domain` scores every system on the articles of each domain: the groups split
+/// the matched quotes exactly, and each group's count is its articles' matched quotes.
+#[test]
+fn compare_breaks_scores_down_by_an_article_field() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let articles = root.join("datasets/articles/heldout.jsonl");
+    let gold = root.join("datasets/articles/heldout_gold.csv");
+    let dir = scratch();
+    let out = quotestance()
+        .args(["compare", "--articles", articles.to_str().unwrap()])
+        .args(["--gold", gold.to_str().unwrap()])
+        .args([
+            "--classifier",
+            "lexicon",
+            "--by",
+            "domain",
+            "--bootstrap",
+            "0",
+        ])
+        .args(["--runs", "1", "--out", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let domains: std::collections::BTreeSet<String> = fs::read_to_string(&articles)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!("domain={}", v["domain"].as_str().unwrap())
+        })
+        .collect();
+    assert!(domains.len() > 2);
+    let total: u64 = csv::Reader::from_path(dir.path().join("table.csv"))
+        .unwrap()
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()[2]
+        .parse()
+        .unwrap();
+    let mut grouped = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    for record in csv::Reader::from_path(dir.path().join("subsets.csv"))
+        .unwrap()
+        .records()
+    {
+        let record = record.unwrap();
+        if record[2].starts_with("domain=") {
+            assert!(domains.contains(&record[2]), "{record:?}");
+            seen.insert(record[2].to_string());
+            grouped += record[3].parse::<u64>().unwrap();
+        }
+    }
+    assert_eq!(grouped, total, "the domains split the matched quotes");
+    assert!(seen.len() > 2);
+    let md = fs::read_to_string(dir.path().join("subsets.md")).unwrap();
+    assert!(md.contains("| lexicon | - | domain="), "{md}");
+}

@@ -136,6 +136,7 @@ mod news {
                         path: path.display().to_string(),
                         line: k as u64 + 1,
                     },
+                    fields: Vec::new(),
                 }
             })
             .collect()

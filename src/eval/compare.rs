@@ -10,7 +10,7 @@
 //! Intervals and tests resample whole articles, because quotes of one article are not
 //! independent.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -31,6 +31,8 @@ pub struct Gold<'a> {
     pub rows: Vec<&'a Row>,
     article: Vec<usize>,
     articles: usize,
+    /// Named groups of articles (`domain=sport`), each scored as a subset.
+    groups: BTreeMap<String, HashSet<String>>,
 }
 
 impl<'a> Gold<'a> {
@@ -51,7 +53,15 @@ impl<'a> Gold<'a> {
             rows,
             article,
             articles: ids.len(),
+            groups: BTreeMap::new(),
         }
+    }
+
+    /// Also scores every system on each group of articles: `groups` maps a group's name
+    /// (`domain=sport`) to the ids of its articles.
+    pub fn with_groups(mut self, groups: BTreeMap<String, HashSet<String>>) -> Gold<'a> {
+        self.groups = groups;
+        self
     }
 
     /// For each labelled gold quote that a row of `pred` matches (same article, spans
@@ -147,8 +157,8 @@ pub struct Entry {
     pub stance: LabelScores,
     pub sentiment: LabelScores,
     pub intervals: Intervals,
-    /// Stance and sentiment on subsets of the gold: by kind (`direct`, `indirect`, `mixed`) and
-    /// by annotator certainty (`sure`, `unsure`).
+    /// Stance and sentiment on subsets of the gold: by kind (`direct`, `indirect`, `mixed`), by
+    /// annotator certainty (`sure`, `unsure`) and by any article groups (`domain=sport`).
     pub by_subset: BTreeMap<String, (LabelScores, LabelScores)>,
 }
 
@@ -266,6 +276,12 @@ fn score_system(gold: &Gold, system: &System, bootstrap: Bootstrap) -> Entry {
     for (name, keep) in SUBSETS {
         if let (Some(a), Some(b)) = (pairs(&stance, &keep), pairs(&sentiment, &keep)) {
             by_subset.insert(name.to_string(), (a, b));
+        }
+    }
+    for (name, articles) in &gold.groups {
+        let keep = |g: &Row| articles.contains(&g.article_id);
+        if let (Some(a), Some(b)) = (pairs(&stance, &keep), pairs(&sentiment, &keep)) {
+            by_subset.insert(name.clone(), (a, b));
         }
     }
     let coded = coded(gold, &items);
@@ -595,7 +611,38 @@ impl Comparison {
         out
     }
 
-    /// Writes table.csv, table.md, pairs.csv, subsets.csv, the confusion matrices and
+    const SUBSET_HEADER: [&'static str; 8] = [
+        "classifier",
+        "backend",
+        "subset",
+        "quotes",
+        "stance_accuracy",
+        "stance_macro_f1",
+        "sentiment_accuracy",
+        "sentiment_macro_f1",
+    ];
+
+    /// Every system's scores on every subset (quote kind, annotator certainty, article group).
+    fn subset_cells(&self) -> Vec<[String; 8]> {
+        let mut cells = Vec::new();
+        for e in &self.entries {
+            for (name, (stance, sentiment)) in &e.by_subset {
+                cells.push([
+                    e.classifier.clone(),
+                    e.backend.clone(),
+                    name.clone(),
+                    stance.support.to_string(),
+                    format!("{:.3}", stance.accuracy),
+                    format!("{:.3}", stance.macro_f1),
+                    format!("{:.3}", sentiment.accuracy),
+                    format!("{:.3}", sentiment.macro_f1),
+                ]);
+            }
+        }
+        cells
+    }
+
+    /// Writes table.csv, table.md, pairs.csv, subsets.csv and subsets.md, the confusion matrices and
     /// chart.svg / chart.png into `dir`; `about` is written at the head of table.md (the machine
     /// and versions).
     pub fn write_out(&self, dir: &Path, about: &str) -> Result<()> {
@@ -613,34 +660,14 @@ impl Comparison {
             &dir.join("table.md"),
             format!("{about}\n\n{}", self.to_markdown()).as_bytes(),
         )?;
-        let mut subsets = csv::Writer::from_writer(Vec::new());
-        subsets.write_record([
-            "classifier",
-            "backend",
-            "subset",
-            "quotes",
-            "stance_accuracy",
-            "stance_macro_f1",
-            "sentiment_accuracy",
-            "sentiment_macro_f1",
-        ])?;
-        for e in &self.entries {
-            for (name, (stance, sentiment)) in &e.by_subset {
-                subsets.write_record([
-                    e.classifier.clone(),
-                    e.backend.clone(),
-                    name.clone(),
-                    stance.support.to_string(),
-                    format!("{:.3}", stance.accuracy),
-                    format!("{:.3}", stance.macro_f1),
-                    format!("{:.3}", sentiment.accuracy),
-                    format!("{:.3}", sentiment.macro_f1),
-                ])?;
-            }
-        }
+        let subsets = self.subset_cells();
         write_atomic(
             &dir.join("subsets.csv"),
-            &subsets.into_inner().context("writing CSV")?,
+            &csv_bytes(&Self::SUBSET_HEADER, &subsets)?,
+        )?;
+        write_atomic(
+            &dir.join("subsets.md"),
+            markdown(&Self::SUBSET_HEADER, &subsets).as_bytes(),
         )?;
         for e in &self.entries {
             for (task, scores) in [("stance", &e.stance), ("sentiment", &e.sentiment)] {
