@@ -151,6 +151,7 @@ word_set!(
         "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
         "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
         "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",
+        "farmer", "baker", "parent", "fisherman", "grandmother", "grandfather", "widow",
     ]
 );
 

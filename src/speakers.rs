@@ -63,12 +63,26 @@ fn strip_title(word: &str) -> String {
     word.trim_end_matches('.').to_lowercase()
 }
 
-/// A title or role word, hyphenated ones included ("Director-General").
+/// A title or role word, hyphenated ones included ("Director-General"), and descriptions such as
+/// "Mother-of-two" glued before a name.
 fn is_role_word(t: &Token) -> bool {
     let word = t.bare().trim_end_matches('.');
     t.is_word()
         && (lexicon::is_title(word)
-            || (word.contains('-') && word.split('-').all(lexicon::is_title)))
+            || (word.contains('-') && word.split('-').all(lexicon::is_title))
+            || is_family_description(word))
+}
+
+/// "Mother-of-two", "father-of-three": a person noun, "of" and a number word.
+fn is_family_description(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let mut parts = lower.split('-');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(head), Some("of"), Some(_), None) => {
+            lexicon::is_person_noun(head) || lexicon::is_title(head)
+        }
+        _ => false,
+    }
 }
 
 /// A role word that names a role by itself ("minister", "Mr"), not only a modifier ("former").
@@ -110,14 +124,18 @@ fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
     let org_word = name.iter().any(|t| {
         (t.is_capitalised() && lexicon::is_organisation_word(t.bare())) || t.is("without")
     });
-    // A person's name before "of" is someone from somewhere.
-    let person_first = name
+    // A person's name before "of" is someone from somewhere, with or without a title before it
+    // ("Analyst Peter Mahlangu of Cape Ridge Capital").
+    let untitled = &name[name.iter().take_while(|t| is_role_word(t)).count()..];
+    let person_first = untitled
         .iter()
         .take_while(|t| !is_org_connector(t))
         .filter(|t| is_name_token(t) && !lexicon::is_organisation_word(t.bare()))
         .count()
         >= 2
-        && first_name_gender(&name[0].lower()).is_some();
+        && untitled
+            .first()
+            .is_some_and(|t| first_name_gender(&t.lower()).is_some());
     if name.len() < 3 || connectors == 0 || !org_word || person_first {
         return None;
     }
@@ -591,7 +609,35 @@ impl Resolver {
         let has_preposition = phrase
             .iter()
             .any(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
-        if descriptive && has_preposition {
+        // "political scientist Anne-Marie Roy of Fundy Community College": a name before the
+        // preposition makes the phrase a person from somewhere, not an unnamed speaker.
+        let named_before_preposition = {
+            let before: Vec<&Token> = phrase
+                .iter()
+                .take_while(|t| {
+                    !(t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text))
+                })
+                .collect();
+            let name = before
+                .iter()
+                .rev()
+                .take_while(|t| {
+                    is_name_token(t)
+                        && !is_role_word(t)
+                        && !lexicon::is_determiner(&t.lower())
+                        && !lexicon::is_organisation_word(t.bare())
+                        && !is_acronym(t.bare())
+                })
+                .count();
+            // Only after a role or a description: "The UK Chamber of Shipping" is a body.
+            name >= 2
+                && before.len() > name
+                && before[before.len() - name - 1].is_word()
+                && (is_role_word(before[before.len() - name - 1])
+                    || !before[before.len() - name - 1].is_capitalised())
+                && !lexicon::is_determiner(&before[before.len() - name - 1].lower())
+        };
+        if descriptive && has_preposition && !named_before_preposition {
             // "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping".
             return self.unnamed_speaker(phrase);
         }
@@ -602,11 +648,15 @@ impl Resolver {
         {
             Some(k)
                 if k > 0
-                    && phrase[..k]
+                    && (phrase[..k]
                         .iter()
                         .filter(|t| is_name_token(t) && !is_role_word(t))
                         .count()
                         >= 2
+                        // "Farmer Lakshmamma of Hosakere": one name after a title.
+                        || (is_name_token(&phrase[k - 1])
+                            && !is_role_word(&phrase[k - 1])
+                            && phrase[..k - 1].iter().any(is_role_word)))
                     && !phrase[..k]
                         .iter()
                         .any(|t| lexicon::is_organisation_word(t.bare())) =>

@@ -83,6 +83,26 @@ fn job_titles_and_honorifics_glued_before_a_name_are_dropped() {
             "Forest and Bird's Rachel Kerr says the money is not enough.",
             "Rachel Kerr",
         ),
+        (
+            "Farmer Odette Marchetti said the frost had ruined her vines.",
+            "Odette Marchetti",
+        ),
+        (
+            "Father-of-three Callum Rees said the bus had not come for a week.",
+            "Callum Rees",
+        ),
+        (
+            "Fisherman Tolani of Akwete said the catch had halved.",
+            "Tolani",
+        ),
+        (
+            "Economist Peter Varga of Northgate Capital says rates will fall.",
+            "Peter Varga",
+        ),
+        (
+            "\"Turnout will decide it,\" says economic historian Ilse Brandt of Lorne Valley College.",
+            "Ilse Brandt",
+        ),
     ] {
         assert_eq!(speakers(text), vec![name.to_string()], "{text}");
     }
