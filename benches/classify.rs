@@ -6,10 +6,10 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use quotestance::batch::{self, BatchOptions};
+use quotestance::classify::batch::{self, BatchOptions};
+use quotestance::classify::encoder::{self, Backend, EncoderOptions, TextTokenizer};
+use quotestance::classify::heads::Heads;
 use quotestance::classify::{self, ModelOptions, QuoteInput};
-use quotestance::encoder::{self, Backend, EncoderOptions, TextTokenizer};
-use quotestance::heads::Heads;
 
 fn quotes(n: usize) -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/dev.csv");
@@ -86,7 +86,7 @@ fn encoder_batches(c: &mut Criterion) {
 /// the two is what reading the context costs.
 fn pipeline(c: &mut Criterion) {
     use quotestance::ingest::{Corpus, Input, ReadOptions};
-    use quotestance::pipeline::{self, Quiet, RunOptions};
+    use quotestance::run::pipeline::{self, Quiet, RunOptions};
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sample = root.join("datasets/sample");
     let span_heads = root.join("models/heads-span");
@@ -113,11 +113,11 @@ fn pipeline(c: &mut Criterion) {
             Corpus::open(&[Input::Path(sample.clone())], ReadOptions::default()).expect("sample");
         let sink = tempfile::NamedTempFile::new().expect("temp file");
         let destination =
-            quotestance::output::Destination::open(sink.path().to_str().expect("path"))
+            quotestance::run::output::Destination::open(sink.path().to_str().expect("path"))
                 .expect("destination");
-        let mut writer = quotestance::output::RowWriter::new(
+        let mut writer = quotestance::run::output::RowWriter::new(
             destination,
-            quotestance::output::OutputFormat::Csv,
+            quotestance::run::output::OutputFormat::Csv,
         )
         .expect("writer");
         let summary = pipeline::run(

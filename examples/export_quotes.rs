@@ -12,8 +12,8 @@ use std::io::BufRead;
 
 use anyhow::{Context, Result, bail};
 use quotestance::ingest::{Article, Location};
-use quotestance::output::{self, Row};
-use quotestance::pipeline;
+use quotestance::run::output::{self, Row};
+use quotestance::run::pipeline;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

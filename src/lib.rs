@@ -12,25 +12,15 @@
 //!
 //! [`pipeline`] runs the stages over a corpus in parallel; [`eval`] scores extraction against gold.
 
-pub mod adapter;
-pub mod batch;
 pub mod classify;
-pub mod encoder;
 pub mod eval;
-pub mod features;
-pub mod finetune;
-pub mod heads;
+pub mod fs;
 pub mod ingest;
-pub mod journal;
 pub mod lexicon;
-pub mod manifest;
-pub mod merge;
 pub mod models;
-pub mod output;
-pub mod pipeline;
 pub mod quotes;
+pub mod run;
 pub mod segment;
-pub mod shard;
 pub mod speakers;
 pub mod tokens;
 pub mod train;

@@ -11,16 +11,17 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use quotestance::batch::BatchOptions;
+use quotestance::classify::batch::BatchOptions;
+use quotestance::classify::encoder;
 use quotestance::classify::{self, Classifier, Kind, ModelOptions};
 use quotestance::eval;
 use quotestance::ingest::{Corpus, Input, ReadOptions, RecordError};
-use quotestance::manifest::{self, ClassifierDescription, Manifest, RunDescription};
-use quotestance::output::{self, Destination, OutputFormat, RowWriter, Start};
-use quotestance::pipeline::{self, Progress, RunError, RunOptions};
+use quotestance::run::manifest::{self, ClassifierDescription, Manifest, RunDescription};
+use quotestance::run::output::{self, Destination, OutputFormat, RowWriter, Start};
+use quotestance::run::pipeline::{self, Progress, RunError, RunOptions};
+use quotestance::run::shard::{self, Shard, ShardSpec};
 use quotestance::segment;
-use quotestance::shard::{self, Shard, ShardSpec};
-use quotestance::{encoder, models, train};
+use quotestance::{models, train};
 
 /// `println!` that returns an error instead of panicking when standard output is closed, so
 /// that `quotestance … | head -1` ends quietly (see [`is_broken_pipe`]).
@@ -102,7 +103,7 @@ struct ModelArgs {
     #[arg(long)]
     offline: bool,
     /// Truncate quotes to this many tokens.
-    #[arg(long, default_value_t = quotestance::encoder::DEFAULT_MAX_TOKENS)]
+    #[arg(long, default_value_t = quotestance::classify::encoder::DEFAULT_MAX_TOKENS)]
     max_tokens: usize,
     /// Quotes per encoder batch.
     #[arg(long, default_value_t = 16)]
@@ -512,7 +513,10 @@ fn describe(
 /// An output that would overwrite an input, or two outputs that are one file: what to say.
 fn clash(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Option<String> {
     for (k, (flag, path)) in outputs.iter().enumerate() {
-        if let Some(input) = inputs.iter().find(|input| output::same_file(path, input)) {
+        if let Some(input) = inputs
+            .iter()
+            .find(|input| quotestance::fs::same_file(path, input))
+        {
             return Some(format!(
                 "{flag} {} is the input {}: writing it would destroy the input; choose another \
                  output file",
@@ -521,7 +525,7 @@ fn clash(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Option<String> {
             ));
         }
         for (other_flag, other) in &outputs[k + 1..] {
-            if output::same_file(path, other) {
+            if quotestance::fs::same_file(path, other) {
                 return Some(format!(
                     "{flag} and {other_flag} both name {}: one would overwrite the other",
                     path.display()
@@ -595,7 +599,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         // Stdin was refused above for --resume; a run from stdin journals nothing useful but
         // harmless, so it gets a fingerprint of its settings alone.
         let settings = [("run", description.to_json()), ("shard", shard.to_string())];
-        let fingerprint = quotestance::journal::fingerprint(&settings, &files)?;
+        let fingerprint = quotestance::run::journal::fingerprint(&settings, &files)?;
         Destination::open_journaled(&args.output, &fingerprint, args.resume)
             .with_context(|| format!("cannot write {}", args.output))?
     };
@@ -739,7 +743,7 @@ fn report(args: &RunArgs, shard: Shard, summary: &pipeline::Summary) -> Result<(
         }
         let mut bytes = serde_json::to_vec_pretty(&json)?;
         bytes.push(b'\n');
-        output::write_atomic(path, &bytes)
+        quotestance::fs::write_atomic(path, &bytes)
             .with_context(|| format!("cannot write the summary to {}", path.display()))?;
     }
     Ok(())
@@ -763,7 +767,7 @@ fn merge_command(args: MergeArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot merge into {}", args.output))?;
     let shards = manifest::check_parts(&manifests, &RunDescription::input_files(&files))
         .with_context(|| format!("cannot merge into {}", args.output))?;
-    let summary = quotestance::merge::merge(&args.parts, shards, corpus, &args.output)
+    let summary = quotestance::run::merge::merge(&args.parts, shards, corpus, &args.output)
         .with_context(|| format!("cannot merge into {}", args.output))?;
     if !args.quiet {
         eprintln!(
@@ -851,7 +855,7 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
     let dir = classify::model_folder(&options)?;
     let tokenizer = encoder::TextTokenizer::from_folder(&dir, args.model.max_tokens)?;
     let fine_tuned = if args.fine_tune_epochs > 0 {
-        let fine_tune = quotestance::finetune::FineTuneOptions {
+        let fine_tune = quotestance::train::finetune::FineTuneOptions {
             epochs: args.fine_tune_epochs,
             rank: args.lora_rank,
             learning_rate: args.fine_tune_lr,
@@ -882,7 +886,7 @@ fn train_command(args: TrainArgs) -> Result<ExitCode> {
         },
     )?;
     eprintln!("encoder backend: {}", encoder.name());
-    let sha256 = models::sha256_file(&dir.join("model.safetensors"))?;
+    let sha256 = quotestance::fs::sha256_file(&dir.join("model.safetensors"))?;
     let base = train::BaseModel {
         name: dir
             .file_name()

@@ -160,21 +160,6 @@ pub fn folder_in(home: &Path, model: &WheelModel) -> PathBuf {
         .join(format!("{}-{}", model.name, model.version))
 }
 
-/// Lower-case hex sha256 of a file.
-pub fn sha256_file(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex::encode(hasher.finalize()))
-}
-
 /// Checks a fetched folder: required files present and the pinned safetensors checksum.
 pub fn verify(model: &WheelModel, dir: &Path) -> Result<(), ModelError> {
     check_files(dir)?;
@@ -184,7 +169,7 @@ pub fn verify(model: &WheelModel, dir: &Path) -> Result<(), ModelError> {
         ("model.safetensors", model.safetensors_sha256),
     ] {
         let path = dir.join(file);
-        let actual = sha256_file(&path)?;
+        let actual = crate::fs::sha256_file(&path)?;
         if actual != expected {
             return Err(ModelError::Checksum {
                 path,
@@ -250,7 +235,7 @@ pub fn runtime_path_in(home: &Path, runtime: &Runtime) -> PathBuf {
 
 /// Checks the runtime library's pinned sha256.
 pub fn verify_runtime(runtime: &Runtime, path: &Path) -> Result<(), ModelError> {
-    let actual = sha256_file(path)?;
+    let actual = crate::fs::sha256_file(path)?;
     if actual != runtime.sha256 {
         return Err(ModelError::Checksum {
             path: path.to_path_buf(),

@@ -28,7 +28,7 @@ fn csv_rows(output: &[u8]) -> Vec<csv::StringRecord> {
     let headers = reader.headers().expect("header").clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        quotestance::output::COLUMNS.to_vec()
+        quotestance::run::output::COLUMNS.to_vec()
     );
     reader.records().map(|r| r.expect("record")).collect()
 }
@@ -166,7 +166,7 @@ fn jsonl_output_has_the_same_fields() {
         .keys()
         .map(String::as_str)
         .collect();
-    for column in quotestance::output::COLUMNS {
+    for column in quotestance::run::output::COLUMNS {
         assert!(keys.contains(&column), "missing {column} in {keys:?}");
     }
     assert_eq!(lines[0]["speaker"], "Anna Berg");

@@ -115,7 +115,7 @@ mod news {
 
     use quotestance::classify::{SENTIMENT_LABELS, STANCE_LABELS};
     use quotestance::ingest::{Article, Location};
-    use quotestance::output::{self, Row};
+    use quotestance::run::output::{self, Row};
 
     fn root() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets")
@@ -285,7 +285,7 @@ mod news {
             let mut expected = Vec::new();
             for article in articles(name) {
                 let rows = &by_article[&article.id];
-                let inputs = quotestance::pipeline::quote_inputs(&article, rows);
+                let inputs = quotestance::run::pipeline::quote_inputs(&article, rows);
                 expected.extend(rows.iter().cloned().zip(inputs));
             }
             assert_eq!(examples.len(), expected.len(), "{name}");

@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use quotestance::batch::{self, BatchOptions};
+use quotestance::classify::batch::{self, BatchOptions};
+use quotestance::classify::encoder::{self, Backend, Encoder, EncoderOptions, TextTokenizer};
 use quotestance::classify::{self, Classifier, Kind, ModelOptions};
-use quotestance::encoder::{self, Backend, Encoder, EncoderOptions, TextTokenizer};
 use quotestance::models;
 
 /// The verified model folder (fetched on first use).
@@ -308,7 +308,7 @@ fn labels_do_not_depend_on_the_batch_on_any_backend() {
 /// through the window the shipped heads' card records).
 #[test]
 fn training_and_classifying_read_the_same_window() {
-    let heads = quotestance::heads::Heads::shipped().unwrap();
+    let heads = quotestance::classify::heads::Heads::shipped().unwrap();
     let options = quotestance::train::InputOptions {
         window: heads.card.window,
         context_ngrams: heads.card.features.context,
@@ -884,7 +884,7 @@ fn trained_heads_with_custom_labels_round_trip_through_run() {
     for file in ["heads.safetensors", "ngrams.txt", "model-card.json"] {
         assert!(heads.join(file).is_file(), "{file} written");
     }
-    let loaded = quotestance::heads::Heads::load(&heads).unwrap();
+    let loaded = quotestance::classify::heads::Heads::load(&heads).unwrap();
     assert_eq!(loaded.stance.labels, ["hostile", "other"]);
     assert!(loaded.featurizer.vocabulary.len() > 100);
 
@@ -900,7 +900,7 @@ fn trained_heads_with_custom_labels_round_trip_through_run() {
     let text = "If they attack again, we will retaliate with everything we have.";
     let quote = quotestance::classify::QuoteInput::plain(text);
     let embedding = embed_on(Backend::Auto, &[&loaded.encoder_text(&quote)]).remove(0);
-    let again = quotestance::heads::Heads::load(&heads).unwrap();
+    let again = quotestance::classify::heads::Heads::load(&heads).unwrap();
     assert_eq!(
         loaded.predict(&quote, &embedding),
         again.predict(&quote, &embedding)
@@ -932,7 +932,7 @@ fn fine_tuning_changes_the_encoder_and_every_backend_applies_it() {
         .assert()
         .success()
         .stderr(predicate::str::contains("fine-tuned in"));
-    let loaded = quotestance::heads::Heads::load(&heads).unwrap();
+    let loaded = quotestance::classify::heads::Heads::load(&heads).unwrap();
     let report = loaded
         .card
         .fine_tuning
@@ -1000,6 +1000,6 @@ fn fine_tuning_changes_the_encoder_and_every_backend_applies_it() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0x40;
     std::fs::write(&path, bytes).unwrap();
-    let err = quotestance::heads::Heads::load(&heads).unwrap_err();
+    let err = quotestance::classify::heads::Heads::load(&heads).unwrap_err();
     assert!(format!("{err:#}").contains("sha256"), "{err:#}");
 }

@@ -169,7 +169,7 @@ fn each_article_is_in_exactly_one_shard() {
         for line in part.lines() {
             let row: serde_json::Value = serde_json::from_str(line).unwrap();
             let id = row["article_id"].as_str().unwrap();
-            assert_eq!(quotestance::shard::shard_of(id, 3), k, "{id}");
+            assert_eq!(quotestance::run::shard::shard_of(id, 3), k, "{id}");
         }
         rows += part.lines().count();
     }
@@ -269,8 +269,8 @@ fn shard_auto_reads_job_array_variables() {
     let run_with = |vars: &[(&str, &str)], extra: &[&str]| {
         let mut command = bin();
         // Start from a clean slate even when the suite itself runs in a job array.
-        for var in quotestance::shard::INDEX_VARIABLES.into_iter().chain([
-            quotestance::shard::COUNT_VARIABLE,
+        for var in quotestance::run::shard::INDEX_VARIABLES.into_iter().chain([
+            quotestance::run::shard::COUNT_VARIABLE,
             "SLURM_ARRAY_TASK_MIN",
             "SLURM_ARRAY_TASK_STEP",
             "SLURM_ARRAY_TASK_COUNT",
@@ -325,7 +325,7 @@ fn shard_auto_reads_job_array_variables() {
 #[test]
 fn shard_auto_without_a_job_array_is_a_usage_error() {
     let mut command = bin();
-    for var in quotestance::shard::INDEX_VARIABLES {
+    for var in quotestance::run::shard::INDEX_VARIABLES {
         command.env_remove(var);
     }
     let out = command

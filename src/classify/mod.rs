@@ -5,7 +5,11 @@
 //! - [`zero_shot::ZeroShot`]: the encoder plus label descriptions, nearest by cosine;
 //! - [`lexicon::Lexicon`]: transparent keyword rules for stance and VADER for sentiment.
 
+pub mod batch;
+pub mod encoder;
+pub mod heads;
 pub mod input;
+pub mod labelled;
 pub mod lexicon;
 pub mod trained;
 pub mod zero_shot;
@@ -16,8 +20,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use crate::batch::BatchOptions;
-use crate::encoder::{self, DEFAULT_MAX_TOKENS, TextTokenizer};
+use crate::classify::batch::BatchOptions;
+use crate::classify::encoder::{DEFAULT_MAX_TOKENS, TextTokenizer};
 use crate::models;
 
 /// The labels of one quote.
@@ -158,7 +162,7 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
     }
     let dir = model_folder(options)?;
     let encoder_sha256 = match &options.model_dir {
-        Some(dir) => models::sha256_file(&dir.join("model.safetensors"))?,
+        Some(dir) => crate::fs::sha256_file(&dir.join("model.safetensors"))?,
         None => models::MINILM.safetensors_sha256.to_string(),
     };
     let tokenizer =
@@ -166,13 +170,13 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
     match kind {
         Kind::Trained => {
             let heads = match &options.heads_dir {
-                Some(dir) => crate::heads::Heads::load(dir).with_context(|| {
+                Some(dir) => crate::classify::heads::Heads::load(dir).with_context(|| {
                     format!(
                         "loading heads from {} (train them with `quotestance train`)",
                         dir.display()
                     )
                 })?,
-                None => crate::heads::Heads::shipped()?,
+                None => crate::classify::heads::Heads::shipped()?,
             };
             // Heads trained with a fine-tuned encoder need its adapter merged in.
             let encoder = encoder::load(

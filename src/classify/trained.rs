@@ -3,9 +3,9 @@
 use anyhow::Result;
 
 use super::{Classifier, Labels, QuoteInput};
-use crate::batch::{self, BatchOptions};
-use crate::encoder::{Encoder, TextTokenizer};
-use crate::heads::Heads;
+use crate::classify::batch::{self, BatchOptions};
+use crate::classify::encoder::{Encoder, TextTokenizer};
+use crate::classify::heads::Heads;
 
 pub struct Trained {
     tokenizer: TextTokenizer,

@@ -5,9 +5,9 @@
 use anyhow::Result;
 
 use super::{Classifier, Labels, QuoteInput};
-use crate::batch::{self, BatchOptions};
-use crate::encoder::{Encoder, TextTokenizer};
-use crate::heads::{argmax, softmax};
+use crate::classify::batch::{self, BatchOptions};
+use crate::classify::encoder::{Encoder, TextTokenizer};
+use crate::classify::heads::{argmax, softmax};
 
 /// Label descriptions: several short prototypes per label, averaged.
 const STANCE: [(&str, &[&str]); 7] = [

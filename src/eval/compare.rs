@@ -20,10 +20,10 @@ use serde::Serialize;
 
 use super::stats::{Bootstrap, Estimate, mcnemar_exact};
 use super::{CodedLabels, InSubset, LabelScores, SENTIMENT, STANCE, match_spans};
+use crate::classify::encoder::Backend;
 use crate::classify::{self, Kind, Labels, ModelOptions, QuoteInput};
-use crate::encoder::Backend;
-use crate::output::Row;
 use crate::quotes::QuoteKind;
+use crate::run::output::Row;
 
 /// The gold quotes every system is scored on: the gold rows with both labels, each with the
 /// article it belongs to (the unit of resampling).
@@ -646,7 +646,7 @@ impl Comparison {
     /// chart.svg / chart.png into `dir`; `about` is written at the head of table.md (the machine
     /// and versions).
     pub fn write_out(&self, dir: &Path, about: &str) -> Result<()> {
-        use crate::output::write_atomic;
+        use crate::fs::write_atomic;
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         write_atomic(
             &dir.join("table.csv"),

@@ -17,8 +17,8 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::lexicon;
-use crate::output::Row;
 use crate::quotes::QuoteKind;
+use crate::run::output::Row;
 
 /// True positives, false positives and false negatives.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -711,10 +711,12 @@ pub struct QuoteReport {
 /// Classifies every example's text and scores the labels against the examples'.
 pub fn evaluate_quotes(
     classifier: &dyn crate::classify::Classifier,
-    examples: &[crate::train::Example],
+    examples: &[crate::classify::labelled::Example],
 ) -> anyhow::Result<QuoteReport> {
-    let inputs: Vec<crate::classify::QuoteInput> =
-        examples.iter().map(crate::train::Example::input).collect();
+    let inputs: Vec<crate::classify::QuoteInput> = examples
+        .iter()
+        .map(crate::classify::labelled::Example::input)
+        .collect();
     let started = std::time::Instant::now();
     let labels = classifier.classify(&inputs)?;
     let seconds = started.elapsed().as_secs_f64();

@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail};
 
 use super::compare::{Gold, System};
 use crate::classify::{Labels, SENTIMENT_LABELS, STANCE_LABELS};
-use crate::output::{self, Row};
+use crate::run::output::{self, Row};
 
 /// Reads `path` as the predictions of the system called `name`.
 pub fn read(path: &Path, name: &str, gold: &Gold) -> Result<System> {

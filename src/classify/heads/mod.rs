@@ -1,23 +1,24 @@
 //! Trained classification heads on top of the encoder: a softmax-linear layer per task (stance,
-//! sentiment) over the quote's features (see [`crate::features`]), with a temperature fitted on the dev set so that scores
+//! sentiment) over the quote's features (see [`crate::classify::heads::features`]), with a temperature fitted on the dev set so that scores
 //! are calibrated probabilities. Heads are saved as `heads.safetensors`, the n-gram vocabulary
 //! `ngrams.txt` and a `model-card.json` that records labels, temperatures, data hashes and dev
 //! metrics. Heads trained on a fine-tuned encoder also keep its adapter,
-//! `encoder-adapter.safetensors` (see [`crate::adapter`]).
+//! `encoder-adapter.safetensors` (see [`crate::classify::encoder::adapter`]).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
 
-use crate::adapter::{self, Adapter};
 use crate::classify::QuoteInput;
-use crate::classify::input::Window;
-use crate::features::{FeatureSpec, Featurizer, Vocabulary};
-use crate::finetune::FineTuneReport;
-use crate::output::write_atomic;
+use crate::classify::encoder::adapter::{self, Adapter};
+pub mod card;
+pub mod features;
+
+pub use card::{HeadCard, ModelCard};
+
+use crate::classify::heads::features::{Featurizer, Vocabulary};
+use crate::fs::{f32_safetensors, write_atomic};
 
 /// One task's head: `softmax((W x + b) / temperature)`.
 #[derive(Clone, Debug)]
@@ -86,42 +87,6 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
     let sum: f32 = exps.iter().sum();
     exps.into_iter().map(|e| e / sum).collect()
-}
-
-/// What `model-card.json` records about one head.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct HeadCard {
-    pub labels: Vec<String>,
-    pub temperature: f32,
-    pub l2: f32,
-    pub dev_accuracy: f64,
-    pub dev_macro_f1: f64,
-}
-
-/// `model-card.json`: how the heads were made.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ModelCard {
-    pub base_model: String,
-    pub base_model_sha256: String,
-    pub embedding_dim: usize,
-    /// How much of the quote's sentence the encoder reads; cards made before context windows
-    /// have none, and read the quote alone.
-    #[serde(default)]
-    pub window: Window,
-    pub features: FeatureSpec,
-    pub max_tokens: usize,
-    pub train_file_sha256: String,
-    pub dev_file_sha256: String,
-    pub train_examples: usize,
-    pub dev_examples: usize,
-    pub seed: u64,
-    pub method: String,
-    pub created: String,
-    pub stance: HeadCard,
-    pub sentiment: HeadCard,
-    /// How the encoder was fine-tuned, if it was (its adapter is saved beside the heads).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fine_tuning: Option<FineTuneReport>,
 }
 
 /// The stance and sentiment heads with their card.
@@ -206,12 +171,24 @@ impl Heads {
     pub fn shipped() -> Result<Heads> {
         let origin = "the built-in heads (models/heads)";
         let mut heads = Self::from_parts(
-            include_str!("../models/heads/model-card.json"),
-            include_bytes!("../models/heads/heads.safetensors"),
-            include_str!("../models/heads/ngrams.txt"),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/models/heads/model-card.json"
+            )),
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/models/heads/heads.safetensors"
+            )),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/models/heads/ngrams.txt"
+            )),
             origin,
         )?;
-        let bytes = include_bytes!("../models/heads/encoder-adapter.safetensors");
+        let bytes = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/models/heads/encoder-adapter.safetensors"
+        ));
         let adapter = Adapter::from_bytes(bytes, origin)?;
         let expected = heads
             .card
@@ -342,28 +319,6 @@ impl Heads {
         )?;
         Ok(())
     }
-}
-
-/// Serialises f32 tensors, each `(name, shape, values)`, as safetensors tagged with `format`.
-pub fn f32_safetensors(
-    tensors: &[(String, Vec<usize>, Vec<f32>)],
-    format: &str,
-) -> Result<Vec<u8>> {
-    let raw: Vec<Vec<u8>> = tensors
-        .iter()
-        .map(|(_, _, values)| values.iter().flat_map(|v| v.to_le_bytes()).collect())
-        .collect();
-    let views = tensors
-        .iter()
-        .zip(&raw)
-        .map(|((name, shape, _), raw)| {
-            let view =
-                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), raw)?;
-            Ok((name.clone(), view))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let metadata = HashMap::from([("format".to_string(), format.to_string())]);
-    Ok(safetensors::tensor::serialize(views, Some(metadata))?)
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::fs::{Target, make_readable, named, sync_parent};
 use crate::ingest::Article;
-use crate::journal::{Checkpoint, Journal, beside};
 use crate::quotes::{Quote, QuoteKind};
+use crate::run::journal::{Checkpoint, Journal, beside};
 
 /// The column names, in order.
 pub const COLUMNS: [&str; 12] = [
@@ -290,63 +291,6 @@ impl Destination {
     }
 }
 
-/// Whether `a` and `b` name the same file: the same device and inode when both exist (so links,
-/// `./a/../a/x` and hard links are seen through), else the same absolute path once the folder
-/// is resolved.
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        #[cfg(unix)]
-        (Ok(x), Ok(y)) => {
-            use std::os::unix::fs::MetadataExt;
-            x.dev() == y.dev() && x.ino() == y.ino()
-        }
-        #[cfg(not(unix))]
-        (Ok(_), Ok(_)) => std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok(),
-        (Err(_), Err(_)) => resolved(a).is_some_and(|x| resolved(b).is_some_and(|y| x == y)),
-        _ => false,
-    }
-}
-
-/// `path` with its folder made absolute and free of links, for a file that may not exist yet.
-fn resolved(path: &Path) -> Option<PathBuf> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let folder = std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()?;
-    Some(folder.join(path.file_name()?))
-}
-
-/// What an output path names.
-enum Target {
-    /// A regular file, or nothing yet: the (symlink-resolved) path to replace.
-    Regular(PathBuf),
-    /// A device, FIFO or socket.
-    Special(PathBuf),
-}
-
-impl Target {
-    fn of(path: &Path) -> io::Result<Target> {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => Err(io::Error::other(format!(
-                "{} is a folder, not a file",
-                path.display()
-            ))),
-            Ok(meta) if !meta.is_file() => Ok(Target::Special(path.to_path_buf())),
-            // A symlink to a file: replace the file it points to, not the link.
-            Ok(_) => Ok(Target::Regular(
-                std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
-            )),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Ok(Target::Regular(path.to_path_buf()))
-            }
-            // Callers name the output path (e.g. "cannot write PATH: Not a directory").
-            Err(e) => Err(e),
-        }
-    }
-}
-
-fn named(path: &Path, e: io::Error) -> io::Error {
-    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-}
-
 fn remove_quietly(path: &Path) {
     let _ = std::fs::remove_file(path);
 }
@@ -529,63 +473,6 @@ fn csv_io(e: csv::Error) -> io::Error {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
     }
-}
-
-/// Syncs the folder holding `path`, so a rename survives a power cut. Best effort: not every
-/// platform can open a folder.
-fn sync_parent(path: &Path) {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
-}
-
-/// Writes `bytes` to `path` atomically (a temporary file beside it, synced, then renamed); a
-/// device or FIFO is written in place.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let path = match Target::of(path)? {
-        Target::Special(path) => {
-            let mut file = OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .map_err(|e| named(&path, e))?;
-            return file.write_all(bytes).map_err(|e| named(&path, e));
-        }
-        Target::Regular(path) => path,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".quotestance.")
-        .suffix(".partial")
-        .tempfile_in(&dir)
-        .map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot create a file in {}: {e}", dir.display()),
-            )
-        })?;
-    temp.write_all(bytes).map_err(|e| named(&path, e))?;
-    temp.as_file().sync_all().map_err(|e| named(&path, e))?;
-    let file = temp.persist(&path).map_err(|e| named(&path, e.error))?;
-    make_readable(&file)
-}
-
-/// Temporary files are created private (0600); a finished output is an ordinary file (0644).
-pub fn make_readable(file: &File) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    #[cfg(not(unix))]
-    let _ = file;
-    Ok(())
 }
 
 /// CSV view of a row: scores written with four decimals, absent values empty.

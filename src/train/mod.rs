@@ -1,5 +1,5 @@
 //! Training: optionally fine-tune the encoder first ([`fine_tune_encoder`], see
-//! [`crate::finetune`]), then fit the heads: L2-regularised multinomial logistic regression on the
+//! [`crate::train::finetune`]), then fit the heads: L2-regularised multinomial logistic regression on the
 //! sentence embedding, VADER tone scores and TF-IDF word n-grams, fitted full-batch with Adam, the
 //! L2 strength chosen by dev macro-F1, then a temperature fitted on dev log-loss so that scores
 //! are calibrated.
@@ -7,42 +7,25 @@
 //! The heads' fit is deterministic: zero initialisation, full batches, a fixed iteration count.
 //! The seed orders the fine-tuning's batches and initialises its LoRA factors.
 
+pub mod finetune;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
-use crate::adapter::Adapter;
-use crate::batch::BatchOptions;
 use crate::classify::QuoteInput;
+use crate::classify::batch::BatchOptions;
+use crate::classify::encoder::adapter::Adapter;
+use crate::classify::encoder::{Encoder, TextTokenizer};
+use crate::classify::heads::features::{
+    FeatureSpec, Featurizer, MIN_DOCUMENT_FREQUENCY, Vocabulary,
+};
+use crate::classify::heads::{HeadCard, Heads, LinearHead, ModelCard, softmax};
 use crate::classify::input::Window;
-use crate::encoder::{Encoder, TextTokenizer};
+pub use crate::classify::labelled::{Example, read_examples};
 use crate::eval::LabelScores;
-use crate::features::{FeatureSpec, Featurizer, MIN_DOCUMENT_FREQUENCY, Vocabulary};
-use crate::finetune::{FineTuneOptions, FineTuneReport, Sample};
-use crate::heads::{HeadCard, Heads, LinearHead, ModelCard, softmax};
-
-/// One labelled example of `datasets/stance/*.csv`.
-#[derive(Clone, Debug)]
-pub struct Example {
-    pub text: String,
-    pub stance: String,
-    pub sentiment: String,
-    pub kind: String,
-    pub domain: String,
-    /// The speech cue, when the file has a `cue` column ("denied").
-    pub cue: String,
-    /// The text around the quote, when the file has a `context` column: its sentence, which
-    /// contains the quote.
-    pub context: String,
-}
-
-impl Example {
-    /// What a classifier reads of this example.
-    pub fn input(&self) -> QuoteInput {
-        QuoteInput::from_columns(&self.text, &self.cue, &self.context)
-    }
-}
+use crate::train::finetune::{FineTuneOptions, FineTuneReport, Sample};
 
 /// How a training run reads its quotes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,71 +41,6 @@ impl InputOptions {
     pub fn encoder_text(&self, example: &Example) -> String {
         example.input().encoder_text(self.window)
     }
-}
-
-/// Reads labelled quotes: a CSV with `text,stance,sentiment` and optionally `kind`, `domain`,
-/// `cue` and `context` columns, or quotestance's own output schema (`quote` as the text, e.g.
-/// `datasets/articles/gold.csv`). Rows without both labels are an error naming their line.
-pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("reading the header of {}", path.display()))?
-        .clone();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let text = column("text")
-        .or_else(|| column("quote"))
-        .with_context(|| format!("{}: no text or quote column", path.display()))?;
-    let (stance, sentiment) = match (column("stance"), column("sentiment")) {
-        (Some(a), Some(b)) => (a, b),
-        _ => bail!("{}: needs stance and sentiment columns", path.display()),
-    };
-    let (kind, domain) = (column("kind"), column("domain"));
-    let (cue, context) = (column("cue"), column("context"));
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{}: {e}",
-                path.display(),
-                e.position().map_or(0, |p| p.line())
-            )
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        let field = |k: Option<usize>| {
-            k.and_then(|k| record.get(k))
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        };
-        let example = Example {
-            text: field(Some(text)),
-            stance: field(Some(stance)),
-            sentiment: field(Some(sentiment)),
-            kind: field(kind),
-            domain: field(domain),
-            cue: field(cue),
-            context: field(context),
-        };
-        if !example.context.is_empty() && !example.context.contains(&example.text) {
-            bail!(
-                "{}:{line}: the context does not contain the quote",
-                path.display()
-            );
-        }
-        if example.stance.is_empty() || example.sentiment.is_empty() {
-            bail!(
-                "{}:{line}: a row without a stance or sentiment label",
-                path.display()
-            );
-        }
-        out.push(example);
-    }
-    if out.is_empty() {
-        bail!("{}: no examples", path.display());
-    }
-    Ok(out)
 }
 
 /// The sorted set of labels in `values`.
@@ -295,7 +213,7 @@ fn fit_temperature(head: &LinearHead, x: &[Vec<f32>], y: &[usize]) -> f32 {
 }
 
 /// Fine-tunes the encoder in model folder `dir` on the labelled quotes of `train_paths` (see
-/// [`crate::finetune`]).
+/// [`crate::train::finetune`]).
 pub fn fine_tune_encoder(
     dir: &Path,
     train_paths: &[PathBuf],
@@ -312,7 +230,7 @@ pub fn fine_tune_encoder(
     let index = |labels: &[String], l: &str| labels.iter().position(|x| x == l).unwrap_or(0) as u32;
     let texts: Vec<String> = train.iter().map(|e| format.encoder_text(e)).collect();
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let ids = crate::finetune::tokenize(dir, &texts, options.max_tokens)?;
+    let ids = crate::train::finetune::tokenize(dir, &texts, options.max_tokens)?;
     let samples: Vec<Sample> = train
         .iter()
         .zip(ids)
@@ -330,7 +248,7 @@ pub fn fine_tune_encoder(
             options.rank
         );
     }
-    let (adapter, mut report) = crate::finetune::fine_tune(
+    let (adapter, mut report) = crate::train::finetune::fine_tune(
         dir,
         &samples,
         (stance_labels.len(), sentiment_labels.len()),
@@ -339,7 +257,7 @@ pub fn fine_tune_encoder(
     )?;
     report.train_files_sha256 = train_paths
         .iter()
-        .map(|p| crate::models::sha256_file(p))
+        .map(|p| crate::fs::sha256_file(p))
         .collect::<std::io::Result<_>>()?;
     Ok((adapter, report))
 }
@@ -428,10 +346,10 @@ pub fn train_heads(
         max_tokens: tokenizer.max_tokens(),
         train_file_sha256: train_paths
             .iter()
-            .map(|p| crate::models::sha256_file(p))
+            .map(|p| crate::fs::sha256_file(p))
             .collect::<std::io::Result<Vec<_>>>()?
             .join(","),
-        dev_file_sha256: crate::models::sha256_file(dev_path)?,
+        dev_file_sha256: crate::fs::sha256_file(dev_path)?,
         train_examples: train.len(),
         dev_examples: dev.len(),
         seed,
@@ -494,7 +412,8 @@ fn cached_embeddings(
             .collect();
         return Ok(floats.chunks(dim).map(<[f32]>::to_vec).collect());
     }
-    let embeddings = crate::batch::embed(tokenizer, encoder, texts, BatchOptions::default())?;
+    let embeddings =
+        crate::classify::batch::embed(tokenizer, encoder, texts, BatchOptions::default())?;
     if let Some(parent) = path.parent()
         && std::fs::create_dir_all(parent).is_ok()
     {
@@ -503,7 +422,7 @@ fn cached_embeddings(
             .flatten()
             .flat_map(|v| v.to_le_bytes())
             .collect();
-        let _ = crate::output::write_atomic(&path, &bytes); // a cache: failing to write it is harmless
+        let _ = crate::fs::write_atomic(&path, &bytes); // a cache: failing to write it is harmless
     }
     Ok(embeddings)
 }

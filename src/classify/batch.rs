@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::encoder::{Encoder, TextTokenizer};
+use crate::classify::encoder::{Encoder, TextTokenizer};
 
 /// How to batch.
 #[derive(Clone, Copy, Debug)]

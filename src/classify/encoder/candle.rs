@@ -8,7 +8,7 @@ use candle_nn::VarBuilder;
 use candle_transformers::models::bert::BertModel;
 
 use super::{Encoder, Padded};
-use crate::adapter::{Adapter, load_weights};
+use crate::classify::encoder::adapter::{Adapter, load_weights};
 
 /// A BERT encoder with mean pooling and L2 normalisation (the sentence-transformers recipe).
 pub struct CandleBert {

@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::ingest::{Article, Corpus};
-use crate::output::{COLUMNS, Destination, OutputFormat, RowWriter};
-use crate::shard::shard_of;
+use crate::run::output::{COLUMNS, Destination, OutputFormat, RowWriter};
+use crate::run::shard::shard_of;
 
 /// What a merge did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -199,7 +199,7 @@ fn belongs(row: &Key, article: &Article) -> bool {
 }
 
 /// Merges `parts` (the outputs of `--shard 0/N` … `--shard N-1/N`, in any order, `count` = N;
-/// [`crate::manifest::check_parts`] checks they are one complete run) into `output` (a path or
+/// [`crate::run::manifest::check_parts`] checks they are one complete run) into `output` (a path or
 /// `-`) in the order a full run over `corpus` writes, atomically like `run`.
 pub fn merge(
     parts: &[PathBuf],

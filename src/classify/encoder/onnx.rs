@@ -14,7 +14,7 @@ use std::fmt::Debug;
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::adapter::{Adapter, load_weights};
+use crate::classify::encoder::adapter::{Adapter, load_weights};
 use anyhow::{Context, Result, anyhow, bail};
 use candle_core::DType;
 use candle_transformers::models::bert::{Config, HiddenAct};

@@ -13,7 +13,7 @@ use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
 
 use super::{Encoder, Padded};
-use crate::adapter::{Adapter, load_weights};
+use crate::classify::encoder::adapter::{Adapter, load_weights};
 
 /// rust-bert builds every BERT LayerNorm with this epsilon, whatever config.json says.
 const RUST_BERT_LAYER_NORM_EPS: f64 = 1e-12;

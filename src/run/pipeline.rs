@@ -19,11 +19,11 @@ use rayon::prelude::*;
 
 use crate::classify::{Classifier, Labels, QuoteInput};
 use crate::ingest::{Article, Corpus, RecordError};
-use crate::journal::Checkpoint;
-use crate::output::{self, Row, RowWriter};
 use crate::quotes;
+use crate::run::journal::Checkpoint;
+use crate::run::output::{self, Row, RowWriter};
+use crate::run::shard::Shard;
 use crate::segment::{self, Span};
-use crate::shard::Shard;
 
 /// How a run behaves.
 #[derive(Clone, Debug)]

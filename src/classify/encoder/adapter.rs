@@ -54,7 +54,7 @@ impl Adapter {
             deltas,
             sha256: String::new(),
         };
-        adapter.sha256 = sha256_hex(&adapter.to_bytes()?);
+        adapter.sha256 = crate::fs::sha256_hex(&adapter.to_bytes()?);
         Ok(adapter)
     }
 
@@ -95,7 +95,7 @@ impl Adapter {
         }
         Ok(Adapter {
             deltas,
-            sha256: sha256_hex(bytes),
+            sha256: crate::fs::sha256_hex(bytes),
         })
     }
 
@@ -116,12 +116,12 @@ impl Adapter {
             .iter()
             .map(|(name, t)| Ok((name.clone(), t.dims().to_vec(), t.flatten_all()?.to_vec1()?)))
             .collect::<Result<Vec<_>>>()?;
-        crate::heads::f32_safetensors(&data, "quotestance-adapter")
+        Ok(crate::fs::f32_safetensors(&data, "quotestance-adapter")?)
     }
 
     /// Writes the adapter to `path` atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        Ok(crate::output::write_atomic(path, &self.to_bytes()?)?)
+        Ok(crate::fs::write_atomic(path, &self.to_bytes()?)?)
     }
 
     /// Adds the deltas to the base weights in place. Weight names may carry a checkpoint prefix
@@ -152,11 +152,6 @@ impl Adapter {
         }
         Ok(())
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// Reads a model folder's `model.safetensors` into memory, with `adapter` merged in if given.

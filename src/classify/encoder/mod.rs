@@ -1,11 +1,12 @@
 //! Sentence encoders: text in, one L2-normalised embedding per text out.
 //!
-//! Tokenisation ([`TextTokenizer`]) and batching ([`crate::batch`]) live outside the backends, so a
+//! Tokenisation ([`TextTokenizer`]) and batching ([`crate::classify::batch`]) live outside the backends, so a
 //! backend only computes: it takes a batch of token-id sequences and returns pooled embeddings.
 //! Backends: [`onnx::OrtBert`] (ONNX Runtime, int8 or fp32; the default when its library is
 //! available), [`candle::CandleBert`] (pure Rust, needs no system library; the fallback) and,
 //! with the `rust-bert` feature, `rust_bert::TchBert` (libtorch; see scripts/setup-libtorch.sh).
 
+pub mod adapter;
 pub mod candle;
 pub mod onnx;
 #[cfg(feature = "rust-bert")]
@@ -14,7 +15,7 @@ pub mod rust_bert;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use crate::adapter::Adapter;
+use crate::classify::encoder::adapter::Adapter;
 use anyhow::{Context, Result, anyhow, bail};
 use candle_transformers::models::bert::Config;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
@@ -139,7 +140,7 @@ pub struct EncoderOptions {
     pub offline: bool,
     /// Show download progress.
     pub progress: bool,
-    /// A fine-tuning adapter to merge into the weights (see [`crate::adapter`]).
+    /// A fine-tuning adapter to merge into the weights (see [`crate::classify::encoder::adapter`]).
     pub adapter: Option<Arc<Adapter>>,
 }
 

@@ -20,41 +20,9 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::adapter::{Adapter, Delta};
-use crate::encoder::TextTokenizer;
-
-/// How to fine-tune.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
-pub struct FineTuneOptions {
-    pub epochs: usize,
-    pub batch_size: usize,
-    /// LoRA rank of each linear layer's update.
-    pub rank: usize,
-    /// LoRA scale numerator: updates are scaled by `alpha / rank`.
-    pub alpha: f64,
-    /// Peak learning rate of the encoder's trainable tensors (AdamW, linear warm-up and decay).
-    pub learning_rate: f64,
-    /// Peak learning rate of the two training heads.
-    pub head_learning_rate: f64,
-    /// Truncation while training (quotes are short; long ones keep their opening).
-    pub max_tokens: usize,
-    pub seed: u64,
-}
-
-impl Default for FineTuneOptions {
-    fn default() -> Self {
-        FineTuneOptions {
-            epochs: 3,
-            batch_size: 16,
-            rank: 8,
-            alpha: 16.0,
-            learning_rate: 5e-4,
-            head_learning_rate: 3e-3,
-            max_tokens: 128,
-            seed: 13,
-        }
-    }
-}
+use crate::classify::encoder::TextTokenizer;
+use crate::classify::encoder::adapter::{Adapter, Delta};
+pub use crate::classify::heads::card::{FineTuneOptions, FineTuneReport};
 
 /// Logits are `SCALE · cos`-like products of the unit-length embedding and the head's rows,
 /// so that a head of modest norm can be confident.
@@ -341,7 +309,7 @@ impl TrainableBert {
     /// Summed cross-entropy of both tasks on one batch.
     pub fn loss(&self, batch: &[&Sample]) -> Result<Tensor> {
         let sequences: Vec<Vec<u32>> = batch.iter().map(|s| s.ids.clone()).collect();
-        let padded = crate::encoder::Padded::<u32>::new(&sequences);
+        let padded = crate::classify::encoder::Padded::<u32>::new(&sequences);
         let shape = (batch.len(), padded.len);
         let ids = Tensor::from_vec(padded.ids, shape, &Device::Cpu)?;
         let mask = Tensor::from_vec(padded.mask, shape, &Device::Cpu)?;
@@ -391,23 +359,6 @@ impl TrainableBert {
     }
 }
 
-/// What fine-tuning did, for the model card.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
-pub struct FineTuneReport {
-    pub options: FineTuneOptions,
-    pub steps: usize,
-    /// Mean training loss of each epoch (both tasks summed).
-    pub epoch_losses: Vec<f64>,
-    pub seconds: f64,
-    pub adapter_sha256: String,
-    /// The labelled files the encoder was fine-tuned on (sha256 of each) and how many quotes
-    /// they hold; they may include files the heads were not fitted on.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub train_files_sha256: Vec<String>,
-    #[serde(default)]
-    pub examples: usize,
-}
-
 /// Fine-tunes the encoder in model folder `dir` on `samples`; returns the adapter and a report.
 /// Deterministic for a given seed: batches are shuffled by a seeded generator.
 pub fn fine_tune(
@@ -421,8 +372,8 @@ pub fn fine_tune(
         bail!("no training samples");
     }
     let started = std::time::Instant::now();
-    let config = crate::encoder::read_config(dir)?;
-    let weights = crate::adapter::load_weights(dir, None)?;
+    let config = crate::classify::encoder::read_config(dir)?;
+    let weights = crate::classify::encoder::adapter::load_weights(dir, None)?;
     let model = TrainableBert::new(&config, &weights, options, labels.0, labels.1)?;
     drop(weights);
     let params = |lr| ParamsAdamW {

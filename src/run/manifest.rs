@@ -151,7 +151,7 @@ impl Manifest {
     pub fn write(&self, output: &Path) -> io::Result<()> {
         let mut bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
         bytes.push(b'\n');
-        crate::output::write_atomic(&Manifest::path_for(output), &bytes)
+        crate::fs::write_atomic(&Manifest::path_for(output), &bytes)
     }
 
     /// Reads the manifest of the part `output`, with errors that say what to do.
