@@ -375,10 +375,23 @@ fn sentence_segmentation_table() {
 fn spans_are_char_boundaries_in_order() {
     let text = "“Ça va?” dit-il. Ünïcödé… Next. 日本語の文。 End.";
     let spans = sentences(text);
+    // At least: the quoted question with its attribution, the sentence ending "Next.", and the
+    // rest (an ellipsis inside a sentence does not end it).
+    assert!(spans.len() >= 3, "sentences found: {spans:?}");
     let mut last = 0;
     for s in &spans {
         assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
         assert!(s.start >= last && s.end > s.start);
         last = s.end;
     }
+    // Together the spans cover the text: only whitespace falls between or around them.
+    let mut covered = 0;
+    for s in &spans {
+        assert!(
+            text[covered..s.start].trim().is_empty(),
+            "text lost before {s:?}"
+        );
+        covered = s.end;
+    }
+    assert!(text[covered..].trim().is_empty(), "text lost at the end");
 }

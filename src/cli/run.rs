@@ -1,0 +1,360 @@
+//! `quotestance run`: extract and label the quotes of a corpus, with resume, shards and progress.
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use quotestance::classify::{self, Classifier, Kind};
+use quotestance::ingest::RecordError;
+use quotestance::run::manifest::{ClassifierDescription, Manifest, RunDescription};
+use quotestance::run::output::{Destination, OutputFormat, RowWriter, Start};
+use quotestance::run::pipeline::{self, Progress, RunError, RunOptions};
+use quotestance::run::shard::{self, Shard, ShardSpec};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{InputArgs, ModelArgs, clash, open_corpus, parse_threads, thread_pool, usage};
+
+#[derive(clap::Args)]
+pub(super) struct RunArgs {
+    /// Inputs: .jsonl/.ndjson (one article object per line), .csv with a header, .txt (one article,
+    /// id = file stem), a folder (walked recursively in path order), any of these gzipped (.gz), or -
+    /// for JSONL on standard input.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Output file, or - for standard output. A file appears only when the run completes.
+    #[arg(short, long, default_value = "-")]
+    output: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
+    format: OutputFormat,
+    /// Extract and attribute quotes only; leave the stance and sentiment columns empty.
+    #[arg(long)]
+    skip_classify: bool,
+    /// Which classifier labels stance and sentiment.
+    #[arg(long, value_enum, default_value_t = Kind::Trained)]
+    classifier: Kind,
+    /// Heads trained by `quotestance train` (default: the heads shipped in models/heads).
+    #[arg(long, value_name = "DIR")]
+    heads: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Worker threads (default: all cores; at most four per core, since more only add
+    /// contention and memory).
+    #[arg(long, value_parser = parse_threads)]
+    threads: Option<usize>,
+    /// Stop with exit code 3 at the first record that cannot be read.
+    #[arg(long)]
+    strict: bool,
+    /// No progress bar or summary on stderr (warnings are still printed).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Process only shard K of N (numbered from 0: 0/4 … 3/4): the articles whose id hashes to K
+    /// (first 8 bytes of SHA-256, mod N). `auto` reads JOB_COMPLETION_INDEX (Kubernetes),
+    /// SLURM_ARRAY_TASK_ID (Slurm) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch); job-array variables
+    /// are never read without it.
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<ShardSpec>,
+    /// The number of shards for `--shard auto` where the scheduler does not say (Kubernetes, AWS
+    /// Batch); default: $QUOTESTANCE_SHARDS.
+    #[arg(long, value_name = "N", requires = "shard")]
+    shards: Option<u64>,
+    /// Continue an interrupted run to the same -o FILE from its journal (.FILE.journal) instead of
+    /// starting over; needs the same inputs and arguments. Without a journal, starts from the
+    /// beginning.
+    #[arg(long)]
+    resume: bool,
+    /// Also write the end-of-run summary as JSON to this file (atomically).
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// Progress bar on stderr (hidden when stderr is not a terminal or with --quiet).
+pub(super) struct Bar {
+    bar: ProgressBar,
+    bytes: Arc<AtomicU64>,
+    articles: AtomicU64,
+    quotes: AtomicU64,
+}
+
+impl Progress for Bar {
+    fn chunk_done(&self, articles: u64, quotes: u64) {
+        let a = self.articles.fetch_add(articles, Ordering::Relaxed) + articles;
+        let q = self.quotes.fetch_add(quotes, Ordering::Relaxed) + quotes;
+        self.bar.set_position(self.bytes.load(Ordering::Relaxed));
+        let secs = self.bar.elapsed().as_secs_f64().max(1e-6);
+        self.bar.set_message(format!(
+            "{a} articles ({:.0}/s), {q} quotes",
+            a as f64 / secs
+        ));
+    }
+
+    fn warn(&self, error: &RecordError) {
+        self.bar.suspend(|| eprintln!("warning: {error}"));
+    }
+}
+
+/// The shard this run processes: `--shard K/N`, or job-array variables with `--shard auto`.
+pub(super) fn resolve_shard(args: &RunArgs) -> Result<Shard, String> {
+    match args.shard {
+        None => Ok(Shard::ALL),
+        Some(ShardSpec::Fixed(shard)) => {
+            if args.shards.is_some_and(|n| n != shard.count) {
+                return Err(format!(
+                    "--shard {shard} and --shards {} disagree",
+                    args.shards.unwrap_or_default()
+                ));
+            }
+            Ok(shard)
+        }
+        Some(ShardSpec::Auto) => {
+            shard::from_env(args.shards, &|name| std::env::var(name).ok()).map(|(s, _)| s)
+        }
+    }
+}
+
+/// What decides the rows of this run (see [`RunDescription`]): for the resume journal's
+/// fingerprint and the manifest of a sharded output.
+pub(super) fn describe(
+    args: &RunArgs,
+    classifier: Option<&dyn Classifier>,
+    files: &[PathBuf],
+) -> RunDescription {
+    RunDescription {
+        quotestance: env!("CARGO_PKG_VERSION").to_string(),
+        format: match args.format {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Jsonl => "jsonl",
+        }
+        .to_string(),
+        // `--backend auto` resolves to whichever backend is available now: a resumed run must
+        // not finish on another one than it started with, so the backend that runs is recorded.
+        classifier: classifier.map(|c| ClassifierDescription {
+            name: c.name().to_string(),
+            backend: c.backend().map(str::to_string),
+            model: c.model(),
+            max_tokens: args.model.max_tokens,
+            batch_size: args.model.batch_size,
+        }),
+        id_field: args.input.id_field.clone(),
+        text_field: args.input.text_field.clone(),
+        max_article_bytes: args.input.max_article_bytes,
+        inputs: RunDescription::input_files(files),
+    }
+}
+
+pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let shard = match resolve_shard(&args) {
+        Ok(shard) => shard,
+        Err(message) => return usage(message),
+    };
+    if args.resume && args.output == "-" {
+        return usage("--resume needs an output file (-o FILE): standard output cannot be resumed");
+    }
+    let corpus = open_corpus(&args.inputs, args.input.read_options())?;
+    if args.resume && corpus.reads_stdin() {
+        return usage(
+            "--resume cannot be used with standard input (-), which can be read only once",
+        );
+    }
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let bar = match corpus.total_bytes() {
+        Some(total) => ProgressBar::new(total),
+        None => ProgressBar::no_length(),
+    };
+    bar.set_draw_target(if show {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = Bar {
+        bar,
+        bytes: corpus.bytes_read(),
+        articles: AtomicU64::new(0),
+        quotes: AtomicU64::new(0),
+    };
+
+    let files = corpus.files().unwrap_or_default();
+    let mut outputs: Vec<(&str, &Path)> = Vec::new();
+    if args.output != "-" {
+        outputs.push(("-o", Path::new(&args.output)));
+    }
+    if let Some(summary) = &args.summary {
+        outputs.push(("--summary", summary));
+    }
+    if let Some(message) = clash(&outputs, &files) {
+        return usage(message);
+    }
+    let pool = thread_pool(args.threads)?;
+    let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
+        None
+    } else {
+        let model_options = args.model.options(args.heads.clone(), !args.quiet);
+        Some(pool.install(|| classify::build(args.classifier, &model_options))?)
+    };
+    let description = describe(&args, classifier.as_deref(), &files);
+    let (destination, start) = if args.output == "-" {
+        (Some(Destination::open("-")?), Start::Fresh)
+    } else {
+        // Stdin was refused above for --resume; a run from stdin journals nothing useful but
+        // harmless, so it gets a fingerprint of its settings alone.
+        let settings = [("run", description.to_json()), ("shard", shard.to_string())];
+        let fingerprint = quotestance::run::journal::fingerprint(&settings, &files)?;
+        Destination::open_journaled(&args.output, &fingerprint, args.resume)
+            .with_context(|| format!("cannot write {}", args.output))?
+    };
+    let resume_from = match start {
+        Start::Fresh => None,
+        Start::Restarted => {
+            if !args.quiet {
+                eprintln!(
+                    "quotestance: discarding the unfinished run to {} and starting over (--resume \
+                     would have continued it)",
+                    args.output
+                );
+            }
+            None
+        }
+        Start::NothingToResume => {
+            if !args.quiet {
+                eprintln!(
+                    "quotestance: no journal for {} to resume; starting from the beginning",
+                    args.output
+                );
+            }
+            None
+        }
+        Start::Resumed(checkpoint) => {
+            if !args.quiet {
+                eprintln!(
+                    "quotestance: resuming {} after {} input records ({} articles, {} quotes)",
+                    args.output, checkpoint.records, checkpoint.articles, checkpoint.quotes
+                );
+            }
+            Some(checkpoint)
+        }
+        Start::AlreadyComplete(checkpoint) => {
+            let summary = pipeline::Summary {
+                articles: checkpoint.articles,
+                quotes: checkpoint.quotes,
+                skipped_by_reason: checkpoint.skipped.clone(),
+                other_shards: checkpoint.other_shards,
+                resumed_articles: checkpoint.articles,
+                resumed_quotes: checkpoint.quotes,
+                elapsed: started.elapsed(),
+            };
+            if !args.quiet {
+                eprintln!("quotestance: {} was already complete", args.output);
+            }
+            write_manifest(&args, shard, &description, &summary)?;
+            report(&args, shard, &summary)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let Some(destination) = destination else {
+        bail!("cannot write {}: no destination", args.output);
+    };
+    let mut writer = RowWriter::new(destination, args.format)
+        .with_context(|| format!("cannot write {}", args.output))?;
+    let options = RunOptions {
+        strict: args.strict,
+        shard,
+        resume: resume_from,
+        // Standard input arrives at the producer's pace: rows for early articles go out within
+        // about this long instead of waiting for a full chunk.
+        max_latency: corpus
+            .reads_stdin()
+            .then(|| std::time::Duration::from_millis(100)),
+        ..RunOptions::default()
+    };
+    let result = pool.install(|| {
+        pipeline::run(
+            corpus,
+            &mut writer,
+            &options,
+            classifier.as_deref(),
+            &progress,
+        )
+    });
+    progress.bar.finish_and_clear();
+    match result {
+        Ok(mut summary) => {
+            let name = writer.name().to_string();
+            writer
+                .finish()
+                .with_context(|| format!("cannot write {name}"))?;
+            summary.elapsed = started.elapsed();
+            write_manifest(&args, shard, &description, &summary)?;
+            report(&args, shard, &summary)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(RunError::Strict(e)) => {
+            eprintln!("error: {e} (--strict)");
+            Ok(ExitCode::from(3))
+        }
+        Err(RunError::Write(e)) => {
+            Err(anyhow::Error::new(e).context(format!("cannot write {}", writer.name())))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Beside the finished output of a sharded run, the manifest `merge` checks the parts against.
+pub(super) fn write_manifest(
+    args: &RunArgs,
+    shard: Shard,
+    description: &RunDescription,
+    summary: &pipeline::Summary,
+) -> Result<()> {
+    let path = Path::new(&args.output);
+    if args.shard.is_none() || args.output == "-" || !path.is_file() {
+        return Ok(());
+    }
+    let manifest = Manifest {
+        run: description.clone(),
+        shard: shard.to_string(),
+        articles: summary.articles,
+        rows: summary.quotes,
+        bytes: std::fs::metadata(path)?.len(),
+    };
+    manifest
+        .write(path)
+        .with_context(|| format!("cannot write {}", Manifest::path_for(path).display()))
+}
+
+/// The end-of-run summary: on stderr unless --quiet, and as JSON with --summary FILE.
+pub(super) fn report(args: &RunArgs, shard: Shard, summary: &pipeline::Summary) -> Result<()> {
+    if !args.quiet {
+        eprintln!("{}", summary.to_text());
+    }
+    if let Some(path) = &args.summary {
+        let mut json = summary.to_json();
+        if let Some(object) = json.as_object_mut() {
+            object.insert("output".into(), args.output.clone().into());
+            object.insert(
+                "format".into(),
+                match args.format {
+                    OutputFormat::Csv => "csv",
+                    OutputFormat::Jsonl => "jsonl",
+                }
+                .into(),
+            );
+            object.insert("shard".into(), shard.to_string().into());
+        }
+        let mut bytes = serde_json::to_vec_pretty(&json)?;
+        bytes.push(b'\n');
+        quotestance::fs::write_atomic(path, &bytes)
+            .with_context(|| format!("cannot write the summary to {}", path.display()))?;
+    }
+    Ok(())
+}
