@@ -71,7 +71,7 @@ pub const STANCE_LABELS: [&str; 7] = [
 pub const SENTIMENT_LABELS: [&str; 3] = ["positive", "negative", "neutral"];
 
 /// Which classifier to build.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Trained,
     ZeroShot,

@@ -3,7 +3,6 @@
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use quotestance::classify::Kind;
-use quotestance::classify::encoder;
 use quotestance::models;
 use quotestance::run::output::{self};
 use quotestance::run::pipeline::{self};
@@ -12,6 +11,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::choices::{BackendChoice, ClassifierChoice};
 use super::{InputArgs, ModelArgs, open_corpus};
 
 #[derive(clap::Args)]
@@ -30,10 +30,10 @@ pub(super) struct CompareArgs {
     by: Vec<String>,
     /// Classifiers to compare (repeatable; default: all).
     #[arg(long = "classifier", value_enum)]
-    classifiers: Vec<Kind>,
+    classifiers: Vec<ClassifierChoice>,
     /// Encoder backends to compare each classifier on, comma-separated (default: --backend).
     #[arg(long, value_enum, value_delimiter = ',')]
-    backends: Vec<encoder::Backend>,
+    backends: Vec<BackendChoice>,
     /// Also write table.csv, table.md, confusion matrices and chart.svg/chart.png here.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -87,14 +87,18 @@ pub(super) fn compare_command(args: CompareArgs) -> Result<ExitCode> {
     let kinds = if args.classifiers.is_empty() {
         vec![Kind::Trained, Kind::ZeroShot, Kind::Lexicon]
     } else {
-        args.classifiers.clone()
+        args.classifiers.iter().map(|&c| c.into()).collect()
     };
     let backends = if args.backends.is_empty() {
         vec![args.model.backend]
     } else {
         args.backends.clone()
     };
-    let runs = compare::runs(&kinds, &backends, &args.extra_heads);
+    let runs = compare::runs(
+        &kinds,
+        &backends.iter().map(|&b| b.into()).collect::<Vec<_>>(),
+        &args.extra_heads,
+    );
     if matched.is_empty() && !runs.is_empty() {
         bail!(
             "{}: no predicted quote matches a labelled gold quote",

@@ -9,6 +9,7 @@ use quotestance::train;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::choices::ClassifierChoice;
 use super::{InputArgs, ModelArgs, open_corpus};
 
 #[derive(clap::Args)]
@@ -25,7 +26,7 @@ pub(super) struct EvalArgs {
     quotes: Option<PathBuf>,
     /// Classifier that labels stance and sentiment (with --quotes, or on matched quotes).
     #[arg(long, value_enum)]
-    classifier: Option<Kind>,
+    classifier: Option<ClassifierChoice>,
     /// Heads trained by `quotestance train` (default: the shipped heads).
     #[arg(long, value_name = "DIR")]
     heads: Option<PathBuf>,
@@ -46,7 +47,7 @@ pub(super) struct EvalArgs {
 pub(super) fn eval_command(args: EvalArgs) -> Result<ExitCode> {
     let build = |kind: Kind| classify::build(kind, &args.model.options(args.heads.clone(), true));
     if let Some(path) = &args.quotes {
-        let classifier = build(args.classifier.unwrap_or(Kind::Trained))?;
+        let classifier = build(args.classifier.map_or(Kind::Trained, Kind::from))?;
         let report = eval::evaluate_quotes(classifier.as_ref(), &train::read_examples(path)?)?;
         if args.json {
             outln!("{}", serde_json::to_string_pretty(&report)?);
@@ -55,7 +56,7 @@ pub(super) fn eval_command(args: EvalArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let classifier = args.classifier.map(build).transpose()?;
+    let classifier = args.classifier.map(|c| build(c.into())).transpose()?;
     let mut gold = Vec::new();
     for path in &args.gold {
         gold.extend(output::read_rows(path).map_err(anyhow::Error::msg)?);

@@ -5,7 +5,6 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use quotestance::classify::ModelOptions;
 use quotestance::classify::batch::BatchOptions;
-use quotestance::classify::encoder;
 use quotestance::ingest::{Corpus, Input, ReadOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,6 +26,7 @@ macro_rules! out {
     }};
 }
 
+mod choices;
 mod compare;
 mod eval;
 mod merge;
@@ -34,6 +34,8 @@ mod models;
 mod run;
 mod segment;
 mod train;
+
+use choices::BackendChoice;
 
 const EXIT_CODES: &str = "Exit codes:
   0  success (skipped records are reported as warnings on stderr; a pipe closed downstream
@@ -94,8 +96,8 @@ struct ModelArgs {
     #[arg(long, default_value_t = 16)]
     batch_size: usize,
     /// Encoder runtime. `auto`: ONNX Runtime int8 (fetched on first use), else candle.
-    #[arg(long, value_enum, default_value_t = encoder::Backend::Auto)]
-    backend: encoder::Backend,
+    #[arg(long, value_enum, default_value_t = BackendChoice::Auto)]
+    backend: BackendChoice,
 }
 
 impl ModelArgs {
@@ -109,7 +111,7 @@ impl ModelArgs {
                 batch_size: self.batch_size.max(1),
                 sort: true,
             },
-            backend: self.backend,
+            backend: self.backend.into(),
             progress,
         }
     }

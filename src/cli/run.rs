@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use quotestance::classify::{self, Classifier, Kind};
+use quotestance::classify::{self, Classifier};
 use quotestance::ingest::RecordError;
 use quotestance::run::manifest::{ClassifierDescription, Manifest, RunDescription};
 use quotestance::run::output::{Destination, OutputFormat, RowWriter, Start};
@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::choices::{ClassifierChoice, FormatChoice};
 use super::{InputArgs, ModelArgs, clash, open_corpus, parse_threads, thread_pool, usage};
 
 #[derive(clap::Args)]
@@ -27,14 +28,14 @@ pub(super) struct RunArgs {
     #[arg(short, long, default_value = "-")]
     output: String,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
-    format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = FormatChoice::Csv)]
+    format: FormatChoice,
     /// Extract and attribute quotes only; leave the stance and sentiment columns empty.
     #[arg(long)]
     skip_classify: bool,
     /// Which classifier labels stance and sentiment.
-    #[arg(long, value_enum, default_value_t = Kind::Trained)]
-    classifier: Kind,
+    #[arg(long, value_enum, default_value_t = ClassifierChoice::Trained)]
+    classifier: ClassifierChoice,
     /// Heads trained by `quotestance train` (default: the heads shipped in models/heads).
     #[arg(long, value_name = "DIR")]
     heads: Option<PathBuf>,
@@ -125,11 +126,7 @@ pub(super) fn describe(
 ) -> RunDescription {
     RunDescription {
         quotestance: env!("CARGO_PKG_VERSION").to_string(),
-        format: match args.format {
-            OutputFormat::Csv => "csv",
-            OutputFormat::Jsonl => "jsonl",
-        }
-        .to_string(),
+        format: OutputFormat::from(args.format).name().to_string(),
         // `--backend auto` resolves to whichever backend is available now: a resumed run must
         // not finish on another one than it started with, so the backend that runs is recorded.
         classifier: classifier.map(|c| ClassifierDescription {
@@ -200,7 +197,7 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
         None
     } else {
         let model_options = args.model.options(args.heads.clone(), !args.quiet);
-        Some(pool.install(|| classify::build(args.classifier, &model_options))?)
+        Some(pool.install(|| classify::build(args.classifier.into(), &model_options))?)
     };
     let description = describe(&args, classifier.as_deref(), &files);
     let (destination, start) = if args.output == "-" {
@@ -264,7 +261,7 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
     let Some(destination) = destination else {
         bail!("cannot write {}: no destination", args.output);
     };
-    let mut writer = RowWriter::new(destination, args.format)
+    let mut writer = RowWriter::new(destination, args.format.into())
         .with_context(|| format!("cannot write {}", args.output))?;
     let options = RunOptions {
         strict: args.strict,
@@ -343,11 +340,7 @@ pub(super) fn report(args: &RunArgs, shard: Shard, summary: &pipeline::Summary) 
             object.insert("output".into(), args.output.clone().into());
             object.insert(
                 "format".into(),
-                match args.format {
-                    OutputFormat::Csv => "csv",
-                    OutputFormat::Jsonl => "jsonl",
-                }
-                .into(),
+                OutputFormat::from(args.format).name().into(),
             );
             object.insert("shard".into(), shard.to_string().into());
         }

@@ -118,8 +118,8 @@ impl Speed {
 /// One system's labels for gold quotes, by index into [`Gold::rows`], and how it ran.
 pub struct System {
     pub name: String,
-    /// The encoder backend, or "-".
-    pub backend: String,
+    /// The encoder backend, for classifiers that run one ("ort-int8").
+    pub backend: Option<String>,
     pub labels: BTreeMap<usize, Labels>,
     pub speed: Option<Speed>,
     pub load_seconds: Option<f64>,
@@ -130,7 +130,7 @@ impl System {
     /// The name and backend as the pair table shows them ("trained-ort-int8"), so that one
     /// classifier on two backends is two distinct rows.
     pub fn label(&self) -> String {
-        joined(&self.name, &self.backend, "-")
+        joined(&self.name, self.backend.as_deref(), "-")
     }
 }
 
@@ -147,7 +147,7 @@ pub struct Intervals {
 #[derive(Clone, Debug, Serialize)]
 pub struct Entry {
     pub classifier: String,
-    pub backend: String,
+    pub backend: Option<String>,
     /// Gold quotes it labelled.
     pub quotes: usize,
     pub load_seconds: Option<f64>,
@@ -166,16 +166,15 @@ impl Entry {
     /// The classifier and its backend joined by `sep` ("trained-ort-int8"), or the classifier
     /// alone where it has no backend.
     pub fn label(&self, sep: &str) -> String {
-        joined(&self.classifier, &self.backend, sep)
+        joined(&self.classifier, self.backend.as_deref(), sep)
     }
 }
 
-/// A system's name with its backend ("-" for none).
-fn joined(name: &str, backend: &str, sep: &str) -> String {
-    if backend == "-" {
-        name.to_string()
-    } else {
-        format!("{name}{sep}{backend}")
+/// A system's name with its backend, if it has one.
+fn joined(name: &str, backend: Option<&str>, sep: &str) -> String {
+    match backend {
+        Some(backend) => format!("{name}{sep}{backend}"),
+        None => name.to_string(),
     }
 }
 
@@ -443,7 +442,7 @@ pub fn run_builtin(
     }
     Ok(System {
         name,
-        backend: classifier.backend().unwrap_or("-").to_string(),
+        backend: classifier.backend().map(str::to_string),
         labels: matched.iter().map(|&(g, _)| g).zip(labels).collect(),
         speed: Speed::of(rates),
         load_seconds: Some(load_seconds),
@@ -524,7 +523,7 @@ impl Comparison {
             .map(|(e, mark)| {
                 [
                     e.classifier.clone(),
-                    e.backend.clone(),
+                    e.backend.clone().unwrap_or_else(|| "-".into()),
                     e.quotes.to_string(),
                     with(&e.intervals.stance_accuracy, e.stance.accuracy),
                     format!(
@@ -629,7 +628,7 @@ impl Comparison {
             for (name, (stance, sentiment)) in &e.by_subset {
                 cells.push([
                     e.classifier.clone(),
-                    e.backend.clone(),
+                    e.backend.clone().unwrap_or_else(|| "-".into()),
                     name.clone(),
                     stance.support.to_string(),
                     format!("{:.3}", stance.accuracy),
@@ -811,7 +810,7 @@ mod tests {
     fn system(name: &str, stances: &[&str]) -> System {
         System {
             name: name.into(),
-            backend: "-".into(),
+            backend: None,
             labels: stances
                 .iter()
                 .enumerate()
@@ -865,8 +864,8 @@ mod tests {
         let rows = vec![row("a0", 0, "x")];
         let gold = Gold::new(&rows);
         let (mut a, mut b) = (system("trained", &["x"]), system("trained", &["x"]));
-        a.backend = "ort-int8".into();
-        b.backend = "candle".into();
+        a.backend = Some("ort-int8".into());
+        b.backend = Some("candle".into());
         let pair = compare_pair(&gold, &a, &b, Bootstrap::default());
         assert_eq!(
             (pair.a.as_str(), pair.b.as_str()),
@@ -883,8 +882,8 @@ mod tests {
             .collect();
         let gold = Gold::new(&rows);
         let (mut good, mut bad) = (system("trained", &["x"; 40]), system("trained", &["y"; 40]));
-        good.backend = "ort-int8".into();
-        bad.backend = "candle".into();
+        good.backend = Some("ort-int8".into());
+        bad.backend = Some("candle".into());
         let comparison = score(&gold, &[good, bad], Bootstrap::default());
         assert_eq!(comparison.marks(), vec!["", "*"]);
     }

@@ -53,7 +53,7 @@ pub fn read(path: &Path, name: &str, gold: &Gold) -> Result<System> {
     };
     Ok(System {
         name: name.to_string(),
-        backend: "-".into(),
+        backend: None,
         labels,
         speed: None,
         load_seconds: None,

@@ -128,10 +128,20 @@ impl CharOffsets {
 }
 
 /// Output format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
     Csv,
     Jsonl,
+}
+
+impl OutputFormat {
+    /// The format's name, as the manifest and messages give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Jsonl => "jsonl",
+        }
+    }
 }
 
 /// Where rows go: standard output, a special file, or a regular file made atomically.

@@ -115,7 +115,7 @@ impl TextTokenizer {
 }
 
 /// Which backend runs the encoder.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Backend {
     /// ONNX Runtime int8 when its library is available (fetched on first use), else candle.
     #[default]
