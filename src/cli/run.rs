@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use quotestance::classify::{self, Classifier};
 use quotestance::ingest::RecordError;
+use quotestance::run::journal::Checkpoint;
 use quotestance::run::manifest::{ClassifierDescription, Manifest, RunDescription};
 use quotestance::run::output::{Destination, OutputFormat, RowWriter, Start};
 use quotestance::run::pipeline::{self, Progress, RunError, RunOptions};
@@ -79,6 +80,33 @@ pub(super) struct Bar {
     bytes: Arc<AtomicU64>,
     articles: AtomicU64,
     quotes: AtomicU64,
+}
+
+impl Bar {
+    /// A bar over the corpus's bytes when their total is known, drawn only when `show`.
+    fn new(corpus: &quotestance::ingest::Corpus, show: bool) -> Bar {
+        let bar = match corpus.total_bytes() {
+            Some(total) => ProgressBar::new(total),
+            None => ProgressBar::no_length(),
+        };
+        bar.set_draw_target(if show {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        });
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Bar {
+            bar,
+            bytes: corpus.bytes_read(),
+            articles: AtomicU64::new(0),
+            quotes: AtomicU64::new(0),
+        }
+    }
 }
 
 impl Progress for Bar {
@@ -158,29 +186,6 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
             "--resume cannot be used with standard input (-), which can be read only once",
         );
     }
-    let show = !args.quiet && std::io::stderr().is_terminal();
-    let bar = match corpus.total_bytes() {
-        Some(total) => ProgressBar::new(total),
-        None => ProgressBar::no_length(),
-    };
-    bar.set_draw_target(if show {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    });
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ETA {eta} {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let progress = Bar {
-        bar,
-        bytes: corpus.bytes_read(),
-        articles: AtomicU64::new(0),
-        quotes: AtomicU64::new(0),
-    };
-
     let files = corpus.files().unwrap_or_default();
     let mut outputs: Vec<(&str, &Path)> = Vec::new();
     if args.output != "-" {
@@ -192,6 +197,7 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
     if let Some(message) = clash(&outputs, &files) {
         return usage(message);
     }
+    let progress = Bar::new(&corpus, !args.quiet && std::io::stderr().is_terminal());
     let pool = thread_pool(args.threads)?;
     let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
         None
@@ -199,72 +205,20 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
         let model_options = args.model.options(args.heads.clone(), !args.quiet);
         Some(pool.install(|| classify::build(args.classifier.into(), &model_options))?)
     };
-    let description = describe(&args, classifier.as_deref(), &files);
-    let (destination, start) = if args.output == "-" {
-        (Some(Destination::open("-")?), Start::Fresh)
-    } else {
-        // Stdin was refused above for --resume; a run from stdin journals nothing useful but
-        // harmless, so it gets a fingerprint of its settings alone.
-        let settings = [("run", description.to_json()), ("shard", shard.to_string())];
-        let fingerprint = quotestance::run::journal::fingerprint(&settings, &files)?;
-        Destination::open_journaled(&args.output, &fingerprint, args.resume)
-            .with_context(|| format!("cannot write {}", args.output))?
+    let job = Job {
+        description: describe(&args, classifier.as_deref(), &files),
+        args,
+        shard,
+        started,
     };
-    let resume_from = match start {
-        Start::Fresh => None,
-        Start::Restarted => {
-            if !args.quiet {
-                eprintln!(
-                    "quotestance: discarding the unfinished run to {} and starting over (--resume \
-                     would have continued it)",
-                    args.output
-                );
-            }
-            None
-        }
-        Start::NothingToResume => {
-            if !args.quiet {
-                eprintln!(
-                    "quotestance: no journal for {} to resume; starting from the beginning",
-                    args.output
-                );
-            }
-            None
-        }
-        Start::Resumed(checkpoint) => {
-            if !args.quiet {
-                eprintln!(
-                    "quotestance: resuming {} after {} input records ({} articles, {} quotes)",
-                    args.output, checkpoint.records, checkpoint.articles, checkpoint.quotes
-                );
-            }
-            Some(checkpoint)
-        }
-        Start::AlreadyComplete(checkpoint) => {
-            let summary = pipeline::Summary {
-                articles: checkpoint.articles,
-                quotes: checkpoint.quotes,
-                skipped_by_reason: checkpoint.skipped.clone(),
-                other_shards: checkpoint.other_shards,
-                resumed_articles: checkpoint.articles,
-                resumed_quotes: checkpoint.quotes,
-                elapsed: started.elapsed(),
-            };
-            if !args.quiet {
-                eprintln!("quotestance: {} was already complete", args.output);
-            }
-            write_manifest(&args, shard, &description, &summary)?;
-            report(&args, shard, &summary)?;
-            return Ok(ExitCode::SUCCESS);
-        }
+    let (destination, resume_from) = match job.open_destination(&files)? {
+        Opened::Write(destination, resume_from) => (destination, resume_from),
+        Opened::AlreadyComplete => return Ok(ExitCode::SUCCESS),
     };
-    let Some(destination) = destination else {
-        bail!("cannot write {}: no destination", args.output);
-    };
-    let mut writer = RowWriter::new(destination, args.format.into())
-        .with_context(|| format!("cannot write {}", args.output))?;
+    let mut writer = RowWriter::new(destination, job.args.format.into())
+        .with_context(|| format!("cannot write {}", job.args.output))?;
     let options = RunOptions {
-        strict: args.strict,
+        strict: job.args.strict,
         shard,
         resume: resume_from,
         // Standard input arrives at the producer's pace: rows for early articles go out within
@@ -284,25 +238,116 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
         )
     });
     progress.bar.finish_and_clear();
-    match result {
-        Ok(mut summary) => {
-            let name = writer.name().to_string();
-            writer
-                .finish()
-                .with_context(|| format!("cannot write {name}"))?;
-            summary.elapsed = started.elapsed();
-            write_manifest(&args, shard, &description, &summary)?;
-            report(&args, shard, &summary)?;
-            Ok(ExitCode::SUCCESS)
+    job.finish(result, writer)
+}
+
+/// A run's settings once its inputs and classifier are known.
+struct Job {
+    args: RunArgs,
+    shard: Shard,
+    description: RunDescription,
+    started: std::time::Instant,
+}
+
+/// Where a run's rows go, and where it starts.
+enum Opened {
+    Write(Destination, Option<Checkpoint>),
+    /// A resumed run that had already finished: its manifest and summary are rewritten.
+    AlreadyComplete,
+}
+
+impl Job {
+    /// Opens the output: standard output, or a journaled file that `--resume` can continue.
+    fn open_destination(&self, files: &[PathBuf]) -> Result<Opened> {
+        let args = &self.args;
+        if args.output == "-" {
+            return Ok(Opened::Write(Destination::open("-")?, None));
         }
-        Err(RunError::Strict(e)) => {
-            eprintln!("error: {e} (--strict)");
-            Ok(ExitCode::from(3))
+        // Stdin was refused for --resume; a run from stdin journals nothing useful but
+        // harmless, so it gets a fingerprint of its settings alone.
+        let settings = [
+            ("run", self.description.to_json()),
+            ("shard", self.shard.to_string()),
+        ];
+        let fingerprint = quotestance::run::journal::fingerprint(&settings, files)?;
+        let (destination, start) =
+            Destination::open_journaled(&args.output, &fingerprint, args.resume)
+                .with_context(|| format!("cannot write {}", args.output))?;
+        let say = |message: String| {
+            if !args.quiet {
+                eprintln!("quotestance: {message}");
+            }
+        };
+        let resume_from = match start {
+            Start::Fresh => None,
+            Start::Restarted => {
+                say(format!(
+                    "discarding the unfinished run to {} and starting over (--resume would have \
+                     continued it)",
+                    args.output
+                ));
+                None
+            }
+            Start::NothingToResume => {
+                say(format!(
+                    "no journal for {} to resume; starting from the beginning",
+                    args.output
+                ));
+                None
+            }
+            Start::Resumed(checkpoint) => {
+                say(format!(
+                    "resuming {} after {} input records ({} articles, {} quotes)",
+                    args.output, checkpoint.records, checkpoint.articles, checkpoint.quotes
+                ));
+                Some(checkpoint)
+            }
+            Start::AlreadyComplete(checkpoint) => {
+                say(format!("{} was already complete", args.output));
+                self.conclude(&pipeline::Summary::of_finished(
+                    &checkpoint,
+                    self.started.elapsed(),
+                ))?;
+                return Ok(Opened::AlreadyComplete);
+            }
+        };
+        let Some(destination) = destination else {
+            bail!("cannot write {}: no destination", args.output);
+        };
+        Ok(Opened::Write(destination, resume_from))
+    }
+
+    /// Commits the output of a finished pipeline, or maps its error to an exit code.
+    fn finish(
+        &self,
+        result: Result<pipeline::Summary, RunError>,
+        writer: RowWriter,
+    ) -> Result<ExitCode> {
+        match result {
+            Ok(mut summary) => {
+                let name = writer.name().to_string();
+                writer
+                    .finish()
+                    .with_context(|| format!("cannot write {name}"))?;
+                summary.elapsed = self.started.elapsed();
+                self.conclude(&summary)?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(RunError::Strict(e)) => {
+                eprintln!("error: {e} (--strict)");
+                Ok(ExitCode::from(3))
+            }
+            Err(RunError::Write(e)) => {
+                Err(anyhow::Error::new(e).context(format!("cannot write {}", writer.name())))
+            }
+            Err(e) => Err(e.into()),
         }
-        Err(RunError::Write(e)) => {
-            Err(anyhow::Error::new(e).context(format!("cannot write {}", writer.name())))
-        }
-        Err(e) => Err(e.into()),
+    }
+
+    /// The manifest of a sharded output and the end-of-run summary.
+    fn conclude(&self, summary: &pipeline::Summary) -> Result<()> {
+        write_manifest(&self.args, self.shard, &self.description, summary)?;
+        report(&self.args, self.shard, summary)
     }
 }
 

@@ -76,6 +76,20 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary of a run that had already finished when `--resume` found it: everything in
+    /// its output was taken over.
+    pub fn of_finished(checkpoint: &Checkpoint, elapsed: Duration) -> Summary {
+        Summary {
+            articles: checkpoint.articles,
+            quotes: checkpoint.quotes,
+            skipped_by_reason: checkpoint.skipped.clone(),
+            other_shards: checkpoint.other_shards,
+            resumed_articles: checkpoint.articles,
+            resumed_quotes: checkpoint.quotes,
+            elapsed,
+        }
+    }
+
     /// Articles processed by this process per second.
     pub fn articles_per_second(&self) -> f64 {
         (self.articles - self.resumed_articles) as f64 / self.elapsed.as_secs_f64().max(1e-9)
