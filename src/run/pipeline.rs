@@ -310,40 +310,8 @@ pub fn run(
     let mut ended = false;
     while !ended {
         chunk.clear();
-        let mut bytes = 0;
-        let mut deadline = None;
         let records_before = done.records;
-        while chunk.len() < options.chunk_articles && bytes < options.chunk_bytes {
-            let item = match source.next(deadline) {
-                Next::Item(item) => item,
-                Next::Timeout => break,
-                Next::End => {
-                    ended = true;
-                    break;
-                }
-            };
-            done.records += 1;
-            match item {
-                Ok(article) if options.shard.contains(&article.id) => {
-                    if deadline.is_none() {
-                        deadline = options.max_latency.map(|d| Instant::now() + d);
-                    }
-                    bytes += article.text.len();
-                    chunk.push(article);
-                }
-                Ok(_) => done.other_shards += 1,
-                Err(error) => {
-                    if options.strict {
-                        return Err(RunError::Strict(error));
-                    }
-                    progress.warn(&error);
-                    *done
-                        .skipped
-                        .entry(error.reason.as_str().to_string())
-                        .or_default() += 1;
-                }
-            }
-        }
+        ended = next_chunk(&mut source, &mut chunk, &mut done, options, progress)?;
         if done.records == records_before {
             continue;
         }
@@ -369,6 +337,49 @@ pub fn run(
     summary.skipped_by_reason = done.skipped;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Reads the next chunk of this shard's articles into `chunk`, up to the chunk's article and byte
+/// limits or, for a live input, until the oldest article has waited `max_latency`; counts the
+/// records read, skipped and left to other shards in `done`. Returns whether the input ended.
+fn next_chunk(
+    source: &mut Source,
+    chunk: &mut Vec<Article>,
+    done: &mut Checkpoint,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<bool, RunError> {
+    let mut bytes = 0;
+    let mut deadline = None;
+    while chunk.len() < options.chunk_articles && bytes < options.chunk_bytes {
+        let item = match source.next(deadline) {
+            Next::Item(item) => item,
+            Next::Timeout => break,
+            Next::End => return Ok(true),
+        };
+        done.records += 1;
+        match item {
+            Ok(article) if options.shard.contains(&article.id) => {
+                if deadline.is_none() {
+                    deadline = options.max_latency.map(|d| Instant::now() + d);
+                }
+                bytes += article.text.len();
+                chunk.push(article);
+            }
+            Ok(_) => done.other_shards += 1,
+            Err(error) => {
+                if options.strict {
+                    return Err(RunError::Strict(error));
+                }
+                progress.warn(&error);
+                *done
+                    .skipped
+                    .entry(error.reason.as_str().to_string())
+                    .or_default() += 1;
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Where a run's records come from: the corpus directly, or a reader thread (so that waiting for
@@ -413,5 +424,200 @@ impl Source {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::ingest::{Input, ReadOptions};
+    use crate::run::output::{Destination, OutputFormat};
+
+    /// Three short articles with one direct quote each, a broken line between the second and
+    /// third, as JSONL.
+    const CORPUS: &str = concat!(
+        r#"{"id":"a1","text":"\"We will not move,\" said Ann Lee. The talks ended."}"#,
+        "\n",
+        r#"{"id":"a2","text":"\"The plant stays open,\" the mayor, Tom Park, said."}"#,
+        "\n",
+        "{not json\n",
+        r#"{"id":"a3","text":"\"Prices will fall in May,\" said Mia Chen."}"#,
+        "\n",
+    );
+
+    /// Counts chunks and warnings.
+    #[derive(Default)]
+    struct Counting {
+        chunks: Mutex<Vec<(u64, u64)>>,
+        warnings: Mutex<Vec<String>>,
+    }
+
+    impl Progress for Counting {
+        fn chunk_done(&self, articles: u64, quotes: u64) {
+            self.chunks.lock().unwrap().push((articles, quotes));
+        }
+        fn warn(&self, error: &RecordError) {
+            self.warnings.lock().unwrap().push(error.to_string());
+        }
+    }
+
+    /// Labels each quote by its length in bytes, so a test can tell which quote got which label.
+    struct ByLength;
+
+    impl Classifier for ByLength {
+        fn name(&self) -> &str {
+            "by-length"
+        }
+        fn classify(&self, quotes: &[QuoteInput]) -> anyhow::Result<Vec<Labels>> {
+            Ok(quotes
+                .iter()
+                .map(|q| Labels {
+                    stance: format!("len{}", q.quote.len()),
+                    stance_score: 1.0,
+                    sentiment: "neutral".into(),
+                    sentiment_score: 1.0,
+                })
+                .collect())
+        }
+    }
+
+    /// Runs the pipeline over `CORPUS`; the output's CSV lines and the run's result.
+    fn run_corpus(
+        options: &RunOptions,
+        classifier: Option<&dyn Classifier>,
+        progress: &dyn Progress,
+    ) -> (Vec<csv::StringRecord>, Result<Summary, RunError>) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("corpus.jsonl");
+        std::fs::write(&input, CORPUS).unwrap();
+        let corpus = Corpus::open(&[Input::Path(input)], ReadOptions::default()).unwrap();
+        let out = dir.path().join("out.csv");
+        let destination = Destination::open(out.to_str().unwrap()).unwrap();
+        let mut writer = RowWriter::new(destination, OutputFormat::Csv).unwrap();
+        let result = run(corpus, &mut writer, options, classifier, progress);
+        if result.is_ok() {
+            writer.finish().unwrap();
+        }
+        let rows = match csv::Reader::from_path(&out) {
+            Ok(mut reader) => reader.records().map(Result::unwrap).collect(),
+            Err(_) => Vec::new(),
+        };
+        (rows, result)
+    }
+
+    #[test]
+    fn rows_come_out_in_input_order_one_commit_per_chunk() {
+        let progress = Counting::default();
+        let options = RunOptions {
+            chunk_articles: 2,
+            ..RunOptions::default()
+        };
+        let (lines, result) = run_corpus(&options, None, &progress);
+        let summary = result.unwrap();
+        let ids: Vec<&str> = lines.iter().map(|r| &r[0]).collect();
+        assert_eq!(ids, ["a1", "a2", "a3"]);
+        assert_eq!((summary.articles, summary.quotes), (3, 3));
+        // Two articles, then the broken record and the third article.
+        assert_eq!(*progress.chunks.lock().unwrap(), [(2, 2), (1, 1)]);
+    }
+
+    #[test]
+    fn a_broken_record_is_counted_by_reason_and_reported_with_its_line() {
+        let progress = Counting::default();
+        let (lines, result) = run_corpus(&RunOptions::default(), None, &progress);
+        let summary = result.unwrap();
+        assert_eq!(lines.len(), 3, "the records around it are kept");
+        assert_eq!(summary.skipped_total(), 1);
+        assert_eq!(summary.skipped_by_reason.get("malformed_json"), Some(&1));
+        let warnings = progress.warnings.lock().unwrap();
+        assert!(warnings[0].contains("corpus.jsonl:3"), "{warnings:?}");
+    }
+
+    #[test]
+    fn strict_stops_at_the_broken_record_and_writes_nothing() {
+        let options = RunOptions {
+            strict: true,
+            ..RunOptions::default()
+        };
+        let (lines, result) = run_corpus(&options, None, &Quiet);
+        match result {
+            Err(RunError::Strict(e)) => assert_eq!(e.location.line, 3),
+            other => panic!(
+                "expected a strict error, got {:?}",
+                other.map(|s| s.articles)
+            ),
+        }
+        assert!(lines.is_empty(), "no output file is left: {lines:?}");
+    }
+
+    #[test]
+    fn articles_of_other_shards_are_counted_not_written() {
+        let shard = Shard::new(0, 2).unwrap();
+        let (lines, result) = run_corpus(
+            &RunOptions {
+                shard,
+                ..RunOptions::default()
+            },
+            None,
+            &Quiet,
+        );
+        let summary = result.unwrap();
+        let mine = ["a1", "a2", "a3"]
+            .iter()
+            .filter(|id| shard.contains(id))
+            .count();
+        assert_eq!(lines.len(), mine);
+        assert_eq!(summary.articles as usize, mine);
+        assert_eq!(summary.other_shards as usize, 3 - mine);
+    }
+
+    #[test]
+    fn resume_skips_the_records_already_written_and_counts_on() {
+        let resume = Checkpoint {
+            records: 2,
+            articles: 2,
+            quotes: 2,
+            ..Checkpoint::default()
+        };
+        let options = RunOptions {
+            resume: Some(resume),
+            ..RunOptions::default()
+        };
+        let (lines, result) = run_corpus(&options, None, &Quiet);
+        let summary = result.unwrap();
+        let ids: Vec<&str> = lines.iter().map(|r| &r[0]).collect();
+        assert_eq!(ids, ["a3"]);
+        assert_eq!((summary.articles, summary.quotes), (3, 3));
+        assert_eq!((summary.resumed_articles, summary.resumed_quotes), (2, 2));
+    }
+
+    #[test]
+    fn labels_go_to_their_own_rows_across_the_articles_of_a_chunk() {
+        let (lines, result) = run_corpus(&RunOptions::default(), Some(&ByLength), &Quiet);
+        result.unwrap();
+        for row in &lines {
+            assert_eq!(row[8], format!("len{}", row[7].len()), "{row:?}");
+        }
+        assert_eq!(lines.len(), 3);
+    }
+
+    #[test]
+    fn quote_inputs_carry_the_words_around_the_quote() {
+        let article = Article {
+            id: "x".into(),
+            text: "Après la réunion: \"We will be back,\" said Zoë Roy.".into(),
+            source: crate::ingest::Location {
+                path: "t".into(),
+                line: 1,
+            },
+            fields: Vec::new(),
+        };
+        let rows = process_article(&article);
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        let inputs = quote_inputs(&article, &rows);
+        assert_eq!(inputs[0].quote, rows[0].quote);
+        assert!(inputs[0].after.contains("said"), "{:?}", inputs[0]);
     }
 }
