@@ -213,45 +213,10 @@ pub fn merge(
             parts.len()
         )));
     }
-    let mut opened = Vec::new();
-    let mut format: Option<(OutputFormat, PathBuf)> = None;
-    for path in parts {
-        let (part, part_format) = Part::open(path)?;
-        if let Some(f) = part_format {
-            match &format {
-                Some((g, first)) if *g != f => {
-                    return Err(io::Error::other(format!(
-                        "{} is {} but {} is {}: all parts must have one format",
-                        first.display(),
-                        name(*g),
-                        path.display(),
-                        name(f)
-                    )));
-                }
-                Some(_) => {}
-                None => format = Some((f, path.clone())),
-            }
-        }
-        opened.push(part);
-    }
-    // Match parts to shards by their first row.
-    let mut by_shard: Vec<Option<usize>> = vec![None; parts.len()];
-    for (k, part) in opened.iter_mut().enumerate() {
-        let Some(row) = &part.next else { continue };
-        let shard = shard_of(&row.key.article_id, count);
-        if let Some(other) = by_shard[shard as usize] {
-            return Err(io::Error::other(format!(
-                "{} and {} both hold rows of shard {shard} of {count}: give each shard's output \
-                 once, and all {count} of them",
-                parts[other].display(),
-                part.path.display()
-            )));
-        }
-        by_shard[shard as usize] = Some(k);
-        part.shard = Some(shard);
-    }
+    let (mut opened, format) = open_parts(parts)?;
+    let by_shard = match_shards(&mut opened, count)?;
     // A JSONL run with no rows writes an empty file; a CSV one always has its header.
-    let format = format.map_or(OutputFormat::Jsonl, |(f, _)| f);
+    let format = format.unwrap_or(OutputFormat::Jsonl);
     let destination = Destination::open(output)?;
     let mut writer = RowWriter::new(destination, format)?;
     let mut summary = MergeSummary {
@@ -274,30 +239,7 @@ pub fn merge(
             continue;
         }
         summary.articles += 1;
-        let mut expected = 0;
-        while let Some(row) = part
-            .next
-            .take_if(|r| r.key.article_id == article.id && r.key.quote_index == expected)
-        {
-            match &row.raw {
-                Raw::Csv(record) => writer.write_csv_record(record)?,
-                Raw::Json(line) => writer.write_json_line(line)?,
-            }
-            summary.quotes += 1;
-            expected += 1;
-            part.advance()?;
-            if let Some(next) = &part.next {
-                let belongs_to = shard_of(&next.key.article_id, count);
-                if Some(belongs_to) != part.shard {
-                    return Err(io::Error::other(format!(
-                        "{}: article {:?} belongs to shard {belongs_to} of {count}, not to this \
-                         part's shard; give all {count} parts of one run made with --shard K/{count}",
-                        part.path.display(),
-                        next.key.article_id
-                    )));
-                }
-            }
-        }
+        summary.quotes += copy_rows(part, &article.id, count, &mut writer)?;
     }
     for part in &opened {
         if let Some(row) = &part.next {
@@ -313,6 +255,82 @@ pub fn merge(
     }
     writer.finish()?;
     Ok(summary)
+}
+
+/// Opens every part; all that have rows must share one format (the first one's).
+fn open_parts(parts: &[PathBuf]) -> io::Result<(Vec<Part>, Option<OutputFormat>)> {
+    let mut opened = Vec::new();
+    let mut format: Option<(OutputFormat, PathBuf)> = None;
+    for path in parts {
+        let (part, part_format) = Part::open(path)?;
+        if let Some(f) = part_format {
+            match &format {
+                Some((g, first)) if *g != f => {
+                    return Err(io::Error::other(format!(
+                        "{} is {} but {} is {}: all parts must have one format",
+                        first.display(),
+                        name(*g),
+                        path.display(),
+                        name(f)
+                    )));
+                }
+                Some(_) => {}
+                None => format = Some((f, path.clone())),
+            }
+        }
+        opened.push(part);
+    }
+    Ok((opened, format.map(|(f, _)| f)))
+}
+
+/// Which part holds each shard, told by the shard of its first row; two parts of one shard are
+/// an error.
+fn match_shards(opened: &mut [Part], count: u64) -> io::Result<Vec<Option<usize>>> {
+    let mut by_shard: Vec<Option<usize>> = vec![None; opened.len()];
+    for k in 0..opened.len() {
+        let Some(row) = &opened[k].next else { continue };
+        let shard = shard_of(&row.key.article_id, count);
+        if let Some(other) = by_shard[shard as usize] {
+            return Err(io::Error::other(format!(
+                "{} and {} both hold rows of shard {shard} of {count}: give each shard's output \
+                 once, and all {count} of them",
+                opened[other].path.display(),
+                opened[k].path.display()
+            )));
+        }
+        by_shard[shard as usize] = Some(k);
+        opened[k].shard = Some(shard);
+    }
+    Ok(by_shard)
+}
+
+/// Copies the rows of article `id` (quote 0, 1, … in order) from `part` to `writer`; returns how
+/// many. A following row of another shard means the part is not one of this run's.
+fn copy_rows(part: &mut Part, id: &str, count: u64, writer: &mut RowWriter) -> io::Result<u64> {
+    let mut expected = 0;
+    while let Some(row) = part
+        .next
+        .take_if(|r| r.key.article_id == id && r.key.quote_index == expected)
+    {
+        match &row.raw {
+            Raw::Csv(record) => writer.write_csv_record(record)?,
+            Raw::Json(line) => writer.write_json_line(line)?,
+        }
+        expected += 1;
+        part.advance()?;
+        if let Some(next) = &part.next {
+            let belongs_to = shard_of(&next.key.article_id, count);
+            if Some(belongs_to) != part.shard {
+                return Err(io::Error::other(format!(
+                    "{}: article {:?} belongs to shard {belongs_to} of {count}, not to this \
+                     part's shard; give all {count} parts of one run made with --shard K/{count}",
+                    part.path.display(),
+                    next.key.article_id
+                )));
+            }
+        }
+    }
+    Ok(expected as u64)
 }
 
 fn name(format: OutputFormat) -> &'static str {
