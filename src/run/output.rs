@@ -174,6 +174,13 @@ pub enum Start {
     AlreadyComplete(Checkpoint),
 }
 
+/// What the journal of an output file says about the run.
+enum Journaled {
+    /// The run had finished; only its journal was left.
+    Complete(Checkpoint),
+    Open(Start, Journal),
+}
+
 impl Destination {
     /// `-` is standard output; a device or FIFO is written in place; anything else is a file
     /// created by rename when [`RowWriter::finish`] succeeds.
@@ -226,37 +233,17 @@ impl Destination {
             Target::Regular(path) => path,
         };
         let temp = beside(&path, "partial");
-        let mut start = Start::Fresh;
-        let mut journal_handle = None;
-        if let Some((fingerprint, resume)) = journal {
-            let journal_path = Journal::path_for(&path);
-            let found = if resume {
-                Journal::resume(&journal_path, fingerprint)?
-            } else {
-                None
-            };
-            match found {
-                Some((journal, state)) => {
-                    let checkpoint = state.checkpoint.clone().unwrap_or_default();
-                    if state.done && !temp.exists() && path.exists() {
-                        // Killed between the rename and removing the journal.
-                        drop(journal);
-                        remove_quietly(&journal_path);
+        let (start, journal_handle) = match journal {
+            Some((fingerprint, resume)) => {
+                match Self::open_journal(&path, &temp, fingerprint, resume)? {
+                    Journaled::Complete(checkpoint) => {
                         return Ok((None, Start::AlreadyComplete(checkpoint)));
                     }
-                    start = Start::Resumed(checkpoint);
-                    journal_handle = Some(journal);
-                }
-                None => {
-                    if resume {
-                        start = Start::NothingToResume;
-                    } else if journal_path.exists() {
-                        start = Start::Restarted;
-                    }
-                    journal_handle = Some(Journal::create(&journal_path, fingerprint)?);
+                    Journaled::Open(start, journal) => (start, Some(journal)),
                 }
             }
-        }
+            None => (Start::Fresh, None),
+        };
         let committed = match &start {
             Start::Resumed(c) => c.bytes,
             _ => 0,
@@ -269,35 +256,74 @@ impl Destination {
             resumed_at: committed,
             keep: false,
         };
-        let file = if committed > 0 {
-            let file = OpenOptions::new()
-                .write(true)
-                .open(&temp)
-                .map_err(|e| named(&temp, e))?;
-            let len = file.metadata()?.len();
-            if len < committed {
-                return Err(io::Error::other(format!(
-                    "{} is {len} bytes but its journal says {committed} were committed; it was changed after the run stopped, so leave out --resume to start over",
-                    temp.display()
-                )));
-            }
-            // Rows written after the last commit are dropped; they are written again.
-            file.set_len(committed).map_err(|e| named(&temp, e))?;
-            file
-        } else {
-            OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&temp)
-                .map_err(|e| {
-                    io::Error::new(e.kind(), format!("cannot create {}: {e}", temp.display()))
-                })?
-        };
-        let mut file = file;
+        let mut file = Self::open_partial(&temp, committed)?;
         file.seek(SeekFrom::End(0))?;
         partial.file = Some(file);
         Ok((Some(Destination::File(partial)), start))
+    }
+
+    /// Opens the journal of the output `path` and says where the run starts.
+    fn open_journal(
+        path: &Path,
+        temp: &Path,
+        fingerprint: &str,
+        resume: bool,
+    ) -> io::Result<Journaled> {
+        let journal_path = Journal::path_for(path);
+        let found = if resume {
+            Journal::resume(&journal_path, fingerprint)?
+        } else {
+            None
+        };
+        if let Some((journal, state)) = found {
+            let checkpoint = state.checkpoint.clone().unwrap_or_default();
+            if state.done && !temp.exists() && path.exists() {
+                // Killed between the rename and removing the journal.
+                drop(journal);
+                remove_quietly(&journal_path);
+                return Ok(Journaled::Complete(checkpoint));
+            }
+            return Ok(Journaled::Open(Start::Resumed(checkpoint), journal));
+        }
+        let start = if resume {
+            Start::NothingToResume
+        } else if journal_path.exists() {
+            Start::Restarted
+        } else {
+            Start::Fresh
+        };
+        Ok(Journaled::Open(
+            start,
+            Journal::create(&journal_path, fingerprint)?,
+        ))
+    }
+
+    /// The partial file, cut back to the last commit when resuming, or created empty.
+    fn open_partial(temp: &Path, committed: u64) -> io::Result<File> {
+        if committed == 0 {
+            return OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(temp)
+                .map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot create {}: {e}", temp.display()))
+                });
+        }
+        let file = OpenOptions::new()
+            .write(true)
+            .open(temp)
+            .map_err(|e| named(temp, e))?;
+        let len = file.metadata()?.len();
+        if len < committed {
+            return Err(io::Error::other(format!(
+                "{} is {len} bytes but its journal says {committed} were committed; it was changed after the run stopped, so leave out --resume to start over",
+                temp.display()
+            )));
+        }
+        // Rows written after the last commit are dropped; they are written again.
+        file.set_len(committed).map_err(|e| named(temp, e))?;
+        Ok(file)
     }
 }
 
