@@ -103,10 +103,15 @@ fn is_org_connector(t: &Token) -> bool {
 /// Monuments"), with its leading "the" or capitalised owner; `None` for other phrases, and for a
 /// person from somewhere ("Anouk Visser of the Netherlands").
 fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
+    if titled_name_at_end(phrase).is_some() {
+        return None; // "Secretary of State Paul Gagnon" is the person
+    }
     let mut start = phrase.len();
     while start > 0 {
         let t = &phrase[start - 1];
-        let capital = t.is_capitalised() && !t.is_possessive();
+        // "Workers' Union": a plural possessive inside the name, not its owner.
+        let inner_plural = t.is_possessive() && start < phrase.len() && is_plural_possessive(t);
+        let capital = t.is_capitalised() && (!t.is_possessive() || inner_plural);
         let joins = is_org_connector(t)
             && start < phrase.len()
             && start >= 2
@@ -139,14 +144,89 @@ fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
     if name.len() < 3 || connectors == 0 || !org_word || person_first {
         return None;
     }
-    // Keep "the" or an owner ("Britain's") just before; anything else before stays out.
+    // Keep "the" or an owner ("Britain's", "South Korea's") just before; anything else before
+    // stays out.
     match start.checked_sub(1).map(|k| &phrase[k]) {
-        Some(t) if start == 1 && (t.is("the") || (t.is_possessive() && t.is_capitalised())) => {
+        Some(t) if start == 1 && t.is("the") => Some(0),
+        Some(t) if t.is_possessive() && phrase[..start].iter().all(|o| o.is_capitalised()) => {
             Some(0)
         }
         Some(_) => None,
         None => Some(0),
     }
+}
+
+/// "Trade Watch Europe", "Pearl River Labour Watch": a portfolio word ("trade", "labour", "state")
+/// followed by a capitalised non-title word is part of a name, not a title ("Trade Minister X" keeps
+/// its title).
+fn is_portfolio_in_name(phrase: &[Token], k: usize) -> bool {
+    let t = &phrase[k];
+    let word = t.bare().to_lowercase();
+    let portfolio = lexicon::is_title_modifier(&word)
+        && ![
+            "former",
+            "senior",
+            "junior",
+            "acting",
+            "interim",
+            "shadow",
+            "vice",
+            "deputy",
+            "chief",
+            "head",
+            "assistant",
+            "associate",
+            "emeritus",
+            "executive",
+        ]
+        .contains(&word.as_str());
+    portfolio
+        && t.is_capitalised()
+        && !phrase[..k].iter().any(is_full_title)
+        && phrase.get(k + 1).is_some_and(|n| {
+            is_name_token(n) && !is_role_word(n) && first_name_gender(&n.lower()).is_none()
+        })
+}
+
+/// "Pacific Gas and Electric", "Forest and Bird": "and" between capitalised words of a name with no
+/// title before it.
+fn joins_capitalised_names(phrase: &[Token], k: usize) -> bool {
+    phrase[k].is("and")
+        && k > 0
+        && phrase[k - 1].is_capitalised()
+        && phrase.get(k + 1).is_some_and(|n| is_name_token(n))
+        && phrase[..k]
+            .iter()
+            .all(|t| t.is_capitalised() && !is_role_word(t) || (t.is("the") && k > 1))
+}
+
+/// "Workers'", "Producers’": a plural possessive, which sits inside names ("the Metal Workers'
+/// Union"), unlike an owner's "Britain's".
+fn is_plural_possessive(t: &Token) -> bool {
+    t.is_capitalised() && (t.text.ends_with("s'") || t.text.ends_with("s’"))
+}
+
+/// The start of a person's name closing `phrase` after a capitalised title ("Fuel and Energy
+/// Minister Yuriy Bondar"), or after a body's name when it opens with a known first name
+/// ("Secretary of State Paul Gagnon"): at least two name words that are no title or body word.
+fn titled_name_at_end(phrase: &[Token]) -> Option<usize> {
+    let plain = |t: &Token| {
+        is_name_token(t)
+            && !is_role_word(t)
+            && !t.is_possessive()
+            && !lexicon::is_organisation_word(t.bare())
+            && !is_acronym(t.bare())
+    };
+    let count = phrase.iter().rev().take_while(|t| plain(t)).count();
+    if count < 2 {
+        return None;
+    }
+    let start = phrase.len() - count;
+    let before = phrase.get(start.checked_sub(1)?)?;
+    let first_name = first_name_gender(&phrase[start].lower()).is_some();
+    let titled = before.is_capitalised() && is_full_title(before);
+    let after_body = before.is_capitalised() && lexicon::is_organisation_word(before.bare());
+    (titled || (after_body && first_name)).then_some(start)
 }
 
 /// "Jonathan Pryor QC", "Dawn Okafor MP": letters after a name are not part of it ("Jr." is).
@@ -597,7 +677,12 @@ impl Resolver {
             let descriptor = !before.is_capitalised()
                 && !is_name_connector(before.text)
                 && !["of", "for", "and", "the", "in", "on", "at"].contains(&before.text);
-            if descriptor || before.is_possessive() {
+            // "Secretary of State Paul Gagnon", but not "a spokesperson for Minister X".
+            let titled = titled_name_at_end(phrase) == Some(phrase.len() - trailing_name)
+                && phrase
+                    .iter()
+                    .all(|t| !t.is_word() || t.is_capitalised() || is_org_connector(t));
+            if descriptor || before.is_possessive() || titled {
                 let name = &phrase[phrase.len() - trailing_name..];
                 return self.resolve_name(&join(name.iter()), pos);
             }
@@ -670,8 +755,14 @@ impl Resolver {
             return self.resolve_role(phrase, pos);
         }
         // Names: strip titles; organisations stay as written.
-        let last_title = phrase.iter().rposition(|t| {
-            is_role_word(t) || (!t.is_capitalised() && t.is_word() && !is_name_connector(t.text))
+        let last_title = (0..phrase.len()).rposition(|k| {
+            let t = &phrase[k];
+            (is_role_word(t) && !is_portfolio_in_name(phrase, k))
+                || t.text.ends_with("-based") // "Hong Kong-based Pearl River Labour Watch"
+                || (!t.is_capitalised()
+                    && t.is_word()
+                    && !is_name_connector(t.text)
+                    && !joins_capitalised_names(phrase, k))
         });
         let name_tokens: Vec<&Token> = match last_title {
             Some(k) => phrase[k + 1..].iter().collect(),
@@ -704,7 +795,7 @@ impl Resolver {
             name_tokens
                 .iter()
                 .copied()
-                .filter(|t| is_name_token(t) || is_name_connector(t.text)),
+                .filter(|t| is_name_token(t) || is_name_connector(t.text) || t.is("and")),
         );
         let gender = phrase.iter().find_map(|t| honorific_gender(t.bare()));
         let resolved = self.resolve_name(&name_text, pos);
