@@ -249,6 +249,65 @@ fn without_post_nominals<'t, 'a>(run: &'t [Token<'a>]) -> &'t [Token<'a>] {
     &run[..end]
 }
 
+/// A named speaker followed by where or when it spoke: "The Foreign Office in London", "Ortega at
+/// a press conference". Everything from the "in"/"at" goes when all before it is capitalised (a
+/// name or a body's name, "the" allowed first), and the place is capitalised or the occasion opens
+/// with a determiner.
+fn without_circumstance<'t, 'a>(
+    phrase: &'t [Token<'a>],
+    known: impl Fn(&str) -> bool,
+) -> &'t [Token<'a>] {
+    let Some(k) = phrase
+        .iter()
+        .position(|t| t.is_word() && (t.is("in") || t.is("at")) && !t.is_capitalised())
+    else {
+        return phrase;
+    };
+    let named = k > 0
+        && phrase[..k]
+            .iter()
+            .enumerate()
+            .all(|(j, t)| t.is_capitalised() || (j == 0 && t.is("the")) || is_org_connector(t))
+        && phrase[..k].iter().any(is_name_token);
+    let place = phrase.get(k + 1).is_some_and(|t| {
+        t.is_capitalised() || ["a", "an", "the", "its", "his", "her"].contains(&t.lower().as_str())
+    });
+    // A body's name ("The Foreign Office"), or a person the article has named ("Ortega"), not
+    // "Hospitals in Leeds".
+    let name = &phrase[..k];
+    let body = name.len() >= 2
+        && name
+            .last()
+            .is_some_and(|t| lexicon::is_organisation_word(t.bare()));
+    let person = name
+        .iter()
+        .all(|t| is_name_token(t) && !lexicon::is_group_noun(&t.lower()))
+        && known(&join(name.iter()));
+    if named && place && (body || person) {
+        name
+    } else {
+        phrase
+    }
+}
+
+/// "UN officials in Sarajevo", "Refugees arriving at Bahai": a phrase whose head, before its first
+/// preposition, is a common noun describes an unnamed speaker, whatever its capitals.
+fn has_common_head(phrase: &[Token]) -> bool {
+    let k = phrase
+        .iter()
+        .position(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
+    k.and_then(|k| k.checked_sub(1)).is_some_and(|h| {
+        let head = &phrase[h];
+        let lower = head.lower();
+        let noun = lexicon::is_group_noun(&lower)
+            || lexicon::is_person_noun(&lower)
+            || lexicon::is_title(&lower)
+            || lexicon::is_organisation_word(&lower)
+            || (lower.len() > 3 && (lower.ends_with('s') || lower.ends_with("ing")));
+        head.is_word() && !head.is_capitalised() && noun && !is_org_connector(head)
+    })
+}
+
 /// "S.K." and "K.P." before a surname are initials, not acronyms.
 fn is_initials(word: &str) -> bool {
     let bytes = word.as_bytes();
@@ -654,7 +713,9 @@ impl Resolver {
         if phrase.len() == 1 && lexicon::is_speaker_pronoun(first.text) {
             return self.resolve_pronoun(&first.lower(), pos);
         }
-        let phrase = without_post_nominals(phrase);
+        let phrase = without_circumstance(without_post_nominals(phrase), |name| {
+            self.find_by_part(name).is_some() || self.find_fuller(name).is_some()
+        });
         if let Some(start) = organisation_with_connectors(phrase) {
             // "the Association of Brazilian Exporters", "Britain's Department for International
             // Development": an organisation's name with small words inside stays whole.
@@ -688,6 +749,7 @@ impl Resolver {
             }
         }
         let descriptive = !first.is_capitalised()
+            || has_common_head(phrase)
             || lexicon::is_determiner(&first.lower())
             || lexicon::is_group_noun(&first.lower())
             || lexicon::is_person_noun(&first.lower()) && !lexicon::is_title(&first.lower());
@@ -1119,7 +1181,7 @@ impl Resolver {
 /// Marks the tokens of datelines: an all-capitals place at a sentence's start, up to a dash
 /// ("MOSCOW (Meridian) —", "WILMINGTON, Del. —").
 fn datelines(tokens: &[Token], sentences: &[Span]) -> Vec<bool> {
-    let mut marks = vec![false; tokens.len()];
+    let mut marks = inner_datelines(tokens);
     for s in sentences {
         let first = tokens.partition_point(|t| t.start < s.start);
         if !tokens.get(first).is_some_and(is_all_caps_word) {
@@ -1130,6 +1192,38 @@ fn datelines(tokens: &[Token], sentences: &[Span]) -> Vec<bool> {
         {
             marks[first..dash].iter_mut().for_each(|m| *m = true);
         }
+    }
+    marks
+}
+
+/// Datelines after a headline run into the first sentence ("… deepens BUENOS AIRES, Sept 12
+/// (Wire) - …", "TEPALCA DE LOS RIOS, Mexico, May 11 (Wire) -"): a run opening with an
+/// all-capitals word, holding a comma or a bracket and no lower-case word, up to a dash.
+fn inner_datelines(tokens: &[Token]) -> Vec<bool> {
+    let mut marks = vec![false; tokens.len()];
+    let mut k = 0;
+    while k < tokens.len() {
+        let opens = is_all_caps_word(&tokens[k]) && (k == 0 || !is_all_caps_word(&tokens[k - 1]));
+        if !opens {
+            k += 1;
+            continue;
+        }
+        let limit = (k + 14).min(tokens.len());
+        let end = (k + 1..limit).find(|&j| {
+            let t = &tokens[j];
+            matches!(t.text, "—" | "–" | "-")
+                || (t.is_word()
+                    && !t.is_capitalised()
+                    && !t.text.chars().all(|c| c.is_ascii_digit()))
+        });
+        let dash = end.filter(|&j| matches!(tokens[j].text, "—" | "–" | "-"));
+        if let Some(dash) = dash
+            && tokens[k..dash].iter().any(|t| matches!(t.text, "," | "("))
+        {
+            marks[k..dash].iter_mut().for_each(|m| *m = true);
+            k = dash;
+        }
+        k += 1;
     }
     marks
 }

@@ -209,6 +209,47 @@ fn a_title_with_small_words_before_a_name_gives_the_person() {
 }
 
 #[test]
+fn where_and_when_a_named_speaker_spoke_is_not_part_of_the_name() {
+    for (text, speaker) in [
+        (
+            "The Foreign Ministry in Valdora said it was seeking more information.",
+            "The Foreign Ministry",
+        ),
+        (
+            "Elena Marquez chairs the board. Marquez at a news conference said the plan would pass.",
+            "Elena Marquez",
+        ),
+        (
+            "Freedonia yesterday warned that the sanctions would stay until talks resumed.",
+            "Freedonia",
+        ),
+        // A common noun before "in" or "at" keeps its place: the speaker is unnamed.
+        (
+            "UN monitors in Valdora said the convoy had been stopped for hours.",
+            "UN monitors in Valdora",
+        ),
+        (
+            "Refugees arriving at Kessa said they had walked for three days.",
+            "Refugees arriving at Kessa",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![speaker.to_string()], "{text}");
+    }
+}
+
+#[test]
+fn a_dateline_after_a_run_on_headline_is_not_a_speaker() {
+    let text = "Strike grounds Aerolineas Sur as pay row deepens PUERTO NUEVO, Sept 12 (Wire) - \
+                A strike by pilots grounded all flights of Aerolineas Sur on Thursday, saying \
+                wages had fallen behind inflation.";
+    assert!(
+        !speakers(text).iter().any(|s| s.contains("PUERTO")),
+        "{:?}",
+        speakers(text)
+    );
+}
+
+#[test]
 fn arabic_article_names_are_names() {
     let text = "Coalition spokesman Colonel Saleh al-Otaibi said the targets were military. \
                 Al-Otaibi said no market was hit.";
