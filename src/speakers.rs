@@ -103,10 +103,15 @@ fn is_org_connector(t: &Token) -> bool {
 /// Monuments"), with its leading "the" or capitalised owner; `None` for other phrases, and for a
 /// person from somewhere ("Anouk Visser of the Netherlands").
 fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
+    if titled_name_at_end(phrase).is_some() {
+        return None; // "Secretary of State Paul Gagnon" is the person
+    }
     let mut start = phrase.len();
     while start > 0 {
         let t = &phrase[start - 1];
-        let capital = t.is_capitalised() && !t.is_possessive();
+        // "Workers' Union": a plural possessive inside the name, not its owner.
+        let inner_plural = t.is_possessive() && start < phrase.len() && is_plural_possessive(t);
+        let capital = t.is_capitalised() && (!t.is_possessive() || inner_plural);
         let joins = is_org_connector(t)
             && start < phrase.len()
             && start >= 2
@@ -139,14 +144,89 @@ fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
     if name.len() < 3 || connectors == 0 || !org_word || person_first {
         return None;
     }
-    // Keep "the" or an owner ("Britain's") just before; anything else before stays out.
+    // Keep "the" or an owner ("Britain's", "South Korea's") just before; anything else before
+    // stays out.
     match start.checked_sub(1).map(|k| &phrase[k]) {
-        Some(t) if start == 1 && (t.is("the") || (t.is_possessive() && t.is_capitalised())) => {
+        Some(t) if start == 1 && t.is("the") => Some(0),
+        Some(t) if t.is_possessive() && phrase[..start].iter().all(|o| o.is_capitalised()) => {
             Some(0)
         }
         Some(_) => None,
         None => Some(0),
     }
+}
+
+/// "Trade Watch Europe", "Pearl River Labour Watch": a portfolio word ("trade", "labour", "state")
+/// followed by a capitalised non-title word is part of a name, not a title ("Trade Minister X" keeps
+/// its title).
+fn is_portfolio_in_name(phrase: &[Token], k: usize) -> bool {
+    let t = &phrase[k];
+    let word = t.bare().to_lowercase();
+    let portfolio = lexicon::is_title_modifier(&word)
+        && ![
+            "former",
+            "senior",
+            "junior",
+            "acting",
+            "interim",
+            "shadow",
+            "vice",
+            "deputy",
+            "chief",
+            "head",
+            "assistant",
+            "associate",
+            "emeritus",
+            "executive",
+        ]
+        .contains(&word.as_str());
+    portfolio
+        && t.is_capitalised()
+        && !phrase[..k].iter().any(is_full_title)
+        && phrase.get(k + 1).is_some_and(|n| {
+            is_name_token(n) && !is_role_word(n) && first_name_gender(&n.lower()).is_none()
+        })
+}
+
+/// "Pacific Gas and Electric", "Forest and Bird": "and" between capitalised words of a name with no
+/// title before it.
+fn joins_capitalised_names(phrase: &[Token], k: usize) -> bool {
+    phrase[k].is("and")
+        && k > 0
+        && phrase[k - 1].is_capitalised()
+        && phrase.get(k + 1).is_some_and(|n| is_name_token(n))
+        && phrase[..k]
+            .iter()
+            .all(|t| t.is_capitalised() && !is_role_word(t) || (t.is("the") && k > 1))
+}
+
+/// "Workers'", "Producers’": a plural possessive, which sits inside names ("the Metal Workers'
+/// Union"), unlike an owner's "Britain's".
+fn is_plural_possessive(t: &Token) -> bool {
+    t.is_capitalised() && (t.text.ends_with("s'") || t.text.ends_with("s’"))
+}
+
+/// The start of a person's name closing `phrase` after a capitalised title ("Fuel and Energy
+/// Minister Yuriy Bondar"), or after a body's name when it opens with a known first name
+/// ("Secretary of State Paul Gagnon"): at least two name words that are no title or body word.
+fn titled_name_at_end(phrase: &[Token]) -> Option<usize> {
+    let plain = |t: &Token| {
+        is_name_token(t)
+            && !is_role_word(t)
+            && !t.is_possessive()
+            && !lexicon::is_organisation_word(t.bare())
+            && !is_acronym(t.bare())
+    };
+    let count = phrase.iter().rev().take_while(|t| plain(t)).count();
+    if count < 2 {
+        return None;
+    }
+    let start = phrase.len() - count;
+    let before = phrase.get(start.checked_sub(1)?)?;
+    let first_name = first_name_gender(&phrase[start].lower()).is_some();
+    let titled = before.is_capitalised() && is_full_title(before);
+    let after_body = before.is_capitalised() && lexicon::is_organisation_word(before.bare());
+    (titled || (after_body && first_name)).then_some(start)
 }
 
 /// "Jonathan Pryor QC", "Dawn Okafor MP": letters after a name are not part of it ("Jr." is).
@@ -167,6 +247,65 @@ fn without_post_nominals<'t, 'a>(run: &'t [Token<'a>]) -> &'t [Token<'a>] {
         end -= 1;
     }
     &run[..end]
+}
+
+/// A named speaker followed by where or when it spoke: "The Foreign Office in London", "Ortega at
+/// a press conference". Everything from the "in"/"at" goes when all before it is capitalised (a
+/// name or a body's name, "the" allowed first), and the place is capitalised or the occasion opens
+/// with a determiner.
+fn without_circumstance<'t, 'a>(
+    phrase: &'t [Token<'a>],
+    known: impl Fn(&str) -> bool,
+) -> &'t [Token<'a>] {
+    let Some(k) = phrase
+        .iter()
+        .position(|t| t.is_word() && (t.is("in") || t.is("at")) && !t.is_capitalised())
+    else {
+        return phrase;
+    };
+    let named = k > 0
+        && phrase[..k]
+            .iter()
+            .enumerate()
+            .all(|(j, t)| t.is_capitalised() || (j == 0 && t.is("the")) || is_org_connector(t))
+        && phrase[..k].iter().any(is_name_token);
+    let place = phrase.get(k + 1).is_some_and(|t| {
+        t.is_capitalised() || ["a", "an", "the", "its", "his", "her"].contains(&t.lower().as_str())
+    });
+    // A body's name ("The Foreign Office"), or a person the article has named ("Ortega"), not
+    // "Hospitals in Leeds".
+    let name = &phrase[..k];
+    let body = name.len() >= 2
+        && name
+            .last()
+            .is_some_and(|t| lexicon::is_organisation_word(t.bare()));
+    let person = name
+        .iter()
+        .all(|t| is_name_token(t) && !lexicon::is_group_noun(&t.lower()))
+        && known(&join(name.iter()));
+    if named && place && (body || person) {
+        name
+    } else {
+        phrase
+    }
+}
+
+/// "UN officials in Sarajevo", "Refugees arriving at Bahai": a phrase whose head, before its first
+/// preposition, is a common noun describes an unnamed speaker, whatever its capitals.
+fn has_common_head(phrase: &[Token]) -> bool {
+    let k = phrase
+        .iter()
+        .position(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
+    k.and_then(|k| k.checked_sub(1)).is_some_and(|h| {
+        let head = &phrase[h];
+        let lower = head.lower();
+        let noun = lexicon::is_group_noun(&lower)
+            || lexicon::is_person_noun(&lower)
+            || lexicon::is_title(&lower)
+            || lexicon::is_organisation_word(&lower)
+            || (lower.len() > 3 && (lower.ends_with('s') || lower.ends_with("ing")));
+        head.is_word() && !head.is_capitalised() && noun && !is_org_connector(head)
+    })
 }
 
 /// "S.K." and "K.P." before a surname are initials, not acronyms.
@@ -574,7 +713,9 @@ impl Resolver {
         if phrase.len() == 1 && lexicon::is_speaker_pronoun(first.text) {
             return self.resolve_pronoun(&first.lower(), pos);
         }
-        let phrase = without_post_nominals(phrase);
+        let phrase = without_circumstance(without_post_nominals(phrase), |name| {
+            self.find_by_part(name).is_some() || self.find_fuller(name).is_some()
+        });
         if let Some(start) = organisation_with_connectors(phrase) {
             // "the Association of Brazilian Exporters", "Britain's Department for International
             // Development": an organisation's name with small words inside stays whole.
@@ -597,12 +738,18 @@ impl Resolver {
             let descriptor = !before.is_capitalised()
                 && !is_name_connector(before.text)
                 && !["of", "for", "and", "the", "in", "on", "at"].contains(&before.text);
-            if descriptor || before.is_possessive() {
+            // "Secretary of State Paul Gagnon", but not "a spokesperson for Minister X".
+            let titled = titled_name_at_end(phrase) == Some(phrase.len() - trailing_name)
+                && phrase
+                    .iter()
+                    .all(|t| !t.is_word() || t.is_capitalised() || is_org_connector(t));
+            if descriptor || before.is_possessive() || titled {
                 let name = &phrase[phrase.len() - trailing_name..];
                 return self.resolve_name(&join(name.iter()), pos);
             }
         }
         let descriptive = !first.is_capitalised()
+            || has_common_head(phrase)
             || lexicon::is_determiner(&first.lower())
             || lexicon::is_group_noun(&first.lower())
             || lexicon::is_person_noun(&first.lower()) && !lexicon::is_title(&first.lower());
@@ -670,8 +817,14 @@ impl Resolver {
             return self.resolve_role(phrase, pos);
         }
         // Names: strip titles; organisations stay as written.
-        let last_title = phrase.iter().rposition(|t| {
-            is_role_word(t) || (!t.is_capitalised() && t.is_word() && !is_name_connector(t.text))
+        let last_title = (0..phrase.len()).rposition(|k| {
+            let t = &phrase[k];
+            (is_role_word(t) && !is_portfolio_in_name(phrase, k))
+                || t.text.ends_with("-based") // "Hong Kong-based Pearl River Labour Watch"
+                || (!t.is_capitalised()
+                    && t.is_word()
+                    && !is_name_connector(t.text)
+                    && !joins_capitalised_names(phrase, k))
         });
         let name_tokens: Vec<&Token> = match last_title {
             Some(k) => phrase[k + 1..].iter().collect(),
@@ -704,7 +857,7 @@ impl Resolver {
             name_tokens
                 .iter()
                 .copied()
-                .filter(|t| is_name_token(t) || is_name_connector(t.text)),
+                .filter(|t| is_name_token(t) || is_name_connector(t.text) || t.is("and")),
         );
         let gender = phrase.iter().find_map(|t| honorific_gender(t.bare()));
         let resolved = self.resolve_name(&name_text, pos);
@@ -1028,7 +1181,7 @@ impl Resolver {
 /// Marks the tokens of datelines: an all-capitals place at a sentence's start, up to a dash
 /// ("MOSCOW (Meridian) —", "WILMINGTON, Del. —").
 fn datelines(tokens: &[Token], sentences: &[Span]) -> Vec<bool> {
-    let mut marks = vec![false; tokens.len()];
+    let mut marks = inner_datelines(tokens);
     for s in sentences {
         let first = tokens.partition_point(|t| t.start < s.start);
         if !tokens.get(first).is_some_and(is_all_caps_word) {
@@ -1039,6 +1192,38 @@ fn datelines(tokens: &[Token], sentences: &[Span]) -> Vec<bool> {
         {
             marks[first..dash].iter_mut().for_each(|m| *m = true);
         }
+    }
+    marks
+}
+
+/// Datelines after a headline run into the first sentence ("… deepens BUENOS AIRES, Sept 12
+/// (Wire) - …", "TEPALCA DE LOS RIOS, Mexico, May 11 (Wire) -"): a run opening with an
+/// all-capitals word, holding a comma or a bracket and no lower-case word, up to a dash.
+fn inner_datelines(tokens: &[Token]) -> Vec<bool> {
+    let mut marks = vec![false; tokens.len()];
+    let mut k = 0;
+    while k < tokens.len() {
+        let opens = is_all_caps_word(&tokens[k]) && (k == 0 || !is_all_caps_word(&tokens[k - 1]));
+        if !opens {
+            k += 1;
+            continue;
+        }
+        let limit = (k + 14).min(tokens.len());
+        let end = (k + 1..limit).find(|&j| {
+            let t = &tokens[j];
+            matches!(t.text, "—" | "–" | "-")
+                || (t.is_word()
+                    && !t.is_capitalised()
+                    && !t.text.chars().all(|c| c.is_ascii_digit()))
+        });
+        let dash = end.filter(|&j| matches!(tokens[j].text, "—" | "–" | "-"));
+        if let Some(dash) = dash
+            && tokens[k..dash].iter().any(|t| matches!(t.text, "," | "("))
+        {
+            marks[k..dash].iter_mut().for_each(|m| *m = true);
+            k = dash;
+        }
+        k += 1;
     }
     marks
 }

@@ -147,6 +147,109 @@ fn organisation_names_with_small_words_stay_whole() {
 }
 
 #[test]
+fn organisation_names_joined_by_and_or_with_a_plural_possessive_stay_whole() {
+    for (text, speaker) in [
+        (
+            "The Glass and Ceramic Workers' Union said on Friday it would call strikes at four plants.",
+            "The Glass and Ceramic Workers' Union",
+        ),
+        (
+            "North Vandoria's Coastal Affairs and Forestry Ministry said the deal would hold.",
+            "North Vandoria's Coastal Affairs and Forestry Ministry",
+        ),
+        (
+            "Northern Water and Light says it may cut supply to 3,000 homes.",
+            "Northern Water and Light",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![speaker.to_string()], "{text}");
+    }
+}
+
+#[test]
+fn portfolio_words_inside_a_name_are_not_titles() {
+    for (text, speaker) in [
+        (
+            "Campaign group Trade Monitor Asia accused the negotiators of ignoring the forests.",
+            "Trade Monitor Asia",
+        ),
+        (
+            "Lagos-based Harbour Labour Watch said complaints had risen sharply.",
+            "Harbour Labour Watch",
+        ),
+        // A title's portfolio before a person's first name stays a title.
+        (
+            "Minister for Housing and Environment Peter Quill said the plan would go ahead.",
+            "Peter Quill",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![speaker.to_string()], "{text}");
+    }
+}
+
+#[test]
+fn a_title_with_small_words_before_a_name_gives_the_person() {
+    for (text, speaker) in [
+        (
+            "Secretary of State Paul Ostrander said the forms would be ready by July.",
+            "Paul Ostrander",
+        ),
+        (
+            "Vandoria's Fuel and Energy Minister Oleh Brusko said Kiev would not pay more.",
+            "Oleh Brusko",
+        ),
+        // Speaking for a titled person is not being that person.
+        (
+            "A spokesperson for Emergency Services Minister Ruth Calder said the review was done.",
+            "A spokesperson for Emergency Services Minister Ruth Calder",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![speaker.to_string()], "{text}");
+    }
+}
+
+#[test]
+fn where_and_when_a_named_speaker_spoke_is_not_part_of_the_name() {
+    for (text, speaker) in [
+        (
+            "The Foreign Ministry in Valdora said it was seeking more information.",
+            "The Foreign Ministry",
+        ),
+        (
+            "Elena Marquez chairs the board. Marquez at a news conference said the plan would pass.",
+            "Elena Marquez",
+        ),
+        (
+            "Freedonia yesterday warned that the sanctions would stay until talks resumed.",
+            "Freedonia",
+        ),
+        // A common noun before "in" or "at" keeps its place: the speaker is unnamed.
+        (
+            "UN monitors in Valdora said the convoy had been stopped for hours.",
+            "UN monitors in Valdora",
+        ),
+        (
+            "Refugees arriving at Kessa said they had walked for three days.",
+            "Refugees arriving at Kessa",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![speaker.to_string()], "{text}");
+    }
+}
+
+#[test]
+fn a_dateline_after_a_run_on_headline_is_not_a_speaker() {
+    let text = "Strike grounds Aerolineas Sur as pay row deepens PUERTO NUEVO, Sept 12 (Wire) - \
+                A strike by pilots grounded all flights of Aerolineas Sur on Thursday, saying \
+                wages had fallen behind inflation.";
+    assert!(
+        !speakers(text).iter().any(|s| s.contains("PUERTO")),
+        "{:?}",
+        speakers(text)
+    );
+}
+
+#[test]
 fn arabic_article_names_are_names() {
     let text = "Coalition spokesman Colonel Saleh al-Otaibi said the targets were military. \
                 Al-Otaibi said no market was hit.";

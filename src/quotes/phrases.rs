@@ -195,6 +195,11 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
             && ["on", "late", "early", "last", "this"].contains(&tokens[i - 2].lower().as_str())
         {
             i -= 2; // "The Kremlin on Thursday warned"
+        } else if i >= floor + 2
+            && !tokens[i - 1].is_capitalised()
+            && ["yesterday", "today", "tonight"].contains(&tokens[i - 1].lower().as_str())
+        {
+            i -= 1; // "Britain yesterday warned"
         } else if i >= floor + 3 && tokens[i - 1].text == ")" && tokens[i - 3].text == "(" {
             i -= 3; // "the Greater Chennai Corporation (GCC) announced"
         } else {
