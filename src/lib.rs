@@ -1,26 +1,27 @@
 //! quotestance: extract quotes from news articles, attribute them to speakers, and label their
 //! stance and sentiment.
 //!
-//! The data path reads top to bottom, one module per stage:
+//! The folders are the stages, and imports point down only:
 //!
 //! ```text
-//! ingest   -> Article { id, text, source }          (JSONL, CSV, text files, folders, stdin; streaming)
-//! segment  -> sentences with byte offsets            (rules + abbreviation tables)
-//! quotes   -> Quote { span, kind, cue, speaker }     (direct, indirect, mixed; attribution)
-//! output   -> CSV / JSONL rows                       (input order, code-point offsets, atomic files)
+//! train/     fine-tune the encoder, fit the heads                     (over eval, classify)
+//! eval/      score extraction and classifiers, compare them           (over run, classify)
+//! run/       the parallel pipeline, output files, journal, shards     (over classify, extract, ingest)
+//! classify/  stance and sentiment: encoder backends, heads, batching  (over extract)
+//! extract/   sentences, quotes, speakers; no model                    (over nothing but word tables)
+//! ingest/    one streaming reader per input format
+//! models     the pinned encoder and runtime, fetched and checked
+//! fs         the one atomic writer, safetensors writing, sha256
 //! ```
 //!
-//! [`pipeline`] runs the stages over a corpus in parallel; [`eval`] scores extraction against gold.
+//! The data path: [`ingest`] yields articles, [`extract`] their quotes, [`classify`] their labels,
+//! and [`run::output`] writes the rows; [`run::pipeline`] runs it over a corpus in parallel.
 
 pub mod classify;
 pub mod eval;
+pub mod extract;
 pub mod fs;
 pub mod ingest;
-pub mod lexicon;
 pub mod models;
-pub mod quotes;
 pub mod run;
-pub mod segment;
-pub mod speakers;
-pub mod tokens;
 pub mod train;

@@ -1,7 +1,7 @@
 //! Extraction cases from real-news-style copy: each test is named after the construction it covers
 //! and checks the quotes found (span text, kind, speaker, cue).
 
-use quotestance::quotes::{QuoteKind, extract};
+use quotestance::extract::quotes::{QuoteKind, extract};
 
 /// (quote text, kind, speaker, cue) of every quote in `text`.
 fn quotes(text: &str) -> Vec<(String, QuoteKind, String, String)> {

@@ -2,8 +2,8 @@
 //! panic, and every span they return is a valid slice of the input.
 
 use proptest::prelude::*;
+use quotestance::extract::{quotes, segment};
 use quotestance::ingest::{Corpus, Input, ReadOptions};
-use quotestance::{quotes, segment};
 
 /// Text built from the characters that stress the rules most.
 fn soup() -> impl Strategy<Value = String> {

@@ -1,6 +1,6 @@
 //! Table-driven sentence segmentation cases: each input with the sentences it must split into.
 
-use quotestance::segment::sentences;
+use quotestance::extract::segment::sentences;
 
 fn split(text: &str) -> Vec<String> {
     sentences(text)

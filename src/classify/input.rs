@@ -19,7 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::segment::Span;
+use crate::extract::segment::Span;
 
 /// Words of the quote's sentence kept before it: enough for "According to the country's
 /// foreign minister, …" or "Police in the northern city said on Tuesday that …".
@@ -116,7 +116,7 @@ impl QuoteInput {
     }
 
     /// The quote at byte range `span` of `text`, whose sentences are `sentences` (in order, as
-    /// [`crate::segment::sentences`] gives them), with the window of its sentences around it.
+    /// [`crate::extract::segment::sentences`] gives them), with the window of its sentences around it.
     pub fn in_article(text: &str, sentences: &[Span], span: Span) -> QuoteInput {
         let first = sentences.partition_point(|s| s.end <= span.start);
         let last = sentences.partition_point(|s| s.start < span.end);
@@ -204,7 +204,7 @@ fn first_words(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment;
+    use crate::extract::segment;
 
     fn input_for(text: &str, quote: &str) -> QuoteInput {
         let start = text.find(quote).expect("quote in text");

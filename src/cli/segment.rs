@@ -1,7 +1,7 @@
 //! `quotestance segment`: print the sentences of a plain-text input, one per line.
 
 use anyhow::{Context, Result};
-use quotestance::segment;
+use quotestance::extract::segment;
 use std::io::Read;
 use std::process::ExitCode;
 

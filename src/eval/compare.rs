@@ -22,7 +22,7 @@ use super::stats::{Bootstrap, Estimate, mcnemar_exact};
 use super::{CodedLabels, InSubset, LabelScores, SENTIMENT, STANCE, match_spans};
 use crate::classify::encoder::Backend;
 use crate::classify::{self, Kind, Labels, ModelOptions, QuoteInput};
-use crate::quotes::QuoteKind;
+use crate::extract::quotes::QuoteKind;
 use crate::run::output::Row;
 
 /// The gold quotes every system is scored on: the gold rows with both labels, each with the

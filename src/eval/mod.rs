@@ -16,8 +16,8 @@ use std::fmt::Write as _;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::lexicon;
-use crate::quotes::QuoteKind;
+use crate::extract::quotes::QuoteKind;
+use crate::extract::words;
 use crate::run::output::Row;
 
 /// True positives, false positives and false negatives.
@@ -471,9 +471,9 @@ pub fn normalize_speaker(name: &str) -> String {
     let words: Vec<String> = cleaned.split_whitespace().map(str::to_lowercase).collect();
     let mut start = 0;
     while start < words.len()
-        && (lexicon::is_determiner(&words[start])
-            || lexicon::is_male_honorific(&words[start])
-            || lexicon::is_female_honorific(&words[start])
+        && (words::is_determiner(&words[start])
+            || words::is_male_honorific(&words[start])
+            || words::is_female_honorific(&words[start])
             || words[start] == "dr")
     {
         start += 1;

@@ -213,7 +213,7 @@ fn from_labelled_quotes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quotes::QuoteKind;
+    use crate::extract::quotes::QuoteKind;
 
     fn gold_row(article: &str, start: usize, quote: &str) -> Row {
         Row {

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::extract::quotes::{Quote, QuoteKind};
 use crate::fs::{Target, make_readable, named, sync_parent};
 use crate::ingest::Article;
-use crate::quotes::{Quote, QuoteKind};
 use crate::run::journal::{Checkpoint, Journal, beside};
 
 /// The column names, in order.

@@ -18,12 +18,12 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::classify::{Classifier, Labels, QuoteInput};
+use crate::extract::quotes;
+use crate::extract::segment::{self, Span};
 use crate::ingest::{Article, Corpus, RecordError};
-use crate::quotes;
 use crate::run::journal::Checkpoint;
 use crate::run::output::{self, Row, RowWriter};
 use crate::run::shard::Shard;
-use crate::segment::{self, Span};
 
 /// How a run behaves.
 #[derive(Clone, Debug)]

@@ -11,10 +11,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use quotestance::extract::segment::{self, Span};
+use quotestance::extract::speakers::Resolver;
+use quotestance::extract::{quotes, tokens};
 use quotestance::ingest::{Corpus, Input, ReadOptions};
-use quotestance::segment::{self, Span};
-use quotestance::speakers::Resolver;
-use quotestance::{quotes, tokens};
 
 /// Most records read from one input; the fuzzer's inputs are a few KB, so this only guards
 /// against a reader that never ends.

@@ -8,7 +8,7 @@
 //!
 //! All offsets are byte offsets into the text, on `char` boundaries.
 
-use crate::lexicon;
+use crate::extract::words;
 
 /// A half-open byte range `start..end` into a text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -191,15 +191,15 @@ fn ends_sentence(
         return true;
     }
     let key = before.trim_end_matches('.').to_lowercase();
-    let opener = lexicon::is_sentence_opener(&next_word) || is_opening(next_char);
-    if lexicon::is_prefix_abbreviation(&key) {
+    let opener = words::is_sentence_opener(&next_word) || is_opening(next_char);
+    if words::is_prefix_abbreviation(&key) {
         // "Dr. Smith", "No. 10"; but "at 10 a.m. on Jan. 5" — months before a number only.
         return false;
     }
     if key == "etc" {
         return true; // "pens, paper etc. The school …": a list's end, then a new sentence
     }
-    if lexicon::is_ambiguous_abbreviation(&key) {
+    if words::is_ambiguous_abbreviation(&key) {
         return opener;
     }
     let letters: Vec<char> = before.chars().filter(|c| *c != '.').collect();
@@ -230,8 +230,8 @@ fn missing_space(chars: &[(usize, char)], run_start: usize, next: usize) -> bool
         && (next_char.is_uppercase() || matches!(next_char, '“' | '«' | '‘'))
         && following.chars().next().is_some_and(char::is_uppercase)
         && following.chars().skip(1).all(char::is_lowercase)
-        && !lexicon::is_prefix_abbreviation(&before)
-        && !lexicon::is_ambiguous_abbreviation(&before)
+        && !words::is_prefix_abbreviation(&before)
+        && !words::is_ambiguous_abbreviation(&before)
 }
 
 /// The word (letters, digits, apostrophes, hyphens, inner dots) that ends just before index `end`.
@@ -273,7 +273,7 @@ fn attribution_follows(text: &str, chars: &[(usize, char)], start: usize) -> boo
         if bare.is_empty() {
             return false;
         }
-        if lexicon::is_cue_verb(bare) {
+        if words::is_cue_verb(bare) {
             return seen > 0 || bare.chars().next().is_some_and(char::is_lowercase);
         }
         if seen >= 5 || word.ends_with(['.', ',', ';', ':', '!', '?']) {
@@ -360,7 +360,7 @@ fn subject_of_cue(words: &[(usize, &str)], prev: &str) -> bool {
     let first = subject.first().map_or("", |(_, w)| *w);
     let article = ["The", "A", "An"].contains(&first);
     let name = subject.iter().all(|(_, w)| capital(w))
-        && !lexicon::is_capitalised_non_name(first)
+        && !words::is_capitalised_non_name(first)
         && prev.chars().next().is_some_and(char::is_lowercase);
     cue > 0 && plain && (article || name)
 }

@@ -8,7 +8,7 @@
 //!   said`, `according to Smith, …`, `Smith accused Jones of …`);
 //! - **mixed**: reported speech with a quoted fragment inside (`Smith called the plan "dead"`).
 //!
-//! Speakers are resolved to the fullest name the article gives by [`crate::speakers::Resolver`].
+//! Speakers are resolved to the fullest name the article gives by [`crate::extract::speakers::Resolver`].
 //! Scare quotes and quoted titles (short quotations that no speech verb governs) are not quotes.
 
 pub mod marks;
@@ -17,10 +17,10 @@ mod reported;
 
 use serde::{Deserialize, Serialize};
 
-use crate::lexicon;
-use crate::segment::{self, Span};
-use crate::speakers::Resolver;
-use crate::tokens::{self, Token};
+use crate::extract::segment::{self, Span};
+use crate::extract::speakers::Resolver;
+use crate::extract::tokens::{self, Token};
+use crate::extract::words;
 use marks::Quotation;
 use phrases::SpeakerPhrase;
 
@@ -248,9 +248,8 @@ fn is_standalone(article: &Article, q: &Quotation) -> bool {
         .is_some_and(|c| c.is_uppercase() || c.is_numeric());
     let k = article.token_at(q.open);
     let prev_word = article.tokens[..k].iter().rev().find(|t| t.is_word());
-    let prev_token_is_cue = k > 0
-        && article.tokens[k - 1].is_word()
-        && lexicon::is_cue_verb(article.tokens[k - 1].text);
+    let prev_token_is_cue =
+        k > 0 && article.tokens[k - 1].is_word() && words::is_cue_verb(article.tokens[k - 1].text);
     match prev {
         ':' | '.' | '!' | '?' | '…' | '"' | '”' | '’' | '»' | '\'' => true,
         ',' => {
@@ -258,7 +257,7 @@ fn is_standalone(article: &Article, q: &Quotation) -> bool {
                 .iter()
                 .rev()
                 .take(3)
-                .any(|t| t.is_word() && lexicon::is_cue_verb(t.text));
+                .any(|t| t.is_word() && words::is_cue_verb(t.text));
             cue_before || (first_upper && prev_word.is_some_and(|w| w.start >= sentence.start))
         }
         '—' | '–' | '-' | '(' | '[' => first_upper,
@@ -327,7 +326,7 @@ fn attribution_before(
     }
     let last = &tokens[end - 1];
     let introduces = matches!(last.text, ":" | "," | "—" | "–")
-        || (last.is_word() && lexicon::is_cue_verb(last.text));
+        || (last.is_word() && words::is_cue_verb(last.text));
     if !introduces {
         return None;
     }

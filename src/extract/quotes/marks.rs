@@ -7,7 +7,7 @@
 //! that ends inside a quotation continues into the next one only when that paragraph reopens with the
 //! same kind of mark (the news convention for quotes over several paragraphs).
 
-use crate::segment::Span;
+use crate::extract::segment::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Family {
@@ -309,8 +309,8 @@ fn plural_possessive(chars: &[(usize, char)], k: usize) -> bool {
         .take_while(|c| c.is_alphabetic())
         .collect();
     following.chars().next().is_some_and(char::is_lowercase)
-        && !crate::lexicon::is_cue_verb(&following)
-        && !crate::lexicon::is_speaker_pronoun(&following)
+        && !crate::extract::words::is_cue_verb(&following)
+        && !crate::extract::words::is_speaker_pronoun(&following)
 }
 
 fn closes(open: char, close: char) -> bool {
@@ -432,7 +432,7 @@ fn is_tail(text: &str, open: Mark, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::paragraphs;
+    use crate::extract::segment::paragraphs;
 
     fn quoted(text: &str) -> Vec<&str> {
         quotations(text, &paragraphs(text))

@@ -13,9 +13,9 @@
 use super::marks::Quotation;
 use super::phrases::{self, SpeakerPhrase};
 use super::{Article, Source};
-use crate::lexicon;
-use crate::segment::Span;
-use crate::tokens::Token;
+use crate::extract::segment::Span;
+use crate::extract::tokens::Token;
+use crate::extract::words;
 
 pub(super) struct Found {
     pub span: Span,
@@ -364,7 +364,7 @@ fn trailing_at(
     }
     let (cue, phrase) = if tokens
         .get(comma + 1)
-        .is_some_and(|t| t.is_word() && !t.is_capitalised() && lexicon::is_cue_verb(t.text))
+        .is_some_and(|t| t.is_word() && !t.is_capitalised() && words::is_cue_verb(t.text))
     {
         // "…, said the minister." — nothing but circumstances may follow the speaker.
         let phrase = phrases::forward(tokens, comma + 2, end)?;
@@ -404,7 +404,7 @@ fn trailing_at(
             return None; // "…, Sunil Mehra, said the company was thrilled": a new clause follows
         }
     }
-    let lemma = lexicon::cue_lemma(tokens[cue].text)?;
+    let lemma = words::cue_lemma(tokens[cue].text)?;
     if ![
         "say",
         "tell",
@@ -475,7 +475,7 @@ fn leading_cues(
             c += 1;
             continue;
         }
-        let Some(lemma) = lexicon::cue_lemma(t.text) else {
+        let Some(lemma) = words::cue_lemma(t.text) else {
             c += 1;
             continue;
         };
@@ -559,13 +559,13 @@ fn leading_cues(
                     j += 1;
                 }
                 let call = j < last
-                    && lexicon::cue_lemma(tokens[j].text) == Some("call")
+                    && words::cue_lemma(tokens[j].text) == Some("call")
                     && tokens.get(j + 1).is_some_and(|n| n.is("for") || n.is("on"));
                 j < last
                     && !tokens[j].is_capitalised()
                     && phrases::is_cue(tokens, j)
-                    && lexicon::cue_lemma(tokens[j].text).is_some_and(|l| {
-                        call || !lexicon::cue_needs_that(l)
+                    && words::cue_lemma(tokens[j].text).is_some_and(|l| {
+                        call || !words::cue_needs_that(l)
                             || tokens.get(j + 1).is_some_and(|n| n.is("that"))
                             || tokens[j].text.ends_with("ing")
                     })
@@ -640,7 +640,7 @@ fn object_end(tokens: &[Token], start: usize, last: usize) -> Option<usize> {
             && tokens[i].is_word()
             && !tokens[i].is_capitalised()
             && phrases::is_determiner(first)
-            && !lexicon::is_determiner(tokens[i].text)
+            && !words::is_determiner(tokens[i].text)
             && tokens[i - 1].text.len() > 2
             && ["news", "press", "radio", "television"].contains(&tokens[i - 1].lower().as_str())
         {
@@ -669,7 +669,7 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
                 n.is_word()
                     && !n.is_capitalised()
                     && !phrases::is_determiner(n)
-                    && !lexicon::is_speaker_pronoun(n.text)
+                    && !words::is_speaker_pronoun(n.text)
                     && !n.text.ends_with('s')
             });
             let determiner = i == c + 1
@@ -683,7 +683,7 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
             && (t.is_capitalised()
                 || BEFORE_THAT.contains(&t.lower().as_str())
                 || t.text.chars().all(|ch| ch.is_ascii_digit())
-                || (takes_object && i < c + 5 && !lexicon::is_cue_verb(t.text)));
+                || (takes_object && i < c + 5 && !words::is_cue_verb(t.text)));
         let punct_ok = matches!(t.text, "'" | "’" | "." | "-" | ":");
         if !(circumstance || punct_ok) {
             break;
@@ -702,7 +702,7 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
     if NOT_CONTENT_START.contains(&after.lower().as_str()) {
         return None;
     }
-    if lexicon::cue_needs_that(lemma) || !CONTENT_AFTER.contains(&lemma) {
+    if words::cue_needs_that(lemma) || !CONTENT_AFTER.contains(&lemma) {
         return None;
     }
     if TAKES_OBJECT.contains(&lemma) {
@@ -774,7 +774,7 @@ fn after_adverbial(tokens: &[Token], from: usize, last: usize) -> Option<usize> 
                 || t.text.chars().all(|ch| ch.is_ascii_digit())
                 || (after_preposition && ["a", "an", "the"].contains(&lower.as_str()))
                 || (BEFORE_THAT.contains(&lower.as_str())
-                    && !lexicon::is_determiner(&lower)
+                    && !words::is_determiner(&lower)
                     && !["its", "his", "her", "their", "to", "with"].contains(&lower.as_str()))
         };
         if !adverbial {

@@ -4,7 +4,7 @@
 //! abbreviations and initials ("Dr.", "U.S.", "W."), so that rules can look words up in the lexicon
 //! and walk noun phrases token by token.
 
-use crate::lexicon;
+use crate::extract::words;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -146,8 +146,8 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             if initial
                 || party_tag
                 || word.contains('.')
-                || lexicon::is_prefix_abbreviation(&key)
-                || lexicon::is_ambiguous_abbreviation(&key)
+                || words::is_prefix_abbreviation(&key)
+                || words::is_ambiguous_abbreviation(&key)
             {
                 j += 1;
             }

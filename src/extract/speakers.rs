@@ -10,9 +10,9 @@
 
 use std::collections::HashMap;
 
-use crate::lexicon;
-use crate::segment::Span;
-use crate::tokens::Token;
+use crate::extract::segment::Span;
+use crate::extract::tokens::Token;
+use crate::extract::words;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Gender {
@@ -53,10 +53,10 @@ pub struct Resolver {
     sentences: Vec<Span>,
 }
 
-use crate::lexicon::is_name_connector;
+use crate::extract::words::is_name_connector;
 
 fn is_name_token(t: &Token) -> bool {
-    t.is_capitalised() && !lexicon::is_capitalised_non_name(t.bare())
+    t.is_capitalised() && !words::is_capitalised_non_name(t.bare())
 }
 
 fn strip_title(word: &str) -> String {
@@ -68,8 +68,8 @@ fn strip_title(word: &str) -> String {
 fn is_role_word(t: &Token) -> bool {
     let word = t.bare().trim_end_matches('.');
     t.is_word()
-        && (lexicon::is_title(word)
-            || (word.contains('-') && word.split('-').all(lexicon::is_title))
+        && (words::is_title(word)
+            || (word.contains('-') && word.split('-').all(words::is_title))
             || is_family_description(word))
 }
 
@@ -79,7 +79,7 @@ fn is_family_description(word: &str) -> bool {
     let mut parts = lower.split('-');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(head), Some("of"), Some(_), None) => {
-            lexicon::is_person_noun(head) || lexicon::is_title(head)
+            words::is_person_noun(head) || words::is_title(head)
         }
         _ => false,
     }
@@ -87,7 +87,7 @@ fn is_family_description(word: &str) -> bool {
 
 /// A role word that names a role by itself ("minister", "Mr"), not only a modifier ("former").
 fn is_full_title(t: &Token) -> bool {
-    is_role_word(t) && !lexicon::is_title_modifier(t.bare().trim_end_matches('.'))
+    is_role_word(t) && !words::is_title_modifier(t.bare().trim_end_matches('.'))
 }
 
 /// Small words inside organisation names: "Ministry of Health", "Doctors Without Borders".
@@ -126,16 +126,16 @@ fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
     }
     let name = &phrase[start..];
     let connectors = name.iter().filter(|t| is_org_connector(t)).count();
-    let org_word = name.iter().any(|t| {
-        (t.is_capitalised() && lexicon::is_organisation_word(t.bare())) || t.is("without")
-    });
+    let org_word = name
+        .iter()
+        .any(|t| (t.is_capitalised() && words::is_organisation_word(t.bare())) || t.is("without"));
     // A person's name before "of" is someone from somewhere, with or without a title before it
     // ("Analyst Peter Mahlangu of Cape Ridge Capital").
     let untitled = &name[name.iter().take_while(|t| is_role_word(t)).count()..];
     let person_first = untitled
         .iter()
         .take_while(|t| !is_org_connector(t))
-        .filter(|t| is_name_token(t) && !lexicon::is_organisation_word(t.bare()))
+        .filter(|t| is_name_token(t) && !words::is_organisation_word(t.bare()))
         .count()
         >= 2
         && untitled
@@ -162,7 +162,7 @@ fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
 fn is_portfolio_in_name(phrase: &[Token], k: usize) -> bool {
     let t = &phrase[k];
     let word = t.bare().to_lowercase();
-    let portfolio = lexicon::is_title_modifier(&word)
+    let portfolio = words::is_title_modifier(&word)
         && ![
             "former",
             "senior",
@@ -214,7 +214,7 @@ fn titled_name_at_end(phrase: &[Token]) -> Option<usize> {
         is_name_token(t)
             && !is_role_word(t)
             && !t.is_possessive()
-            && !lexicon::is_organisation_word(t.bare())
+            && !words::is_organisation_word(t.bare())
             && !is_acronym(t.bare())
     };
     let count = phrase.iter().rev().take_while(|t| plain(t)).count();
@@ -225,7 +225,7 @@ fn titled_name_at_end(phrase: &[Token]) -> Option<usize> {
     let before = phrase.get(start.checked_sub(1)?)?;
     let first_name = first_name_gender(&phrase[start].lower()).is_some();
     let titled = before.is_capitalised() && is_full_title(before);
-    let after_body = before.is_capitalised() && lexicon::is_organisation_word(before.bare());
+    let after_body = before.is_capitalised() && words::is_organisation_word(before.bare());
     (titled || (after_body && first_name)).then_some(start)
 }
 
@@ -278,10 +278,10 @@ fn without_circumstance<'t, 'a>(
     let body = name.len() >= 2
         && name
             .last()
-            .is_some_and(|t| lexicon::is_organisation_word(t.bare()));
+            .is_some_and(|t| words::is_organisation_word(t.bare()));
     let person = name
         .iter()
-        .all(|t| is_name_token(t) && !lexicon::is_group_noun(&t.lower()))
+        .all(|t| is_name_token(t) && !words::is_group_noun(&t.lower()))
         && known(&join(name.iter()));
     if named && place && (body || person) {
         name
@@ -299,10 +299,10 @@ fn has_common_head(phrase: &[Token]) -> bool {
     k.and_then(|k| k.checked_sub(1)).is_some_and(|h| {
         let head = &phrase[h];
         let lower = head.lower();
-        let noun = lexicon::is_group_noun(&lower)
-            || lexicon::is_person_noun(&lower)
-            || lexicon::is_title(&lower)
-            || lexicon::is_organisation_word(&lower)
+        let noun = words::is_group_noun(&lower)
+            || words::is_person_noun(&lower)
+            || words::is_title(&lower)
+            || words::is_organisation_word(&lower)
             || (lower.len() > 3 && (lower.ends_with('s') || lower.ends_with("ing")));
         head.is_word() && !head.is_capitalised() && noun && !is_org_connector(head)
     })
@@ -323,7 +323,7 @@ fn is_initials(word: &str) -> bool {
 /// initials before a surname ("S.K. Raghavan").
 fn names_organisation(name: &[&Token]) -> bool {
     name.iter().enumerate().any(|(k, t)| {
-        lexicon::is_organisation_word(t.bare())
+        words::is_organisation_word(t.bare())
             || (is_acronym(t.bare()) && !(is_initials(t.text) && k + 1 < name.len()))
     })
 }
@@ -344,9 +344,9 @@ fn is_all_caps_word(t: &Token) -> bool {
 
 fn honorific_gender(word: &str) -> Option<Gender> {
     let w = strip_title(word);
-    if lexicon::is_male_honorific(&w) {
+    if words::is_male_honorific(&w) {
         Some(Gender::Male)
-    } else if lexicon::is_female_honorific(&w) {
+    } else if words::is_female_honorific(&w) {
         Some(Gender::Female)
     } else {
         None
@@ -356,8 +356,8 @@ fn honorific_gender(word: &str) -> Option<Gender> {
 fn first_name_gender(name: &str) -> Option<Gender> {
     let first = name.split(' ').next()?.to_lowercase();
     match (
-        lexicon::is_male_first_name(&first),
-        lexicon::is_female_first_name(&first),
+        words::is_male_first_name(&first),
+        words::is_female_first_name(&first),
     ) {
         (true, false) => Some(Gender::Male),
         (false, true) => Some(Gender::Female),
@@ -401,7 +401,7 @@ impl Resolver {
                     && j > start
                     && tokens[start..j]
                         .iter()
-                        .any(|r| lexicon::is_organisation_word(r.bare()));
+                        .any(|r| words::is_organisation_word(r.bare()));
                 if is_name_token(t) || is_role_word(t) || connector || of_org {
                     j += 1;
                     if t.is_possessive() {
@@ -543,7 +543,7 @@ impl Resolver {
                     .take_while(|t| {
                         t.is_word()
                             && !t.is_capitalised()
-                            && (is_role_word(t) || lexicon::is_np_adjective(&t.lower()))
+                            && (is_role_word(t) || words::is_np_adjective(&t.lower()))
                     })
                     .collect();
                 let names: Vec<&Token> = tokens[..k]
@@ -579,7 +579,7 @@ impl Resolver {
             if caps == 0
                 || !noun.is_word()
                 || noun.is_capitalised()
-                || !lexicon::is_organisation_word(noun.text)
+                || !words::is_organisation_word(noun.text)
             {
                 continue;
             }
@@ -710,7 +710,7 @@ impl Resolver {
         let Some(first) = phrase.first() else {
             return String::new();
         };
-        if phrase.len() == 1 && lexicon::is_speaker_pronoun(first.text) {
+        if phrase.len() == 1 && words::is_speaker_pronoun(first.text) {
             return self.resolve_pronoun(&first.lower(), pos);
         }
         let phrase = without_circumstance(without_post_nominals(phrase), |name| {
@@ -729,7 +729,7 @@ impl Resolver {
             .take_while(|t| {
                 is_name_token(t)
                     && !is_role_word(t)
-                    && !lexicon::is_organisation_word(t.bare())
+                    && !words::is_organisation_word(t.bare())
                     && !t.is_possessive()
             })
             .count();
@@ -750,9 +750,9 @@ impl Resolver {
         }
         let descriptive = !first.is_capitalised()
             || has_common_head(phrase)
-            || lexicon::is_determiner(&first.lower())
-            || lexicon::is_group_noun(&first.lower())
-            || lexicon::is_person_noun(&first.lower()) && !lexicon::is_title(&first.lower());
+            || words::is_determiner(&first.lower())
+            || words::is_group_noun(&first.lower())
+            || words::is_person_noun(&first.lower()) && !words::is_title(&first.lower());
         let has_preposition = phrase
             .iter()
             .any(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
@@ -771,8 +771,8 @@ impl Resolver {
                 .take_while(|t| {
                     is_name_token(t)
                         && !is_role_word(t)
-                        && !lexicon::is_determiner(&t.lower())
-                        && !lexicon::is_organisation_word(t.bare())
+                        && !words::is_determiner(&t.lower())
+                        && !words::is_organisation_word(t.bare())
                         && !is_acronym(t.bare())
                 })
                 .count();
@@ -782,7 +782,7 @@ impl Resolver {
                 && before[before.len() - name - 1].is_word()
                 && (is_role_word(before[before.len() - name - 1])
                     || !before[before.len() - name - 1].is_capitalised())
-                && !lexicon::is_determiner(&before[before.len() - name - 1].lower())
+                && !words::is_determiner(&before[before.len() - name - 1].lower())
         };
         if descriptive && has_preposition && !named_before_preposition {
             // "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping".
@@ -806,7 +806,7 @@ impl Resolver {
                             && phrase[..k - 1].iter().any(is_role_word)))
                     && !phrase[..k]
                         .iter()
-                        .any(|t| lexicon::is_organisation_word(t.bare())) =>
+                        .any(|t| words::is_organisation_word(t.bare())) =>
             {
                 &phrase[..k]
             }
@@ -830,7 +830,7 @@ impl Resolver {
             Some(k) => phrase[k + 1..].iter().collect(),
             None => phrase
                 .iter()
-                .skip_while(|t| lexicon::is_determiner(t.text))
+                .skip_while(|t| words::is_determiner(t.text))
                 .collect(),
         };
         if name_tokens.is_empty() {
@@ -948,10 +948,9 @@ impl Resolver {
                 return text.clone();
             }
             // "the company", "the union": the body the article is about, named just before.
-            let generic_body = phrase.len() == 2
-                && lexicon::is_organisation_word(&head)
-                && !lexicon::is_title(&head);
-            let wanted_person = lexicon::is_title(&head) || lexicon::is_person_noun(&head);
+            let generic_body =
+                phrase.len() == 2 && words::is_organisation_word(&head) && !words::is_title(&head);
+            let wanted_person = words::is_title(&head) || words::is_person_noun(&head);
             let here = self.sentence_of(pos);
             let recent = self
                 .mentions
@@ -988,12 +987,12 @@ impl Resolver {
             return None;
         };
         let head = noun.bare().to_lowercase();
-        let body_noun = lexicon::is_organisation_word(&head) || lexicon::is_body_noun(&head);
+        let body_noun = words::is_organisation_word(&head) || words::is_body_noun(&head);
         if !["the", "its", "their"].contains(&det.lower().as_str())
             || noun.is_capitalised()
             || !body_noun
-            || lexicon::is_title(&head)
-            || lexicon::is_group_noun(&head)
+            || words::is_title(&head)
+            || words::is_group_noun(&head)
         {
             return None;
         }
@@ -1102,11 +1101,11 @@ impl Resolver {
                     .all(|w| w.chars().next().is_some_and(char::is_uppercase));
                 let org_word = words
                     .iter()
-                    .any(|w| lexicon::is_organisation_word(w) || is_acronym(w));
+                    .any(|w| words::is_organisation_word(w) || is_acronym(w));
                 let person_noun = head.as_deref().is_some_and(|h| {
-                    (lexicon::is_person_noun(h) || lexicon::is_title(h))
-                        && !lexicon::is_organisation_word(h)
-                        && !lexicon::is_group_noun(h)
+                    (words::is_person_noun(h) || words::is_title(h))
+                        && !words::is_organisation_word(h)
+                        && !words::is_group_noun(h)
                 });
                 let is_person = (capitalised && !org_word) || person_noun;
                 self.entities.push(Entity {
@@ -1234,7 +1233,7 @@ fn role_key(phrase: &[Token]) -> String {
         .iter()
         .filter(|t| {
             t.is_word()
-                && !lexicon::is_determiner(&t.lower())
+                && !words::is_determiner(&t.lower())
                 && !(t.is_possessive() && t.is_capitalised())
         })
         .map(|t| strip_title(t.bare()))
@@ -1247,7 +1246,7 @@ fn definite_role_before(tokens: &[Token], comma: usize) -> Option<String> {
     while i > 0
         && tokens[i - 1].is_word()
         && !tokens[i - 1].is_capitalised()
-        && (is_role_word(&tokens[i - 1]) || lexicon::is_np_adjective(&tokens[i - 1].lower()))
+        && (is_role_word(&tokens[i - 1]) || words::is_np_adjective(&tokens[i - 1].lower()))
     {
         i -= 1;
     }

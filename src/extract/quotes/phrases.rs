@@ -7,8 +7,8 @@
 
 use std::ops::Range;
 
-use crate::lexicon;
-use crate::tokens::Token;
+use crate::extract::tokens::Token;
+use crate::extract::words;
 
 /// A speaker phrase found next to a cue: the phrase itself and, when present, a name in apposition
 /// ("the minister, John Howard" / "John Howard, the minister").
@@ -41,7 +41,7 @@ fn is_preposition(t: &Token) -> bool {
 /// Determiners, possessive pronouns included: "its national medical director".
 pub fn is_determiner(t: &Token) -> bool {
     t.is_word()
-        && (lexicon::is_determiner(t.text)
+        && (words::is_determiner(t.text)
             || ["its", "his", "her", "their", "our"].contains(&t.lower().as_str()))
 }
 
@@ -52,14 +52,14 @@ pub fn is_phrase_word(t: &Token) -> bool {
     }
     if t.is_capitalised() {
         let bare = t.bare();
-        return !lexicon::is_capitalised_non_name(bare) || lexicon::is_title(bare);
+        return !words::is_capitalised_non_name(bare) || words::is_title(bare);
     }
     let lower = t.bare().to_lowercase();
-    lexicon::is_title(&lower)
-        || lexicon::is_group_noun(&lower)
-        || lexicon::is_person_noun(&lower)
-        || lexicon::is_np_adjective(&lower)
-        || lexicon::is_organisation_word(&lower)
+    words::is_title(&lower)
+        || words::is_group_noun(&lower)
+        || words::is_person_noun(&lower)
+        || words::is_np_adjective(&lower)
+        || words::is_organisation_word(&lower)
         || (t.is_possessive() && t.text.chars().next().is_some_and(char::is_alphabetic))
         || (t.text.chars().all(|c| c.is_ascii_digit()) && t.text.len() <= 3)
 }
@@ -70,24 +70,22 @@ fn is_head_word(t: &Token) -> bool {
         return false;
     }
     if t.is_capitalised() {
-        return !lexicon::is_capitalised_non_name(t.bare());
+        return !words::is_capitalised_non_name(t.bare());
     }
     let lower = t.bare().to_lowercase();
-    lexicon::is_title(&lower)
-        || lexicon::is_group_noun(&lower)
-        || lexicon::is_person_noun(&lower)
-        || lexicon::is_organisation_word(&lower)
+    words::is_title(&lower)
+        || words::is_group_noun(&lower)
+        || words::is_person_noun(&lower)
+        || words::is_organisation_word(&lower)
 }
 
 fn is_pronoun(t: &Token) -> bool {
-    t.is_word() && lexicon::is_speaker_pronoun(t.text)
+    t.is_word() && words::is_speaker_pronoun(t.text)
 }
 
 /// A capitalised word that can be part of a person's name.
 fn is_name_word(t: &Token) -> bool {
-    t.is_capitalised()
-        && !lexicon::is_title(t.bare())
-        && !lexicon::is_capitalised_non_name(t.bare())
+    t.is_capitalised() && !words::is_title(t.bare()) && !words::is_capitalised_non_name(t.bare())
 }
 
 /// Words set off by commas between a subject and its verb: "The Kremlin, however, denied",
@@ -167,7 +165,7 @@ fn is_aside(tokens: &[Token], k: usize) -> bool {
         ]
         .contains(&lower.as_str())
             || (lower.ends_with("ing") && lower.len() > 5)
-            || (lower.ends_with("ed") && lower.len() > 4 && !lexicon::is_np_adjective(&lower)))
+            || (lower.ends_with("ed") && lower.len() > 4 && !words::is_np_adjective(&lower)))
 }
 
 /// The speaker phrase that ends just before `end` (the cue), not reaching below `floor`. Adverbs
@@ -271,7 +269,7 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
             let names = tokens[floor..outer.start - 1]
                 .iter()
                 .rev()
-                .take_while(|t| is_name_word(t) || lexicon::is_name_connector(t.text))
+                .take_while(|t| is_name_word(t) || words::is_name_connector(t.text))
                 .count();
             if names >= 2
                 && (!tokens[outer.clone()].iter().any(is_name_word)
@@ -290,10 +288,10 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
     let organisation = |r: &Range<usize>| {
         tokens[r.clone()]
             .iter()
-            .any(|t| lexicon::is_organisation_word(t.bare()))
+            .any(|t| words::is_organisation_word(t.bare()))
     };
     let name_like =
-        |t: &Token| t.is_capitalised() || !t.is_word() || lexicon::is_name_connector(t.text);
+        |t: &Token| t.is_capitalised() || !t.is_word() || words::is_name_connector(t.text);
     if inner_tokens.iter().all(name_like) && named(&inner) {
         // "The store's owner, Vikram Sethi, said"
         return Some(match outer {
@@ -420,7 +418,7 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
     let last = words.last()?;
     let plain_words = words.iter().all(|t| {
         t.is_word()
-            && !lexicon::is_cue_verb(t.text)
+            && !words::is_cue_verb(t.text)
             && !AUXILIARIES.iter().any(|a| t.is(a))
             && !["that", "which", "whose", "whom"].iter().any(|w| t.is(w))
     });
@@ -434,7 +432,7 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
         let participle = !t.is_capitalised()
             && (lower.ends_with("ed") || lower.ends_with("ing"))
             && lower.len() > 4
-            && !lexicon::is_np_adjective(&lower);
+            && !words::is_np_adjective(&lower);
         !participle
             || k == 0
             || words
@@ -442,7 +440,7 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
                 .is_some_and(|n| is_preposition(n) || n.is("on") || n.is("by") || n.is("at"))
     });
     let adverbial = NOT_SUBJECT_START.contains(&first.lower().as_str())
-        || (first.is_capitalised() && lexicon::is_capitalised_non_name(first.bare()));
+        || (first.is_capitalised() && words::is_capitalised_non_name(first.bare()));
     let opens = !adverbial;
     (plain_words
         && participles_ok
@@ -501,20 +499,20 @@ fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
             && is_phrase_word(&tokens[i - 2])
             && is_phrase_word(&tokens[i])
             && (tokens[i - 2].is_capitalised() == tokens[i].is_capitalised()
-                || lexicon::is_title(tokens[i].text))
+                || words::is_title(tokens[i].text))
         {
             i -= 1;
             continue;
         }
         // "An emergency official", "The hackers": unknown words right after a determiner.
-        if t.is_word() && !t.is_capitalised() && !lexicon::is_cue_verb(t.text) && !is_bridge(t) {
+        if t.is_word() && !t.is_capitalised() && !words::is_cue_verb(t.text) && !is_bridge(t) {
             let det = (i.saturating_sub(6).max(floor)..i).rev().find(|&k| {
                 tokens[k].is_word() && ["a", "an", "the"].contains(&tokens[k].lower().as_str())
             });
             if let Some(k) = det
                 && tokens[k + 1..i]
                     .iter()
-                    .all(|w| w.is_word() && !lexicon::is_cue_verb(w.text) && !is_preposition(w))
+                    .all(|w| w.is_word() && !words::is_cue_verb(w.text) && !is_preposition(w))
             {
                 i = k;
                 // "A spokesman for the utility": continue past "for" as after a determiner.
@@ -561,14 +559,14 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             && i + 1 < ceil
             && is_phrase_word(&tokens[i - 1])
             && is_phrase_word(&tokens[i + 1])
-            && lexicon::is_title(tokens[i + 1].text)
+            && words::is_title(tokens[i + 1].text)
         {
             i += 1; // "co-founder and CEO Priya Raman"
         } else if i > start
             && is_determiner(&tokens[i - 1])
             && t.is_word()
             && !t.is_capitalised()
-            && !lexicon::is_cue_verb(t.text)
+            && !words::is_cue_verb(t.text)
             && i + 1 < ceil
             && is_phrase_word(&tokens[i + 1])
             && !tokens[i + 1].is_capitalised()
@@ -577,7 +575,7 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         } else if is_determiner(&tokens[start])
             && t.is_word()
             && !t.is_capitalised()
-            && !lexicon::is_cue_verb(t.text)
+            && !words::is_cue_verb(t.text)
             && (i + 1..(i + 3).min(ceil)).any(|k| tokens[k].text == ",")
         {
             // "the Optus Stadium curator, Ryan Kellow": an unknown role noun before a name.
@@ -599,7 +597,7 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         let mut j = name_start;
         while j < ceil
             && tokens[j].is_capitalised()
-            && !lexicon::is_capitalised_non_name(tokens[j].bare())
+            && !words::is_capitalised_non_name(tokens[j].bare())
         {
             j += 1;
         }
@@ -644,7 +642,7 @@ pub fn cue_after(tokens: &[Token], phrase: &SpeakerPhrase, ceil: usize) -> Optio
 /// are nouns.
 pub fn is_cue(tokens: &[Token], c: usize) -> bool {
     let t = &tokens[c];
-    if !t.is_word() || !lexicon::is_cue_verb(t.text) {
+    if !t.is_word() || !words::is_cue_verb(t.text) {
         return false;
     }
     let Some(prev) = c.checked_sub(1).map(|k| &tokens[k]) else {
@@ -669,13 +667,13 @@ pub fn is_cue(tokens: &[Token], c: usize) -> bool {
 pub fn is_bridge(t: &Token) -> bool {
     t.is_word()
         && !t.is_capitalised()
-        && (lexicon::is_bridge_word(t.text) || (t.text.len() > 4 && t.text.ends_with("ly")))
+        && (words::is_bridge_word(t.text) || (t.text.len() > 4 && t.text.ends_with("ly")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokens::tokenize;
+    use crate::extract::tokens::tokenize;
 
     fn text_of(tokens: &[Token], r: Range<usize>) -> String {
         tokens[r]
