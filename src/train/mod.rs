@@ -262,6 +262,36 @@ pub fn fine_tune_encoder(
     Ok((adapter, report))
 }
 
+/// The heads' features: TF-IDF word n-grams learned from the training quotes (with their context
+/// words when `context`), tone scores, and the embedding.
+fn learn_featurizer(train_inputs: &[QuoteInput], context: bool) -> Featurizer {
+    let vocabulary = Vocabulary::learn(
+        train_inputs.iter().map(|q| Featurizer::ngrams(q, context)),
+        MIN_DOCUMENT_FREQUENCY,
+    );
+    Featurizer::new(
+        FeatureSpec {
+            ngrams: vocabulary.len(),
+            min_document_frequency: MIN_DOCUMENT_FREQUENCY,
+            tone: true,
+            context,
+        },
+        vocabulary,
+    )
+}
+
+/// How the heads were fitted, for the model card.
+fn method(fine_tuned: bool) -> String {
+    format!(
+        "L2-regularised multinomial logistic regression on {} mean-pooled embeddings, VADER tone scores and TF-IDF word uni- and bigrams (full-batch Adam, 500 steps); L2 chosen by dev macro-F1; temperature fitted on dev log-loss",
+        if fine_tuned {
+            "the fine-tuned encoder's"
+        } else {
+            "frozen"
+        }
+    )
+}
+
 /// Trains stance and sentiment heads on `train_path`, choosing settings on `dev_path`. With
 /// `fine_tuned`, `encoder` must already have that adapter merged in; the heads keep it.
 #[allow(clippy::too_many_arguments)]
@@ -292,19 +322,7 @@ pub fn train_heads(
             encoder.name()
         );
     }
-    let vocabulary = Vocabulary::learn(
-        train_inputs.iter().map(|q| Featurizer::ngrams(q, context)),
-        MIN_DOCUMENT_FREQUENCY,
-    );
-    let featurizer = Featurizer::new(
-        FeatureSpec {
-            ngrams: vocabulary.len(),
-            min_document_frequency: MIN_DOCUMENT_FREQUENCY,
-            tone: true,
-            context,
-        },
-        vocabulary,
-    );
+    let featurizer = learn_featurizer(&train_inputs, context);
     let featurize = |set: &[Example], inputs: &[QuoteInput]| -> Result<Vec<Vec<f32>>> {
         let adapter = adapter_fingerprint(&fine_tuned);
         let texts: Vec<String> = set.iter().map(|e| format.encoder_text(e)).collect();
@@ -318,25 +336,14 @@ pub fn train_heads(
     };
     let train_x = featurize(&train, &train_inputs)?;
     let dev_x = featurize(&dev, &dev_inputs)?;
-    let stance_labels = label_set(train.iter().map(|e| e.stance.as_str()));
-    let sentiment_labels = label_set(train.iter().map(|e| e.sentiment.as_str()));
-    let stance = fit(
-        &stance_labels,
-        &train_x,
-        &train.iter().map(|e| e.stance.as_str()).collect::<Vec<_>>(),
-        &dev_x,
-        &dev.iter().map(|e| e.stance.as_str()).collect::<Vec<_>>(),
-    )?;
-    let sentiment = fit(
-        &sentiment_labels,
-        &train_x,
-        &train
-            .iter()
-            .map(|e| e.sentiment.as_str())
-            .collect::<Vec<_>>(),
-        &dev_x,
-        &dev.iter().map(|e| e.sentiment.as_str()).collect::<Vec<_>>(),
-    )?;
+    let fit_task = |label: fn(&Example) -> &str| -> Result<Fitted> {
+        let train_y: Vec<&str> = train.iter().map(label).collect();
+        let dev_y: Vec<&str> = dev.iter().map(label).collect();
+        let labels = label_set(train_y.iter().copied());
+        fit(&labels, &train_x, &train_y, &dev_x, &dev_y)
+    };
+    let stance = fit_task(|e| e.stance.as_str())?;
+    let sentiment = fit_task(|e| e.sentiment.as_str())?;
     let card = ModelCard {
         base_model: base.name.clone(),
         base_model_sha256: base.sha256.clone(),
@@ -353,14 +360,7 @@ pub fn train_heads(
         train_examples: train.len(),
         dev_examples: dev.len(),
         seed,
-        method: format!(
-            "L2-regularised multinomial logistic regression on {} mean-pooled embeddings, VADER tone scores and TF-IDF word uni- and bigrams (full-batch Adam, 500 steps); L2 chosen by dev macro-F1; temperature fitted on dev log-loss",
-            if fine_tuned.is_some() {
-                "the fine-tuned encoder's"
-            } else {
-                "frozen"
-            }
-        ),
+        method: method(fine_tuned.is_some()),
         created: today(),
         stance: stance.card,
         sentiment: sentiment.card,
