@@ -10,7 +10,8 @@
 //! output   -> CSV / JSONL rows                       (input order, code-point offsets, atomic files)
 //! ```
 //!
-//! [`pipeline`] runs the stages over a corpus in parallel; [`eval`] scores extraction against gold.
+//! [`pipeline`] runs the stages over a corpus in parallel; [`eval`] scores extraction against gold;
+//! [`report`] summarises a finished run as tables and a self-contained HTML page.
 
 pub mod classify;
 pub mod eval;
@@ -19,6 +20,7 @@ pub mod ingest;
 pub mod lexicon;
 pub mod models;
 pub mod quotes;
+pub mod report;
 pub mod run;
 pub mod segment;
 pub mod speakers;
