@@ -4,6 +4,7 @@
 //! The folders are the stages, and imports point down only:
 //!
 //! ```text
+//! report/    a finished run as tables and a self-contained HTML page  (over run, ingest)
 //! train/     fine-tune the encoder, fit the heads                     (over eval, classify)
 //! eval/      score extraction and classifiers, compare them           (over run, classify)
 //! run/       the parallel pipeline, output files, journal, shards     (over classify, extract, ingest)
@@ -23,5 +24,6 @@ pub mod extract;
 pub mod fs;
 pub mod ingest;
 pub mod models;
+pub mod report;
 pub mod run;
 pub mod train;

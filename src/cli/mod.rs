@@ -31,8 +31,10 @@ mod compare;
 mod eval;
 mod merge;
 mod models;
+mod report;
 mod run;
 mod segment;
+mod summarize;
 mod train;
 
 use choices::BackendChoice;
@@ -77,6 +79,10 @@ enum Command {
     /// Fetch, locate or verify the encoder model.
     #[command(subcommand)]
     Models(models::ModelsCommand),
+    /// Count a run's quotes by speaker (with each speaker's stance mix) or by another column.
+    Summarize(summarize::SummarizeArgs),
+    /// Write one self-contained HTML page (charts, quote explorer, article view) over a run.
+    Report(report::ReportArgs),
 }
 
 /// Options shared by every command that runs the encoder.
@@ -210,5 +216,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Compare(args) => compare::compare_command(args),
         Command::Train(args) => train::train_command(args),
         Command::Models(command) => models::models_command(command),
+        Command::Summarize(args) => summarize::summarize_command(args),
+        Command::Report(args) => report::report_command(args),
     }
 }

@@ -550,23 +550,193 @@ impl<'a> From<&'a Row> for CsvRow<'a> {
 
 /// Reads rows from a CSV file in the output schema (gold or predictions).
 pub fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
-    let mut reader =
-        csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut rows = Vec::new();
-    for (k, record) in reader.deserialize::<Row>().enumerate() {
-        match record {
-            Ok(mut row) => {
-                row.stance = row.stance.filter(|s| !s.is_empty());
-                row.sentiment = row.sentiment.filter(|s| !s.is_empty());
-                rows.push(row);
-            }
-            Err(e) => {
-                let line = e.position().map_or(k as u64 + 2, |p| p.line());
-                return Err(format!("{}:{line}: {e}", path.display()));
+    read_table(path).map(|t| t.rows).map_err(|e| e.to_string())
+}
+
+/// Rows read back from a quotestance output file, with the columns after the schema's (kept
+/// article fields such as `date` or `source`), so that reports can group by them.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub rows: Vec<Row>,
+    /// Names of the extra columns / JSON fields, in file order.
+    pub extra_columns: Vec<String>,
+    /// Per row, the extra values in the order of `extra_columns` (empty when absent).
+    pub extra: Vec<Vec<String>>,
+    /// Per row, the line of the file it came from (for messages).
+    pub lines: Vec<u64>,
+}
+
+/// Why an output file could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error(
+        "{path} is not quotestance output: it has no {} column{} (expected {})",
+        missing.join(", "),
+        if missing.len() == 1 { "" } else { "s" },
+        COLUMNS.join(",")
+    )]
+    MissingColumns { path: PathBuf, missing: Vec<String> },
+    #[error("{path}:{line}: {message}")]
+    Malformed {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+}
+
+/// Row fields that are not extra columns: the schema's, and the gold files' `unsure`.
+fn is_row_field(name: &str) -> bool {
+    COLUMNS.contains(&name) || name == "unsure"
+}
+
+/// Reads a quotestance output file, CSV or JSON lines (by its extension: `.jsonl`, `.ndjson`),
+/// checking that it has every column of the schema and naming the line of a malformed row.
+pub fn read_table(path: &Path) -> Result<Table, ReadError> {
+    let is_jsonl = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
+    if is_jsonl {
+        read_jsonl_table(path)
+    } else {
+        read_csv_table(path)
+    }
+}
+
+fn read_csv_table(path: &Path) -> Result<Table, ReadError> {
+    let io_error = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(|e| io_error(csv_io(e)))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| malformed(path, e.position().map_or(1, |p| p.line()), e))?
+        .clone();
+    let missing: Vec<String> = COLUMNS
+        .iter()
+        .filter(|c| !headers.iter().any(|h| h == **c))
+        .map(|c| c.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ReadError::MissingColumns {
+            path: path.to_path_buf(),
+            missing,
+        });
+    }
+    let extra_at: Vec<usize> = (0..headers.len())
+        .filter(|&i| !is_row_field(&headers[i]))
+        .collect();
+    let mut table = Table {
+        extra_columns: extra_at.iter().map(|&i| headers[i].to_string()).collect(),
+        ..Table::default()
+    };
+    for (k, record) in reader.records().enumerate() {
+        let fallback = k as u64 + 2;
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(fallback, |p| p.line());
+            malformed(path, line, e)
+        })?;
+        let line = record.position().map_or(fallback, |p| p.line());
+        let row: Row = record
+            .deserialize(Some(&headers))
+            .map_err(|e| malformed(path, line, e))?;
+        table.push(
+            row,
+            extra_at
+                .iter()
+                .map(|&i| record.get(i).unwrap_or("").to_string())
+                .collect(),
+            line,
+        );
+    }
+    Ok(table)
+}
+
+fn read_jsonl_table(path: &Path) -> Result<Table, ReadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut table = Table::default();
+    for (k, line) in text.lines().enumerate() {
+        let number = k as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(line).map_err(|e| malformed(path, number, e))?;
+        let missing: Vec<String> = COLUMNS
+            .iter()
+            .filter(|c| !object.contains_key(**c))
+            .map(|c| c.to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ReadError::MissingColumns {
+                path: path.to_path_buf(),
+                missing,
+            });
+        }
+        for key in object.keys().filter(|k| !is_row_field(k)) {
+            if !table.extra_columns.contains(key) {
+                table.extra_columns.push(key.clone());
             }
         }
+        let extra = table
+            .extra_columns
+            .iter()
+            .map(|c| object.get(c).map(json_text).unwrap_or_default())
+            .collect();
+        let row: Row = serde_json::from_value(serde_json::Value::Object(object))
+            .map_err(|e| malformed(path, number, e))?;
+        table.push(row, extra, number);
     }
-    Ok(rows)
+    // Rows read before a later line introduced a field lack its value: pad them.
+    let width = table.extra_columns.len();
+    for values in &mut table.extra {
+        values.resize(width, String::new());
+    }
+    Ok(table)
+}
+
+/// A kept JSON value as text: strings unquoted, null empty, anything else as written.
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn malformed(path: &Path, line: u64, e: impl std::fmt::Display) -> ReadError {
+    ReadError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        message: e.to_string(),
+    }
+}
+
+impl Table {
+    fn push(&mut self, mut row: Row, extra: Vec<String>, line: u64) {
+        row.stance = row.stance.filter(|s| !s.is_empty());
+        row.sentiment = row.sentiment.filter(|s| !s.is_empty());
+        self.rows.push(row);
+        self.extra.push(extra);
+        self.lines.push(line);
+    }
+
+    /// The values of an extra column, one per row; `None` when there is no such column.
+    pub fn column(&self, name: &str) -> Option<Vec<&str>> {
+        let at = self.extra_columns.iter().position(|c| c == name)?;
+        Some(
+            self.extra
+                .iter()
+                .map(|v| v.get(at).map_or("", String::as_str))
+                .collect(),
+        )
+    }
 }
 
 #[cfg(test)]
