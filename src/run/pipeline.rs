@@ -167,8 +167,14 @@ pub enum RunError {
     Classify(anyhow::Error),
 }
 
-/// Observes a run's progress (the CLI's progress bar; nothing in tests).
-pub trait Progress {
+/// Observes a run's progress (the CLI's progress bar; nothing in tests). Called from worker
+/// threads as work is done, so that a bar can move inside a chunk of thousands of articles.
+pub trait Progress: Sync {
+    /// One article's quotes were extracted.
+    fn article_extracted(&self) {}
+    /// This many more quotes were labelled.
+    fn quotes_labelled(&self, _quotes: u64) {}
+    /// A chunk was written and committed.
     fn chunk_done(&self, _articles: u64, _quotes: u64) {}
     fn warn(&self, error: &RecordError) {
         eprintln!("warning: {error}");
@@ -218,12 +224,17 @@ pub fn quote_inputs(article: &Article, rows: &[Row]) -> Vec<QuoteInput> {
         .collect()
 }
 
-/// Fills the stance and sentiment columns of every row, one classifier call per chunk (so that
+/// Quotes per classifier call: large enough to batch well (sorted by length), small enough that
+/// progress moves every second or so.
+const LABEL_SLICE: usize = 1024;
+
+/// Fills the stance and sentiment columns of every row, a few classifier calls per chunk (so that
 /// quotes are batched across articles). `results[k]` holds the rows of `articles[k]`.
 pub fn label_rows(
     classifier: &dyn Classifier,
     articles: &[Article],
     results: &mut [Vec<Row>],
+    progress: &dyn Progress,
 ) -> anyhow::Result<()> {
     let inputs: Vec<QuoteInput> = articles
         .par_iter()
@@ -233,11 +244,28 @@ pub fn label_rows(
     if inputs.is_empty() {
         return Ok(());
     }
-    let labels = classifier.classify(&inputs)?;
+    // In slices, so that progress moves during a long chunk; a quote's labels do not depend on
+    // the other quotes of the call, so the slicing changes nothing in the output.
+    let labels = label_in_slices(classifier, &inputs, LABEL_SLICE, progress)?;
     for (row, label) in results.iter_mut().flatten().zip(labels) {
         set_labels(row, label);
     }
     Ok(())
+}
+
+/// The labels of `inputs`, classified `slice` quotes at a time, reporting each slice.
+fn label_in_slices(
+    classifier: &dyn Classifier,
+    inputs: &[QuoteInput],
+    slice: usize,
+    progress: &dyn Progress,
+) -> anyhow::Result<Vec<Labels>> {
+    let mut labels = Vec::with_capacity(inputs.len());
+    for part in inputs.chunks(slice.max(1)) {
+        labels.extend(classifier.classify(part)?);
+        progress.quotes_labelled(part.len() as u64);
+    }
+    Ok(labels)
 }
 
 /// Writes `labels` into the row's stance and sentiment columns.
@@ -315,9 +343,16 @@ pub fn run(
         if done.records == records_before {
             continue;
         }
-        let mut results: Vec<Vec<Row>> = chunk.par_iter().map(process_article).collect();
+        let mut results: Vec<Vec<Row>> = chunk
+            .par_iter()
+            .map(|article| {
+                let rows = process_article(article);
+                progress.article_extracted();
+                rows
+            })
+            .collect();
         if let Some(classifier) = classifier {
-            label_rows(classifier, &chunk, &mut results).map_err(RunError::Classify)?;
+            label_rows(classifier, &chunk, &mut results, progress).map_err(RunError::Classify)?;
         }
         let mut quotes = 0;
         for rows in &results {
@@ -601,6 +636,32 @@ mod tests {
             assert_eq!(row[8], format!("len{}", row[7].len()), "{row:?}");
         }
         assert_eq!(lines.len(), 3);
+    }
+
+    /// Counts the quotes reported labelled.
+    #[derive(Default)]
+    struct Labelled(std::sync::atomic::AtomicU64);
+
+    impl Progress for Labelled {
+        fn quotes_labelled(&self, quotes: u64) {
+            self.0
+                .fetch_add(quotes, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn labelling_in_slices_keeps_order_and_reports_every_quote() {
+        let inputs: Vec<QuoteInput> = (0..7)
+            .map(|n| QuoteInput::plain(&"x".repeat(n + 1)))
+            .collect();
+        let progress = Labelled::default();
+        let labels = label_in_slices(&ByLength, &inputs, 3, &progress).unwrap();
+        let stances: Vec<&str> = labels.iter().map(|l| l.stance.as_str()).collect();
+        assert_eq!(
+            stances,
+            ["len1", "len2", "len3", "len4", "len5", "len6", "len7"]
+        );
+        assert_eq!(progress.0.into_inner(), 7);
     }
 
     #[test]
