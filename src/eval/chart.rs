@@ -7,6 +7,9 @@ use super::compare::Entry;
 
 /// A bar chart: stance and sentiment macro-F1 for each classifier with 95% error bars, each
 /// labelled with its speed.
+///
+/// One piece on purpose: it draws the SVG top to bottom (axes, bars, error bars, labels) with
+/// one set of coordinates; split, every part would need the whole layout passed in.
 pub fn chart_svg(entries: &[Entry]) -> Result<String> {
     use plotters::prelude::*;
     let plot_error = |e: &dyn std::fmt::Display| anyhow::anyhow!("drawing the chart: {e}");

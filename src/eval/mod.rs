@@ -486,6 +486,26 @@ pub fn evaluate(gold: &[Row], pred: &[Row]) -> Report {
     evaluate_with(gold, pred, None)
 }
 
+/// Adds one article's detection counts to `kinds`: a match counts for a kind when gold and
+/// prediction agree on it.
+fn count_by_kind(
+    kinds: &mut BTreeMap<QuoteKind, Counts>,
+    gold_rows: &[&Row],
+    pred_rows: &[&Row],
+    matches: &[(usize, usize)],
+) {
+    for kind in QuoteKind::ALL {
+        let c = kinds.entry(kind).or_default();
+        let tp = matches
+            .iter()
+            .filter(|(g, p)| gold_rows[*g].kind == kind && pred_rows[*p].kind == kind)
+            .count() as u64;
+        c.tp += tp;
+        c.fp += pred_rows.iter().filter(|r| r.kind == kind).count() as u64 - tp;
+        c.fn_ += gold_rows.iter().filter(|r| r.kind == kind).count() as u64 - tp;
+    }
+}
+
 /// [`evaluate`], with 95% intervals of every score when `bootstrap` is given (resampling
 /// articles).
 pub fn evaluate_with(gold: &[Row], pred: &[Row], bootstrap: Option<stats::Bootstrap>) -> Report {
@@ -526,16 +546,7 @@ pub fn evaluate_with(gold: &[Row], pred: &[Row], bootstrap: Option<stats::Bootst
         overall.tp += matches.len() as u64;
         overall.fp += (pred_rows.len() - matches.len()) as u64;
         overall.fn_ += (gold_rows.len() - matches.len()) as u64;
-        for kind in QuoteKind::ALL {
-            let c = kinds.entry(kind).or_default();
-            let tp = matches
-                .iter()
-                .filter(|(g, p)| gold_rows[*g].kind == kind && pred_rows[*p].kind == kind)
-                .count() as u64;
-            c.tp += tp;
-            c.fp += pred_rows.iter().filter(|r| r.kind == kind).count() as u64 - tp;
-            c.fn_ += gold_rows.iter().filter(|r| r.kind == kind).count() as u64 - tp;
-        }
+        count_by_kind(&mut kinds, gold_rows, pred_rows, &matches);
         for &(g, p) in &matches {
             let (g, p) = (gold_rows[g], pred_rows[p]);
             matched += 1;

@@ -110,6 +110,9 @@ pub struct TrainableBert {
 impl TrainableBert {
     /// Builds the model from a folder's config and weights, with zero-initialised LoRA `B`
     /// (training starts from the base model exactly) and heads for the given label counts.
+    ///
+    /// One piece on purpose: it reads the embeddings and each layer's tensors in the order of
+    /// the checkpoint, wrapping each linear layer with its LoRA factors as it goes.
     pub fn new(
         config: &Config,
         weights: &HashMap<String, Tensor>,
@@ -361,6 +364,9 @@ impl TrainableBert {
 
 /// Fine-tunes the encoder in model folder `dir` on `samples`; returns the adapter and a report.
 /// Deterministic for a given seed: batches are shuffled by a seeded generator.
+///
+/// One piece on purpose: the training loop (schedule, batches, both losses, the optimiser step,
+/// the epoch report) shares its state at every step.
 pub fn fine_tune(
     dir: &Path,
     samples: &[Sample],

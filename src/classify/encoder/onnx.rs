@@ -444,6 +444,9 @@ fn tensor_type(ty: TensorElementType, dims: &[&str]) -> ValueType {
 /// The whole encoder: embeddings, `num_hidden_layers` post-norm transformer layers, mean pooling
 /// over real tokens and L2 normalisation. Inputs `input_ids`, `attention_mask` (int64 `[batch,
 /// seq]`); output `embedding` (float `[batch, hidden]`).
+///
+/// One piece on purpose: it writes the graph node by node in evaluation order, and each step
+/// names the outputs the next one reads; split, those names would travel between functions.
 fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Result<Model> {
     let hidden = config.hidden_size;
     let heads = config.num_attention_heads;

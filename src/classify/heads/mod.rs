@@ -89,6 +89,18 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     exps.into_iter().map(|e| e / sum).collect()
 }
 
+/// What identifies a set of heads: sha256 over its parts, each prefixed by its length so that
+/// moving bytes from one part to the next changes it.
+fn fingerprint(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part);
+    }
+    hex::encode(hash.finalize())
+}
+
 /// The stance and sentiment heads with their card.
 #[derive(Clone, Debug)]
 pub struct Heads {
@@ -271,15 +283,7 @@ impl Heads {
                 stance.dim()
             );
         }
-        let fingerprint = {
-            use sha2::{Digest, Sha256};
-            let mut hash = Sha256::new();
-            for part in [card_text.as_bytes(), bytes, ngrams_text.as_bytes()] {
-                hash.update((part.len() as u64).to_le_bytes());
-                hash.update(part);
-            }
-            hex::encode(hash.finalize())
-        };
+        let fingerprint = fingerprint(&[card_text.as_bytes(), bytes, ngrams_text.as_bytes()]);
         Ok(Heads {
             stance,
             sentiment,
