@@ -696,16 +696,7 @@ impl Resolver {
         pos: usize,
     ) -> String {
         if let Some(name) = apposition.filter(|n| n.iter().any(is_name_token)) {
-            let resolved = self.resolve(name, None, pos);
-            let role = role_key(phrase);
-            if !role.is_empty()
-                && !resolved.is_empty()
-                && let Some(k) = self.entities.iter().position(|e| e.name == resolved)
-            {
-                self.roles.insert(role, k);
-                self.entities[k].confirmed = true;
-            }
-            return resolved;
+            return self.resolve_apposition(phrase, name, pos);
         }
         let Some(first) = phrase.first() else {
             return String::new();
@@ -721,102 +712,38 @@ impl Resolver {
             // Development": an organisation's name with small words inside stays whole.
             return phrase_text(&phrase[start..]);
         }
-        // "the Bureau of Meteorology's senior meteorologist Miriam Hale", "Forest and Bird's Rachel
-        // Kerr": a descriptor or an owner, then a name.
-        let trailing_name = phrase
-            .iter()
-            .rev()
-            .take_while(|t| {
-                is_name_token(t)
-                    && !is_role_word(t)
-                    && !words::is_organisation_word(t.bare())
-                    && !t.is_possessive()
-            })
-            .count();
-        if trailing_name >= 2 && trailing_name < phrase.len() {
-            let before = &phrase[phrase.len() - trailing_name - 1];
-            let descriptor = !before.is_capitalised()
-                && !is_name_connector(before.text)
-                && !["of", "for", "and", "the", "in", "on", "at"].contains(&before.text);
-            // "Secretary of State Paul Gagnon", but not "a spokesperson for Minister X".
-            let titled = titled_name_at_end(phrase) == Some(phrase.len() - trailing_name)
-                && phrase
-                    .iter()
-                    .all(|t| !t.is_word() || t.is_capitalised() || is_org_connector(t));
-            if descriptor || before.is_possessive() || titled {
-                let name = &phrase[phrase.len() - trailing_name..];
-                return self.resolve_name(&join(name.iter()), pos);
-            }
+        if let Some(name) = described_name_at_end(phrase) {
+            return self.resolve_name(&join(name.iter()), pos);
         }
-        let descriptive = !first.is_capitalised()
-            || has_common_head(phrase)
-            || words::is_determiner(&first.lower())
-            || words::is_group_noun(&first.lower())
-            || words::is_person_noun(&first.lower()) && !words::is_title(&first.lower());
-        let has_preposition = phrase
-            .iter()
-            .any(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
-        // "political scientist Anne-Marie Roy of Fundy Community College": a name before the
-        // preposition makes the phrase a person from somewhere, not an unnamed speaker.
-        let named_before_preposition = {
-            let before: Vec<&Token> = phrase
-                .iter()
-                .take_while(|t| {
-                    !(t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text))
-                })
-                .collect();
-            let name = before
-                .iter()
-                .rev()
-                .take_while(|t| {
-                    is_name_token(t)
-                        && !is_role_word(t)
-                        && !words::is_determiner(&t.lower())
-                        && !words::is_organisation_word(t.bare())
-                        && !is_acronym(t.bare())
-                })
-                .count();
-            // Only after a role or a description: "The UK Chamber of Shipping" is a body.
-            name >= 2
-                && before.len() > name
-                && before[before.len() - name - 1].is_word()
-                && (is_role_word(before[before.len() - name - 1])
-                    || !before[before.len() - name - 1].is_capitalised())
-                && !words::is_determiner(&before[before.len() - name - 1].lower())
-        };
-        if descriptive && has_preposition && !named_before_preposition {
+        if is_unnamed_with_preposition(phrase) {
             // "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping".
             return self.unnamed_speaker(phrase);
         }
-        // "Anouk Visser of the Netherlands": a name followed by where it is from.
-        let phrase = match phrase
-            .iter()
-            .position(|t| t.is_word() && ["of", "from", "at", "in"].contains(&t.text))
-        {
-            Some(k)
-                if k > 0
-                    && (phrase[..k]
-                        .iter()
-                        .filter(|t| is_name_token(t) && !is_role_word(t))
-                        .count()
-                        >= 2
-                        // "Farmer Lakshmamma of Hosakere": one name after a title.
-                        || (is_name_token(&phrase[k - 1])
-                            && !is_role_word(&phrase[k - 1])
-                            && phrase[..k - 1].iter().any(is_role_word)))
-                    && !phrase[..k]
-                        .iter()
-                        .any(|t| words::is_organisation_word(t.bare())) =>
-            {
-                &phrase[..k]
-            }
-            _ => phrase,
-        };
+        let phrase = without_place(phrase);
         let has_name = phrase.iter().any(|t| is_name_token(t) && !is_role_word(t));
         if !has_name {
             return self.resolve_role(phrase, pos);
         }
-        // Names: strip titles; organisations stay as written.
+        self.resolve_named(phrase, pos)
+    }
+
+    /// "the minister, Jo Bloggs": the name is the speaker, and the role now points at it.
+    fn resolve_apposition(&mut self, phrase: &[Token], name: &[Token], pos: usize) -> String {
+        let resolved = self.resolve(name, None, pos);
+        let role = role_key(phrase);
+        if !role.is_empty()
+            && !resolved.is_empty()
+            && let Some(k) = self.entities.iter().position(|e| e.name == resolved)
+        {
+            self.roles.insert(role, k);
+            self.entities[k].confirmed = true;
+        }
+        resolved
+    }
+
+    /// A phrase that holds a name: titles are stripped from a person's, organisations stay as
+    /// written.
+    fn resolve_named(&mut self, phrase: &[Token], pos: usize) -> String {
         let last_title = (0..phrase.len()).rposition(|k| {
             let t = &phrase[k];
             (is_role_word(t) && !is_portfolio_in_name(phrase, k))
@@ -836,22 +763,8 @@ impl Resolver {
         if name_tokens.is_empty() {
             return self.resolve_role(phrase, pos); // "The Russian President"
         }
-        let org = names_organisation(&name_tokens);
-        if org {
-            if let [single] = name_tokens.as_slice()
-                && let Some(k) = self.find_acronym(single.bare())
-            {
-                return self.entities[k].name.clone();
-            }
-            let start = phrase.len() - name_tokens.len();
-            let whole = phrase.iter().enumerate().all(|(k, t)| {
-                t.is_capitalised()
-                    || !t.is_word()
-                    || is_name_connector(t.text)
-                    || t.text == "of"
-                    || (k == 0 && t.is("the"))
-            });
-            return phrase_text(if whole { phrase } else { &phrase[start..] });
+        if names_organisation(&name_tokens) {
+            return self.organisation_name(phrase, &name_tokens);
         }
         let name_text = join(
             name_tokens
@@ -868,6 +781,25 @@ impl Resolver {
             self.entities[k].gender.get_or_insert(g);
         }
         resolved
+    }
+
+    /// An organisation's name: an acronym the article spelt out takes the full name, and a
+    /// phrase made only of capitalised words and connectors stays whole.
+    fn organisation_name(&self, phrase: &[Token], name_tokens: &[&Token]) -> String {
+        if let [single] = name_tokens
+            && let Some(k) = self.find_acronym(single.bare())
+        {
+            return self.entities[k].name.clone();
+        }
+        let start = phrase.len() - name_tokens.len();
+        let whole = phrase.iter().enumerate().all(|(k, t)| {
+            t.is_capitalised()
+                || !t.is_word()
+                || is_name_connector(t.text)
+                || t.text == "of"
+                || (k == 0 && t.is("the"))
+        });
+        phrase_text(if whole { phrase } else { &phrase[start..] })
     }
 
     /// An unnamed speaker keeps its phrase as written, and is remembered for "the spokesman".
@@ -1174,6 +1106,103 @@ impl Resolver {
             }
             _ => String::new(),
         }
+    }
+}
+
+/// "the Bureau of Meteorology's senior meteorologist Miriam Hale", "Forest and Bird's Rachel
+/// Kerr": a descriptor or an owner, then a name; returns the name.
+fn described_name_at_end<'t, 'a>(phrase: &'t [Token<'a>]) -> Option<&'t [Token<'a>]> {
+    let trailing_name = phrase
+        .iter()
+        .rev()
+        .take_while(|t| {
+            is_name_token(t)
+                && !is_role_word(t)
+                && !words::is_organisation_word(t.bare())
+                && !t.is_possessive()
+        })
+        .count();
+    if trailing_name < 2 || trailing_name >= phrase.len() {
+        return None;
+    }
+    let before = &phrase[phrase.len() - trailing_name - 1];
+    let descriptor = !before.is_capitalised()
+        && !is_name_connector(before.text)
+        && !["of", "for", "and", "the", "in", "on", "at"].contains(&before.text);
+    // "Secretary of State Paul Gagnon", but not "a spokesperson for Minister X".
+    let titled = titled_name_at_end(phrase) == Some(phrase.len() - trailing_name)
+        && phrase
+            .iter()
+            .all(|t| !t.is_word() || t.is_capitalised() || is_org_connector(t));
+    (descriptor || before.is_possessive() || titled)
+        .then(|| &phrase[phrase.len() - trailing_name..])
+}
+
+/// "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping": a
+/// description with a preposition and no name before it is an unnamed speaker.
+fn is_unnamed_with_preposition(phrase: &[Token]) -> bool {
+    let Some(first) = phrase.first() else {
+        return false;
+    };
+    let descriptive = !first.is_capitalised()
+        || has_common_head(phrase)
+        || words::is_determiner(&first.lower())
+        || words::is_group_noun(&first.lower())
+        || words::is_person_noun(&first.lower()) && !words::is_title(&first.lower());
+    let is_prep =
+        |t: &Token| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text);
+    let has_preposition = phrase.iter().any(is_prep);
+    descriptive && has_preposition && !named_before_preposition(phrase, is_prep)
+}
+
+/// "political scientist Anne-Marie Roy of Fundy Community College": a name before the
+/// preposition makes the phrase a person from somewhere, not an unnamed speaker.
+fn named_before_preposition(phrase: &[Token], is_prep: impl Fn(&Token) -> bool) -> bool {
+    let before: Vec<&Token> = phrase.iter().take_while(|t| !is_prep(t)).collect();
+    let name = before
+        .iter()
+        .rev()
+        .take_while(|t| {
+            is_name_token(t)
+                && !is_role_word(t)
+                && !words::is_determiner(&t.lower())
+                && !words::is_organisation_word(t.bare())
+                && !is_acronym(t.bare())
+        })
+        .count();
+    // Only after a role or a description: "The UK Chamber of Shipping" is a body.
+    name >= 2
+        && before.len() > name
+        && before[before.len() - name - 1].is_word()
+        && (is_role_word(before[before.len() - name - 1])
+            || !before[before.len() - name - 1].is_capitalised())
+        && !words::is_determiner(&before[before.len() - name - 1].lower())
+}
+
+/// "Anouk Visser of the Netherlands": a name followed by where it is from keeps the name.
+fn without_place<'t, 'a>(phrase: &'t [Token<'a>]) -> &'t [Token<'a>] {
+    match phrase
+        .iter()
+        .position(|t| t.is_word() && ["of", "from", "at", "in"].contains(&t.text))
+    {
+        Some(k)
+            if k > 0
+                && (phrase[..k]
+                    .iter()
+                    .filter(|t| is_name_token(t) && !is_role_word(t))
+                    .count()
+                    >= 2
+                    // "Farmer Lakshmamma of Hosakere": one name after a title.
+                    || (is_name_token(&phrase[k - 1])
+                        && !is_role_word(&phrase[k - 1])
+                        && phrase[..k - 1].iter().any(is_role_word)))
+                && !phrase[..k]
+                    .iter()
+                    .any(|t| words::is_organisation_word(t.bare())) =>
+        {
+            &phrase[..k]
+        }
+        _ => phrase,
     }
 }
 
