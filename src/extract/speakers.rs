@@ -431,6 +431,7 @@ impl Resolver {
         }
         resolver.add_appositions(tokens, &inside);
         resolver.add_definite_organisations(tokens, &inside);
+        resolver.add_business_kinds(tokens, &inside);
         resolver
     }
 
@@ -586,6 +587,50 @@ impl Resolver {
             let name = phrase_text(&tokens[k..k + 2 + caps]).to_lowercase_first();
             let entity = self.entity(&name, false, true);
             self.add_mention(tokens[k].start, entity, false);
+        }
+    }
+
+    /// "carmaker Hoshida Motor", "oil company Petronacional": a business noun before a
+    /// capitalised name makes that name a company, so that "the company" and "the carmaker" later
+    /// resolve to it even though the name has no organisation word of its own.
+    fn add_business_kinds(&mut self, tokens: &[Token], inside: &dyn Fn(usize) -> bool) {
+        for k in 0..tokens.len().saturating_sub(1) {
+            let noun = &tokens[k];
+            if !noun.is_word()
+                || noun.is_capitalised()
+                || inside(noun.start)
+                || !words::is_business_kind(noun.text)
+            {
+                continue;
+            }
+            let mut end = k + 1;
+            while end < tokens.len()
+                && (is_name_token(&tokens[end])
+                    || (is_name_connector(tokens[end].text)
+                        && tokens.get(end + 1).is_some_and(is_name_token)))
+                && !tokens[end].is_possessive()
+            {
+                end += 1;
+            }
+            if end == k + 1 || is_role_word(&tokens[k + 1]) {
+                continue;
+            }
+            let name = phrase_text(&tokens[k + 1..end]);
+            if first_name_gender(&name).is_some() {
+                continue; // a known first name marks a person, not a company
+            }
+            let entity = match self.entities.iter().position(|e| e.name == name) {
+                Some(e) => {
+                    self.entities[e].is_person = false;
+                    self.entities[e].gender = None;
+                    self.entities[e].confirmed = true;
+                    e
+                }
+                None => self.entity(&name, false, true),
+            };
+            self.roles.insert(noun.text.to_string(), entity);
+            self.roles.insert("company".to_string(), entity);
+            self.add_mention(tokens[k + 1].start, entity, false);
         }
     }
 
@@ -1325,4 +1370,60 @@ pub fn phrase_text(phrase: &[Token]) -> String {
         out.push_str(t.text);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::segment::sentences;
+    use crate::extract::tokens::tokenize;
+
+    /// Resolves the phrase `speaker`, read at its first occurrence after `after` in `text`.
+    fn resolve_in(text: &str, speaker: &str, after: &str) -> String {
+        let tokens = tokenize(text);
+        let spans = sentences(text);
+        let mut resolver = Resolver::new(&tokens, &spans, &[]);
+        let from = text.find(after).map_or(0, |k| k + after.len());
+        let start = from + text[from..].find(speaker).expect("speaker in text");
+        let end = start + speaker.len();
+        let phrase: Vec<Token> = tokens
+            .iter()
+            .filter(|t| t.start >= start && t.end <= end)
+            .cloned()
+            .collect();
+        resolver.resolve(&phrase, None, start)
+    }
+
+    #[test]
+    fn the_company_after_a_business_noun_before_the_name() {
+        let text = "Struggling carmaker Velmora Autos will shut its plant in Ostrava. The company \
+                    said demand had collapsed.";
+        assert_eq!(resolve_in(text, "The company", "Ostrava."), "Velmora Autos");
+    }
+
+    #[test]
+    fn the_airline_after_a_one_word_airline_name() {
+        let text = "A strike grounded 80 flights of budget airline Skyvanta on Friday. The airline \
+                    said it had rebooked most passengers.";
+        assert_eq!(resolve_in(text, "The airline", "Friday."), "Skyvanta");
+    }
+
+    #[test]
+    fn business_noun_before_a_known_first_name_is_a_person() {
+        let text = "The local brewer John Calloway opened the taproom on Friday. John Calloway said he \
+                    was delighted.";
+        assert_eq!(
+            resolve_in(text, "John Calloway", "Friday."),
+            "John Calloway"
+        );
+        let tokens = tokenize(text);
+        let resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        assert!(
+            resolver
+                .entities
+                .iter()
+                .filter(|e| e.name.contains("Calloway"))
+                .all(|e| e.is_person)
+        );
+    }
 }
