@@ -596,7 +596,9 @@ impl Resolver {
     fn add_business_kinds(&mut self, tokens: &[Token], inside: &dyn Fn(usize) -> bool) {
         for k in 0..tokens.len().saturating_sub(1) {
             let noun = &tokens[k];
-            if !noun.is_word()
+            // The cheap test first: most words are not followed by a capitalised one.
+            if !tokens[k + 1].is_capitalised()
+                || !noun.is_word()
                 || noun.is_capitalised()
                 || inside(noun.start)
                 || !words::is_business_kind(noun.text)
