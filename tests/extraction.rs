@@ -404,3 +404,12 @@ fn organisation_nouns_resolve_to_the_organisation_named_in_the_article() {
         ]
     );
 }
+
+#[test]
+fn the_company_resolves_to_the_name_after_a_business_noun() {
+    let text = "Regional carmaker Torvane Motors will cut 300 jobs at its Lindqvist plant. The \
+                company said weak sales in Europe had left it no choice.";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].2, "Torvane Motors");
+}

@@ -431,6 +431,7 @@ impl Resolver {
         }
         resolver.add_appositions(tokens, &inside);
         resolver.add_definite_organisations(tokens, &inside);
+        resolver.add_business_kinds(tokens, &inside);
         resolver
     }
 
@@ -589,6 +590,52 @@ impl Resolver {
         }
     }
 
+    /// "carmaker Hoshida Motor", "oil company Petronacional": a business noun before a
+    /// capitalised name makes that name a company, so that "the company" and "the carmaker" later
+    /// resolve to it even though the name has no organisation word of its own.
+    fn add_business_kinds(&mut self, tokens: &[Token], inside: &dyn Fn(usize) -> bool) {
+        for k in 0..tokens.len().saturating_sub(1) {
+            let noun = &tokens[k];
+            // The cheap test first: most words are not followed by a capitalised one.
+            if !tokens[k + 1].is_capitalised()
+                || !noun.is_word()
+                || noun.is_capitalised()
+                || inside(noun.start)
+                || !words::is_business_kind(noun.text)
+            {
+                continue;
+            }
+            let mut end = k + 1;
+            while end < tokens.len()
+                && (is_name_token(&tokens[end])
+                    || (is_name_connector(tokens[end].text)
+                        && tokens.get(end + 1).is_some_and(is_name_token)))
+                && !tokens[end].is_possessive()
+            {
+                end += 1;
+            }
+            if end == k + 1 || is_role_word(&tokens[k + 1]) {
+                continue;
+            }
+            let name = phrase_text(&tokens[k + 1..end]);
+            if first_name_gender(&name).is_some() {
+                continue; // a known first name marks a person, not a company
+            }
+            let entity = match self.entities.iter().position(|e| e.name == name) {
+                Some(e) => {
+                    self.entities[e].is_person = false;
+                    self.entities[e].gender = None;
+                    self.entities[e].confirmed = true;
+                    e
+                }
+                None => self.entity(&name, false, true),
+            };
+            self.roles.insert(noun.text.to_string(), entity);
+            self.roles.insert("company".to_string(), entity);
+            self.add_mention(tokens[k + 1].start, entity, false);
+        }
+    }
+
     fn entity(&mut self, name: &str, is_person: bool, confirmed: bool) -> usize {
         if let Some(k) = self.entities.iter().position(|e| e.name == name) {
             self.entities[k].confirmed |= confirmed;
@@ -696,16 +743,7 @@ impl Resolver {
         pos: usize,
     ) -> String {
         if let Some(name) = apposition.filter(|n| n.iter().any(is_name_token)) {
-            let resolved = self.resolve(name, None, pos);
-            let role = role_key(phrase);
-            if !role.is_empty()
-                && !resolved.is_empty()
-                && let Some(k) = self.entities.iter().position(|e| e.name == resolved)
-            {
-                self.roles.insert(role, k);
-                self.entities[k].confirmed = true;
-            }
-            return resolved;
+            return self.resolve_apposition(phrase, name, pos);
         }
         let Some(first) = phrase.first() else {
             return String::new();
@@ -721,102 +759,38 @@ impl Resolver {
             // Development": an organisation's name with small words inside stays whole.
             return phrase_text(&phrase[start..]);
         }
-        // "the Bureau of Meteorology's senior meteorologist Miriam Hale", "Forest and Bird's Rachel
-        // Kerr": a descriptor or an owner, then a name.
-        let trailing_name = phrase
-            .iter()
-            .rev()
-            .take_while(|t| {
-                is_name_token(t)
-                    && !is_role_word(t)
-                    && !words::is_organisation_word(t.bare())
-                    && !t.is_possessive()
-            })
-            .count();
-        if trailing_name >= 2 && trailing_name < phrase.len() {
-            let before = &phrase[phrase.len() - trailing_name - 1];
-            let descriptor = !before.is_capitalised()
-                && !is_name_connector(before.text)
-                && !["of", "for", "and", "the", "in", "on", "at"].contains(&before.text);
-            // "Secretary of State Paul Gagnon", but not "a spokesperson for Minister X".
-            let titled = titled_name_at_end(phrase) == Some(phrase.len() - trailing_name)
-                && phrase
-                    .iter()
-                    .all(|t| !t.is_word() || t.is_capitalised() || is_org_connector(t));
-            if descriptor || before.is_possessive() || titled {
-                let name = &phrase[phrase.len() - trailing_name..];
-                return self.resolve_name(&join(name.iter()), pos);
-            }
+        if let Some(name) = described_name_at_end(phrase) {
+            return self.resolve_name(&join(name.iter()), pos);
         }
-        let descriptive = !first.is_capitalised()
-            || has_common_head(phrase)
-            || words::is_determiner(&first.lower())
-            || words::is_group_noun(&first.lower())
-            || words::is_person_noun(&first.lower()) && !words::is_title(&first.lower());
-        let has_preposition = phrase
-            .iter()
-            .any(|t| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text));
-        // "political scientist Anne-Marie Roy of Fundy Community College": a name before the
-        // preposition makes the phrase a person from somewhere, not an unnamed speaker.
-        let named_before_preposition = {
-            let before: Vec<&Token> = phrase
-                .iter()
-                .take_while(|t| {
-                    !(t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text))
-                })
-                .collect();
-            let name = before
-                .iter()
-                .rev()
-                .take_while(|t| {
-                    is_name_token(t)
-                        && !is_role_word(t)
-                        && !words::is_determiner(&t.lower())
-                        && !words::is_organisation_word(t.bare())
-                        && !is_acronym(t.bare())
-                })
-                .count();
-            // Only after a role or a description: "The UK Chamber of Shipping" is a body.
-            name >= 2
-                && before.len() > name
-                && before[before.len() - name - 1].is_word()
-                && (is_role_word(before[before.len() - name - 1])
-                    || !before[before.len() - name - 1].is_capitalised())
-                && !words::is_determiner(&before[before.len() - name - 1].lower())
-        };
-        if descriptive && has_preposition && !named_before_preposition {
+        if is_unnamed_with_preposition(phrase) {
             // "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping".
             return self.unnamed_speaker(phrase);
         }
-        // "Anouk Visser of the Netherlands": a name followed by where it is from.
-        let phrase = match phrase
-            .iter()
-            .position(|t| t.is_word() && ["of", "from", "at", "in"].contains(&t.text))
-        {
-            Some(k)
-                if k > 0
-                    && (phrase[..k]
-                        .iter()
-                        .filter(|t| is_name_token(t) && !is_role_word(t))
-                        .count()
-                        >= 2
-                        // "Farmer Lakshmamma of Hosakere": one name after a title.
-                        || (is_name_token(&phrase[k - 1])
-                            && !is_role_word(&phrase[k - 1])
-                            && phrase[..k - 1].iter().any(is_role_word)))
-                    && !phrase[..k]
-                        .iter()
-                        .any(|t| words::is_organisation_word(t.bare())) =>
-            {
-                &phrase[..k]
-            }
-            _ => phrase,
-        };
+        let phrase = without_place(phrase);
         let has_name = phrase.iter().any(|t| is_name_token(t) && !is_role_word(t));
         if !has_name {
             return self.resolve_role(phrase, pos);
         }
-        // Names: strip titles; organisations stay as written.
+        self.resolve_named(phrase, pos)
+    }
+
+    /// "the minister, Jo Bloggs": the name is the speaker, and the role now points at it.
+    fn resolve_apposition(&mut self, phrase: &[Token], name: &[Token], pos: usize) -> String {
+        let resolved = self.resolve(name, None, pos);
+        let role = role_key(phrase);
+        if !role.is_empty()
+            && !resolved.is_empty()
+            && let Some(k) = self.entities.iter().position(|e| e.name == resolved)
+        {
+            self.roles.insert(role, k);
+            self.entities[k].confirmed = true;
+        }
+        resolved
+    }
+
+    /// A phrase that holds a name: titles are stripped from a person's, organisations stay as
+    /// written.
+    fn resolve_named(&mut self, phrase: &[Token], pos: usize) -> String {
         let last_title = (0..phrase.len()).rposition(|k| {
             let t = &phrase[k];
             (is_role_word(t) && !is_portfolio_in_name(phrase, k))
@@ -836,22 +810,8 @@ impl Resolver {
         if name_tokens.is_empty() {
             return self.resolve_role(phrase, pos); // "The Russian President"
         }
-        let org = names_organisation(&name_tokens);
-        if org {
-            if let [single] = name_tokens.as_slice()
-                && let Some(k) = self.find_acronym(single.bare())
-            {
-                return self.entities[k].name.clone();
-            }
-            let start = phrase.len() - name_tokens.len();
-            let whole = phrase.iter().enumerate().all(|(k, t)| {
-                t.is_capitalised()
-                    || !t.is_word()
-                    || is_name_connector(t.text)
-                    || t.text == "of"
-                    || (k == 0 && t.is("the"))
-            });
-            return phrase_text(if whole { phrase } else { &phrase[start..] });
+        if names_organisation(&name_tokens) {
+            return self.organisation_name(phrase, &name_tokens);
         }
         let name_text = join(
             name_tokens
@@ -868,6 +828,25 @@ impl Resolver {
             self.entities[k].gender.get_or_insert(g);
         }
         resolved
+    }
+
+    /// An organisation's name: an acronym the article spelt out takes the full name, and a
+    /// phrase made only of capitalised words and connectors stays whole.
+    fn organisation_name(&self, phrase: &[Token], name_tokens: &[&Token]) -> String {
+        if let [single] = name_tokens
+            && let Some(k) = self.find_acronym(single.bare())
+        {
+            return self.entities[k].name.clone();
+        }
+        let start = phrase.len() - name_tokens.len();
+        let whole = phrase.iter().enumerate().all(|(k, t)| {
+            t.is_capitalised()
+                || !t.is_word()
+                || is_name_connector(t.text)
+                || t.text == "of"
+                || (k == 0 && t.is("the"))
+        });
+        phrase_text(if whole { phrase } else { &phrase[start..] })
     }
 
     /// An unnamed speaker keeps its phrase as written, and is remembered for "the spokesman".
@@ -1177,6 +1156,103 @@ impl Resolver {
     }
 }
 
+/// "the Bureau of Meteorology's senior meteorologist Miriam Hale", "Forest and Bird's Rachel
+/// Kerr": a descriptor or an owner, then a name; returns the name.
+fn described_name_at_end<'t, 'a>(phrase: &'t [Token<'a>]) -> Option<&'t [Token<'a>]> {
+    let trailing_name = phrase
+        .iter()
+        .rev()
+        .take_while(|t| {
+            is_name_token(t)
+                && !is_role_word(t)
+                && !words::is_organisation_word(t.bare())
+                && !t.is_possessive()
+        })
+        .count();
+    if trailing_name < 2 || trailing_name >= phrase.len() {
+        return None;
+    }
+    let before = &phrase[phrase.len() - trailing_name - 1];
+    let descriptor = !before.is_capitalised()
+        && !is_name_connector(before.text)
+        && !["of", "for", "and", "the", "in", "on", "at"].contains(&before.text);
+    // "Secretary of State Paul Gagnon", but not "a spokesperson for Minister X".
+    let titled = titled_name_at_end(phrase) == Some(phrase.len() - trailing_name)
+        && phrase
+            .iter()
+            .all(|t| !t.is_word() || t.is_capitalised() || is_org_connector(t));
+    (descriptor || before.is_possessive() || titled)
+        .then(|| &phrase[phrase.len() - trailing_name..])
+}
+
+/// "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping": a
+/// description with a preposition and no name before it is an unnamed speaker.
+fn is_unnamed_with_preposition(phrase: &[Token]) -> bool {
+    let Some(first) = phrase.first() else {
+        return false;
+    };
+    let descriptive = !first.is_capitalised()
+        || has_common_head(phrase)
+        || words::is_determiner(&first.lower())
+        || words::is_group_noun(&first.lower())
+        || words::is_person_noun(&first.lower()) && !words::is_title(&first.lower());
+    let is_prep =
+        |t: &Token| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text);
+    let has_preposition = phrase.iter().any(is_prep);
+    descriptive && has_preposition && !named_before_preposition(phrase, is_prep)
+}
+
+/// "political scientist Anne-Marie Roy of Fundy Community College": a name before the
+/// preposition makes the phrase a person from somewhere, not an unnamed speaker.
+fn named_before_preposition(phrase: &[Token], is_prep: impl Fn(&Token) -> bool) -> bool {
+    let before: Vec<&Token> = phrase.iter().take_while(|t| !is_prep(t)).collect();
+    let name = before
+        .iter()
+        .rev()
+        .take_while(|t| {
+            is_name_token(t)
+                && !is_role_word(t)
+                && !words::is_determiner(&t.lower())
+                && !words::is_organisation_word(t.bare())
+                && !is_acronym(t.bare())
+        })
+        .count();
+    // Only after a role or a description: "The UK Chamber of Shipping" is a body.
+    name >= 2
+        && before.len() > name
+        && before[before.len() - name - 1].is_word()
+        && (is_role_word(before[before.len() - name - 1])
+            || !before[before.len() - name - 1].is_capitalised())
+        && !words::is_determiner(&before[before.len() - name - 1].lower())
+}
+
+/// "Anouk Visser of the Netherlands": a name followed by where it is from keeps the name.
+fn without_place<'t, 'a>(phrase: &'t [Token<'a>]) -> &'t [Token<'a>] {
+    match phrase
+        .iter()
+        .position(|t| t.is_word() && ["of", "from", "at", "in"].contains(&t.text))
+    {
+        Some(k)
+            if k > 0
+                && (phrase[..k]
+                    .iter()
+                    .filter(|t| is_name_token(t) && !is_role_word(t))
+                    .count()
+                    >= 2
+                    // "Farmer Lakshmamma of Hosakere": one name after a title.
+                    || (is_name_token(&phrase[k - 1])
+                        && !is_role_word(&phrase[k - 1])
+                        && phrase[..k - 1].iter().any(is_role_word)))
+                && !phrase[..k]
+                    .iter()
+                    .any(|t| words::is_organisation_word(t.bare())) =>
+        {
+            &phrase[..k]
+        }
+        _ => phrase,
+    }
+}
+
 /// Marks the tokens of datelines: an all-capitals place at a sentence's start, up to a dash
 /// ("MOSCOW (Meridian) —", "WILMINGTON, Del. —").
 fn datelines(tokens: &[Token], sentences: &[Span]) -> Vec<bool> {
@@ -1296,4 +1372,60 @@ pub fn phrase_text(phrase: &[Token]) -> String {
         out.push_str(t.text);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::segment::sentences;
+    use crate::extract::tokens::tokenize;
+
+    /// Resolves the phrase `speaker`, read at its first occurrence after `after` in `text`.
+    fn resolve_in(text: &str, speaker: &str, after: &str) -> String {
+        let tokens = tokenize(text);
+        let spans = sentences(text);
+        let mut resolver = Resolver::new(&tokens, &spans, &[]);
+        let from = text.find(after).map_or(0, |k| k + after.len());
+        let start = from + text[from..].find(speaker).expect("speaker in text");
+        let end = start + speaker.len();
+        let phrase: Vec<Token> = tokens
+            .iter()
+            .filter(|t| t.start >= start && t.end <= end)
+            .cloned()
+            .collect();
+        resolver.resolve(&phrase, None, start)
+    }
+
+    #[test]
+    fn the_company_after_a_business_noun_before_the_name() {
+        let text = "Struggling carmaker Velmora Autos will shut its plant in Ostrava. The company \
+                    said demand had collapsed.";
+        assert_eq!(resolve_in(text, "The company", "Ostrava."), "Velmora Autos");
+    }
+
+    #[test]
+    fn the_airline_after_a_one_word_airline_name() {
+        let text = "A strike grounded 80 flights of budget airline Skyvanta on Friday. The airline \
+                    said it had rebooked most passengers.";
+        assert_eq!(resolve_in(text, "The airline", "Friday."), "Skyvanta");
+    }
+
+    #[test]
+    fn business_noun_before_a_known_first_name_is_a_person() {
+        let text = "The local brewer John Calloway opened the taproom on Friday. John Calloway said he \
+                    was delighted.";
+        assert_eq!(
+            resolve_in(text, "John Calloway", "Friday."),
+            "John Calloway"
+        );
+        let tokens = tokenize(text);
+        let resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        assert!(
+            resolver
+                .entities
+                .iter()
+                .filter(|e| e.name.contains("Calloway"))
+                .all(|e| e.is_person)
+        );
+    }
 }

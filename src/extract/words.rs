@@ -168,6 +168,18 @@ word_set!(
 );
 
 word_set!(
+    /// Lowercase nouns that say what kind of body the capitalised name after them is ("carmaker
+    /// Hoshida Motor", "state-owned airline Aerovias"); each is also a business, so "the company"
+    /// can mean it.
+    is_business_kind,
+    &[
+        "company", "firm", "carmaker", "automaker", "airline", "retailer", "lender", "insurer",
+        "manufacturer", "broadcaster", "utility", "conglomerate", "chipmaker", "drugmaker",
+        "brewer", "refiner",
+    ]
+);
+
+word_set!(
     /// Words that mark a capitalised name as an organisation, not a person.
     is_organisation_word,
     &[
