@@ -591,6 +591,22 @@ fn is_row_field(name: &str) -> bool {
     COLUMNS.contains(&name) || name == "unsure"
 }
 
+/// An error naming the schema's columns that `has` lacks, if any.
+fn require_columns(path: &Path, has: impl Fn(&str) -> bool) -> Result<(), ReadError> {
+    let missing: Vec<String> = COLUMNS
+        .iter()
+        .filter(|c| !has(c))
+        .map(|c| c.to_string())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ReadError::MissingColumns {
+        path: path.to_path_buf(),
+        missing,
+    })
+}
+
 /// Reads a quotestance output file, CSV or JSON lines (by its extension: `.jsonl`, `.ndjson`),
 /// checking that it has every column of the schema and naming the line of a malformed row.
 pub fn read_table(path: &Path) -> Result<Table, ReadError> {
@@ -615,17 +631,7 @@ fn read_csv_table(path: &Path) -> Result<Table, ReadError> {
         .headers()
         .map_err(|e| malformed(path, e.position().map_or(1, |p| p.line()), e))?
         .clone();
-    let missing: Vec<String> = COLUMNS
-        .iter()
-        .filter(|c| !headers.iter().any(|h| h == **c))
-        .map(|c| c.to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(ReadError::MissingColumns {
-            path: path.to_path_buf(),
-            missing,
-        });
-    }
+    require_columns(path, |c| headers.iter().any(|h| h == c))?;
     let extra_at: Vec<usize> = (0..headers.len())
         .filter(|&i| !is_row_field(&headers[i]))
         .collect();
@@ -668,17 +674,7 @@ fn read_jsonl_table(path: &Path) -> Result<Table, ReadError> {
         }
         let object: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(line).map_err(|e| malformed(path, number, e))?;
-        let missing: Vec<String> = COLUMNS
-            .iter()
-            .filter(|c| !object.contains_key(**c))
-            .map(|c| c.to_string())
-            .collect();
-        if !missing.is_empty() {
-            return Err(ReadError::MissingColumns {
-                path: path.to_path_buf(),
-                missing,
-            });
-        }
+        require_columns(path, |c| object.contains_key(c))?;
         for key in object.keys().filter(|k| !is_row_field(k)) {
             if !table.extra_columns.contains(key) {
                 table.extra_columns.push(key.clone());
