@@ -120,9 +120,7 @@ impl TrainableBert {
         stance_labels: usize,
         sentiment_labels: usize,
     ) -> Result<Self> {
-        let prefix = ["", "bert."]
-            .into_iter()
-            .find(|p| weights.contains_key(&format!("{p}embeddings.word_embeddings.weight")))
+        let prefix = crate::classify::encoder::bert_prefix(|key| weights.contains_key(key))
             .context("not a BERT checkpoint: no embeddings.word_embeddings.weight")?;
         let get = |name: &str| -> Result<Tensor> {
             Ok(weights

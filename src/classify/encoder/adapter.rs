@@ -125,19 +125,16 @@ impl Adapter {
     }
 
     /// Adds the deltas to the base weights in place. Weight names may carry a checkpoint prefix
-    /// (`bert.`); a missing weight or a shape that does not fit is an error, since the adapter
-    /// then belongs to another model.
+    /// ([`super::bert_prefix`]); a missing weight or a shape that does not fit is an error,
+    /// since the adapter then belongs to another model.
     pub fn apply(&self, weights: &mut HashMap<String, Tensor>) -> Result<()> {
+        let prefix = super::bert_prefix(|key| weights.contains_key(key))
+            .ok_or_else(|| anyhow!("the encoder's weights are not a BERT checkpoint's"))?;
         for (name, delta) in &self.deltas {
-            let key = ["", "bert."]
-                .iter()
-                .map(|p| format!("{p}{name}"))
-                .find(|k| weights.contains_key(k))
-                .ok_or_else(|| {
-                    anyhow!(
-                        "the encoder has no weight {name}: the adapter was made for another model"
-                    )
-                })?;
+            let key = format!("{prefix}{name}");
+            if !weights.contains_key(&key) {
+                bail!("the encoder has no weight {name}: the adapter was made for another model");
+            }
             let base = &weights[&key];
             let change = delta.dense()?;
             if change.dims() != base.dims() {
@@ -205,6 +202,10 @@ mod tests {
                 tensor(&[0.0; 4], &[2, 2]),
             ),
             ("bert.encoder.w.bias".to_string(), tensor(&[1.0, 1.0], &[2])),
+            (
+                "bert.embeddings.word_embeddings.weight".to_string(),
+                tensor(&[0.0; 2], &[1, 2]),
+            ),
         ]);
         again.apply(&mut weights).unwrap();
         let w = weights["bert.encoder.w.weight"].to_vec2::<f32>().unwrap();
@@ -220,11 +221,26 @@ mod tests {
             Delta::Dense(tensor(&[1.0, 2.0, 3.0], &[3])),
         )])
         .unwrap();
-        let mut weights = HashMap::from([("encoder.w.bias".to_string(), tensor(&[0.0; 2], &[2]))]);
+        let embeddings = || {
+            (
+                "embeddings.word_embeddings.weight".to_string(),
+                tensor(&[0.0; 2], &[1, 2]),
+            )
+        };
+        let mut weights = HashMap::from([
+            ("encoder.w.bias".to_string(), tensor(&[0.0; 2], &[2])),
+            embeddings(),
+        ]);
         let err = adapter.apply(&mut weights).unwrap_err().to_string();
         assert!(err.contains("another model"), "{err}");
-        let mut other = HashMap::from([("encoder.x.bias".to_string(), tensor(&[0.0; 3], &[3]))]);
+        let mut other = HashMap::from([
+            ("encoder.x.bias".to_string(), tensor(&[0.0; 3], &[3])),
+            embeddings(),
+        ]);
         let err = adapter.apply(&mut other).unwrap_err().to_string();
         assert!(err.contains("no weight encoder.w.bias"), "{err}");
+        let mut not_bert = HashMap::from([("encoder.w.bias".to_string(), tensor(&[0.0; 3], &[3]))]);
+        let err = adapter.apply(&mut not_bert).unwrap_err().to_string();
+        assert!(err.contains("not a BERT checkpoint"), "{err}");
     }
 }

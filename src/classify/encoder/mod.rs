@@ -233,6 +233,16 @@ fn runtime(options: &EncoderOptions) -> Result<&'static ort::environment::Enviro
     loaded.as_ref().map_err(|e| anyhow!("{e}"))
 }
 
+/// The prefix under which a checkpoint keeps its BERT weights, found by the word embeddings:
+/// `""` in sentence-transformers folders, `"bert."` in a `BertFor...` checkpoint. `None` when
+/// `has` finds neither, so the file does not hold a BERT encoder. The one rule every backend, the
+/// adapter and training use to name weights.
+pub fn bert_prefix(has: impl Fn(&str) -> bool) -> Option<&'static str> {
+    ["", "bert."]
+        .into_iter()
+        .find(|p| has(&format!("{p}embeddings.word_embeddings.weight")))
+}
+
 /// Model types the BERT backends read.
 const SUPPORTED: [&str; 3] = ["bert", "minilm", "roberta"];
 

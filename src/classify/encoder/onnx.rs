@@ -158,15 +158,12 @@ struct Weights {
 
 impl Weights {
     fn new(tensors: HashMap<String, candle_core::Tensor>, path: &Path) -> Result<Self> {
-        let prefix = ["", "bert."]
-            .into_iter()
-            .find(|p| tensors.contains_key(&format!("{p}embeddings.word_embeddings.weight")))
-            .ok_or_else(|| {
-                anyhow!(
-                    "{} has no embeddings.word_embeddings.weight: not a BERT checkpoint",
-                    path.display()
-                )
-            })?;
+        let prefix = super::bert_prefix(|key| tensors.contains_key(key)).ok_or_else(|| {
+            anyhow!(
+                "{} has no embeddings.word_embeddings.weight: not a BERT checkpoint",
+                path.display()
+            )
+        })?;
         Ok(Weights { tensors, prefix })
     }
 
