@@ -929,7 +929,9 @@ impl Resolver {
             // "the company", "the union": the body the article is about, named just before.
             let generic_body =
                 phrase.len() == 2 && words::is_organisation_word(&head) && !words::is_title(&head);
-            let wanted_person = words::is_title(&head) || words::is_person_noun(&head);
+            // "The UN refugee agency said": a body's head noun never stands for a person.
+            let wanted_person = (words::is_title(&head) || words::is_person_noun(&head))
+                && !words::is_organisation_word(&head);
             let here = self.sentence_of(pos);
             let recent = self
                 .mentions
@@ -1394,6 +1396,26 @@ mod tests {
             .cloned()
             .collect();
         resolver.resolve(&phrase, None, start)
+    }
+
+    #[test]
+    fn a_body_described_in_words_is_not_the_person_named_before() {
+        let text = "Port director Zurab Meskhishvili said the ferries were full. The UN refugee \
+                    agency said it was flying tents into Zugdidi. The state security ministry said \
+                    troops had been sent. The port director said more boats were coming.";
+        assert_eq!(
+            resolve_in(text, "The UN refugee agency", "full."),
+            "The UN refugee agency"
+        );
+        assert_eq!(
+            resolve_in(text, "The state security ministry", "Zugdidi."),
+            "The state security ministry"
+        );
+        // A person's role still finds the person named in it.
+        assert_eq!(
+            resolve_in(text, "The port director", "sent."),
+            "Zurab Meskhishvili"
+        );
     }
 
     #[test]
