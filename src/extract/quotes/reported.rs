@@ -792,3 +792,106 @@ fn after_adverbial(tokens: &[Token], from: usize, last: usize) -> Option<usize> 
     let words = (i..last).filter(|&k| tokens[k].is_word()).count();
     (opens_clause && words >= 4 && tokens[i - 1].is_word()).then_some(i)
 }
+
+/// Each reported-speech construction of datasets/README.md, through the whole extractor: the span
+/// is the reported content only, and the speaker the one the cue belongs to.
+#[cfg(test)]
+mod tests {
+    use crate::extract::quotes::{QuoteKind, extract};
+
+    /// (content, speaker, cue) of every reported quote in `text`.
+    fn reported(text: &str) -> Vec<(String, String, String)> {
+        extract(text)
+            .into_iter()
+            .filter(|q| q.kind != QuoteKind::Direct)
+            .map(|q| (text[q.span.start..q.span.end].to_string(), q.speaker, q.cue))
+            .collect()
+    }
+
+    fn one(content: &str, speaker: &str, cue: &str) -> Vec<(String, String, String)> {
+        vec![(content.into(), speaker.into(), cue.into())]
+    }
+
+    #[test]
+    fn said_that_clause_drops_that_and_the_full_stop() {
+        assert_eq!(
+            reported("Finance Minister Ana Ruiz said that the budget would be balanced by 2027."),
+            one("the budget would be balanced by 2027", "Ana Ruiz", "said")
+        );
+    }
+
+    #[test]
+    fn clause_before_a_trailing_attribution_drops_the_comma() {
+        assert_eq!(
+            reported("The bridge will reopen on Monday, the transport department said."),
+            one(
+                "The bridge will reopen on Monday",
+                "the transport department",
+                "said"
+            )
+        );
+    }
+
+    #[test]
+    fn according_to_gives_the_clause_after_the_comma() {
+        assert_eq!(
+            reported("According to the fire service, three homes were destroyed overnight."),
+            one(
+                "three homes were destroyed overnight",
+                "the fire service",
+                "according to"
+            )
+        );
+    }
+
+    #[test]
+    fn object_control_cues_keep_the_object() {
+        assert_eq!(
+            reported("The union accused the company of breaking the pay agreement."),
+            one(
+                "the company of breaking the pay agreement",
+                "The union",
+                "accused"
+            )
+        );
+        assert_eq!(
+            reported("Aid agencies urged both sides to open the border crossing."),
+            one(
+                "both sides to open the border crossing",
+                "Aid agencies",
+                "urged"
+            )
+        );
+    }
+
+    #[test]
+    fn denied_takes_its_clause_without_that() {
+        assert_eq!(
+            reported("The ministry denied the payments were ever discussed."),
+            one("the payments were ever discussed", "The ministry", "denied")
+        );
+    }
+
+    #[test]
+    fn a_clause_with_a_quoted_fragment_is_one_mixed_quote() {
+        let text = "She said the plan was \"dead on arrival\" in the Senate.";
+        let found = extract(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, QuoteKind::Mixed);
+        assert_eq!(
+            &text[found[0].span.start..found[0].span.end],
+            "the plan was \"dead on arrival\" in the Senate"
+        );
+    }
+
+    #[test]
+    fn speech_without_content_and_passive_cues_are_not_quotes() {
+        for text in [
+            "The spokesman declined to comment.",
+            "A treasurer accused of fraud resigned on Friday.",
+            "The statement was published on the ministry's website.",
+        ] {
+            assert_eq!(reported(text), Vec::new(), "{text}");
+        }
+    }
+}
