@@ -147,7 +147,7 @@ mod news {
     }
 
     const SETS: [(&str, usize, usize); 4] = [
-        ("train", 208, 2558),
+        ("train", 376, 4056),
         ("dev", 32, 384),
         ("heldout-natural", 24, 266),
         ("heldout-acts", 24, 310),
@@ -262,7 +262,7 @@ mod news {
                 }
             }
         }
-        assert_eq!(records.len(), 2558 + 384 + 266 + 310);
+        assert_eq!(records.len(), 4056 + 384 + 266 + 310);
         assert!(disagreements > 0);
     }
 
