@@ -118,6 +118,7 @@ fn pipeline(c: &mut Criterion) {
         let mut writer = quotestance::run::output::RowWriter::new(
             destination,
             quotestance::run::output::OutputFormat::Csv,
+            &[],
         )
         .expect("writer");
         let summary = pipeline::run(

@@ -49,20 +49,34 @@ fn corpus(dir: &Path) -> PathBuf {
 
 /// Runs every shard of `n` and merges them; returns the merged bytes.
 fn sharded_then_merged(dir: &Path, input: &Path, n: u64, format: &str) -> Vec<u8> {
+    sharded_then_merged_with(dir, input, n, format, &[])
+}
+
+/// As [`sharded_then_merged`], with more `run` arguments for every shard.
+fn sharded_then_merged_with(
+    dir: &Path,
+    input: &Path,
+    n: u64,
+    format: &str,
+    extra: &[&str],
+) -> Vec<u8> {
     let mut parts = Vec::new();
     // Parts are given to merge in reverse: their order on the command line does not matter.
     for k in (0..n).rev() {
         let part = dir.join(format!("part-{k}-of-{n}.{format}"));
-        run_ok(&[
+        let shard = format!("{k}/{n}");
+        let mut args = vec![
             "run",
             s(input),
             "--format",
             format,
             "--shard",
-            &format!("{k}/{n}"),
+            &shard,
             "-o",
             s(&part),
-        ]);
+        ];
+        args.extend_from_slice(extra);
+        run_ok(&args);
         parts.push(part);
     }
     let merged = dir.join(format!("merged-{n}.{format}"));
@@ -92,6 +106,87 @@ fn merged_shards_equal_one_full_run_byte_for_byte() {
             "{n} shards merged differ from the full run"
         );
     }
+}
+
+/// Articles with a source and a date in three forms, one of them unreadable.
+fn dated_corpus(dir: &Path) -> PathBuf {
+    let path = dir.join("dated.jsonl");
+    let dates = ["March 5, 2024", "2024-03-06T09:00:00Z", "05/03/2024"];
+    let mut lines = String::new();
+    for k in 0..30 {
+        let text = ARTICLE.replace("Friday", &format!("day {k}"));
+        let record = serde_json::json!({
+            "id": format!("d{k}"),
+            "text": text,
+            "source": format!("Wire {}", k % 4),
+            "published": dates[k % 3],
+        });
+        lines.push_str(&format!("{record}\n"));
+    }
+    fs::write(&path, lines).expect("write corpus");
+    path
+}
+
+#[test]
+fn kept_fields_and_dates_go_into_every_row_and_survive_shards() {
+    let dir = scratch();
+    let input = dated_corpus(dir.path());
+    let kept = ["--keep-fields", "source,id", "--date-field", "published"];
+    for format in ["csv", "jsonl"] {
+        let mut args = vec!["run", s(&input), "--format", format];
+        args.extend_from_slice(&kept);
+        let full = run_ok(&args);
+        assert!(sharded_then_merged_with(dir.path(), &input, 3, format, &kept) == full);
+        if format == "jsonl" {
+            let first: serde_json::Value =
+                serde_json::from_slice(full.split(|&b| b == b'\n').next().unwrap()).unwrap();
+            assert_eq!(first["source"], "Wire 0");
+            assert_eq!(first["date"], "2024-03-05");
+            continue;
+        }
+        let mut reader = csv::Reader::from_reader(full.as_slice());
+        let headers = reader.headers().unwrap().clone();
+        assert_eq!(
+            headers.iter().skip(12).collect::<Vec<_>>(),
+            ["source", "id", "date"]
+        );
+        let mut days = std::collections::BTreeMap::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            assert_eq!(&record[0], &record[13], "the kept id is the row's article");
+            *days.entry(record[14].to_string()).or_insert(0) += 1;
+        }
+        let days: Vec<&String> = days.keys().collect();
+        assert_eq!(
+            days,
+            ["", "2024-03-05", "2024-03-06"],
+            "unreadable dates stay empty"
+        );
+    }
+    // The unreadable date is named with its file and line.
+    let out = bin()
+        .args(["run", s(&input), "--skip-classify", "-o", "-"])
+        .args(kept)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("dated.jsonl:3: published \"05/03/2024\" is not a date"),
+        "{stderr}"
+    );
+    // A kept name the schema has is a usage error.
+    let out = bin()
+        .args([
+            "run",
+            s(&input),
+            "--skip-classify",
+            "--keep-fields",
+            "speaker",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already has a speaker column"));
 }
 
 #[test]

@@ -3,7 +3,8 @@
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use quotestance::classify::{self, Classifier};
-use quotestance::ingest::RecordError;
+use quotestance::ingest::{ReadOptions, RecordError};
+use quotestance::run::fields::KeptFields;
 use quotestance::run::journal::Checkpoint;
 use quotestance::run::manifest::{ClassifierDescription, Manifest, RunDescription};
 use quotestance::run::output::{Destination, OutputFormat, RowWriter, Start};
@@ -67,6 +68,17 @@ pub(super) struct RunArgs {
     /// beginning.
     #[arg(long)]
     resume: bool,
+    /// Copy these fields of each input record (JSON fields, CSV columns; comma-separated) into
+    /// every row of its article, as columns after the schema's, so that rows join back to their
+    /// articles: `--keep-fields source,url`. A record without the field gives an empty value.
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    keep_fields: Vec<String>,
+    /// The field holding each article's date, written to a `date` column as YYYY-MM-DD for
+    /// `report` and `summarize --by date`. Reads ISO 8601, RFC 2822 and month-name forms
+    /// ("March 5, 2024", "5 Mar 2024"); any other value warns with its file and line and stays
+    /// empty (all-numeric 05/03/2024 too: day and month order differ by country).
+    #[arg(long, value_name = "FIELD")]
+    date_field: Option<String>,
     /// Also write the end-of-run summary as JSON to this file (atomically).
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -150,6 +162,9 @@ impl Progress for Bar {
     fn warn(&self, error: &RecordError) {
         self.bar.suspend(|| eprintln!("warning: {error}"));
     }
+    fn notice(&self, message: &str) {
+        self.bar.suspend(|| eprintln!("warning: {message}"));
+    }
 }
 
 /// The shard this run processes: `--shard K/N`, or job-array variables with `--shard auto`.
@@ -193,6 +208,8 @@ pub(super) fn describe(
         id_field: args.input.id_field.clone(),
         text_field: args.input.text_field.clone(),
         max_article_bytes: args.input.max_article_bytes,
+        keep_fields: args.keep_fields.clone(),
+        date_field: args.date_field.clone(),
         inputs: RunDescription::input_files(files),
     }
 }
@@ -206,7 +223,15 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
     if args.resume && args.output == "-" {
         return usage("--resume needs an output file (-o FILE): standard output cannot be resumed");
     }
-    let corpus = open_corpus(&args.inputs, args.input.read_options())?;
+    let fields = match KeptFields::new(&args.keep_fields, args.date_field.as_deref()) {
+        Ok(fields) => fields,
+        Err(message) => return usage(message),
+    };
+    let read_options = ReadOptions {
+        keep_fields: fields.fields.clone(),
+        ..args.input.read_options()
+    };
+    let corpus = open_corpus(&args.inputs, read_options)?;
     if args.resume && corpus.reads_stdin() {
         return usage(
             "--resume cannot be used with standard input (-), which can be read only once",
@@ -241,7 +266,7 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
         Opened::Write(destination, resume_from) => (destination, resume_from),
         Opened::AlreadyComplete => return Ok(ExitCode::SUCCESS),
     };
-    let mut writer = RowWriter::new(destination, job.args.format.into())
+    let mut writer = RowWriter::new(destination, job.args.format.into(), &fields.columns)
         .with_context(|| format!("cannot write {}", job.args.output))?;
     let options = RunOptions {
         strict: job.args.strict,
@@ -252,6 +277,7 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
         max_latency: corpus
             .reads_stdin()
             .then(|| std::time::Duration::from_millis(100)),
+        fields,
         ..RunOptions::default()
     };
     let result = pool.install(|| {

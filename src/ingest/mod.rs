@@ -6,6 +6,7 @@
 //! in memory at a time, and no line is read past the article size limit.
 
 mod csv_rows;
+pub mod dates;
 mod jsonl;
 mod text;
 

@@ -25,6 +25,12 @@ pub struct RunDescription {
     pub id_field: String,
     pub text_field: String,
     pub max_article_bytes: usize,
+    /// `--keep-fields`: the article fields copied into every row.
+    #[serde(default)]
+    pub keep_fields: Vec<String>,
+    /// `--date-field`.
+    #[serde(default)]
+    pub date_field: Option<String>,
     /// Every input file in reading order (folders walked), as the paths were given, with its size.
     pub inputs: Vec<InputFile>,
 }
@@ -100,6 +106,9 @@ impl RunDescription {
             != (&other.id_field, &other.text_field, other.max_article_bytes)
         {
             return Some("--id-field, --text-field or --max-article-bytes".into());
+        }
+        if (&self.keep_fields, &self.date_field) != (&other.keep_fields, &other.date_field) {
+            return Some("--keep-fields or --date-field".into());
         }
         if self.inputs != other.inputs {
             return Some(input_difference(&self.inputs, &other.inputs));
@@ -270,6 +279,8 @@ mod tests {
             id_field: "id".into(),
             text_field: "text".into(),
             max_article_bytes: 5_000_000,
+            keep_fields: Vec::new(),
+            date_field: None,
             inputs: vec![InputFile {
                 path: "corpus/a.jsonl".into(),
                 size: 10,
@@ -301,6 +312,9 @@ mod tests {
         let mut rewritten = lexicon.clone();
         rewritten.inputs[0].size = 11;
         assert!(lexicon.difference(&rewritten).unwrap().contains("changed"));
+        let mut kept = lexicon.clone();
+        kept.keep_fields = vec!["source".into()];
+        assert!(lexicon.difference(&kept).unwrap().contains("--keep-fields"));
     }
 
     #[test]

@@ -67,6 +67,8 @@ struct Part {
     next: Option<PendingRow>,
     /// The shard its rows belong to, once a row has been seen.
     shard: Option<u64>,
+    /// The kept article fields' columns after the schema's (CSV parts; `run --keep-fields`).
+    extra_columns: Vec<String>,
 }
 
 impl Part {
@@ -77,6 +79,7 @@ impl Part {
         let n = read_up_to(&mut file, &mut first).map_err(named)?;
         let file = File::open(path).map_err(named)?;
         let header = COLUMNS.join(",");
+        let mut extra_columns = Vec::new();
         let (reader, format) = if n == 0 {
             (PartReader::Empty, None)
         } else if first[..n].starts_with(b"{") {
@@ -90,12 +93,13 @@ impl Part {
             let found = reader
                 .headers()
                 .map_err(|e| io::Error::other(format!("{}: {e}", path.display())))?;
-            if found.iter().collect::<Vec<_>>() != COLUMNS {
+            if found.len() < COLUMNS.len() || found.iter().zip(COLUMNS).any(|(a, b)| a != b) {
                 return Err(io::Error::other(format!(
                     "{}: the CSV header is not quotestance's ({header})",
                     path.display()
                 )));
             }
+            extra_columns = found.iter().skip(COLUMNS.len()).map(String::from).collect();
             (PartReader::Csv(reader), Some(OutputFormat::Csv))
         } else {
             return Err(io::Error::other(format!(
@@ -108,6 +112,7 @@ impl Part {
             reader,
             next: None,
             shard: None,
+            extra_columns,
         };
         part.advance()?;
         Ok((part, format))
@@ -218,7 +223,12 @@ pub fn merge(
     // A JSONL run with no rows writes an empty file; a CSV one always has its header.
     let format = format.unwrap_or(OutputFormat::Jsonl);
     let destination = Destination::open(output)?;
-    let mut writer = RowWriter::new(destination, format)?;
+    let extra_columns = opened
+        .iter()
+        .find(|p| !matches!(p.reader, PartReader::Empty))
+        .map(|p| p.extra_columns.clone())
+        .unwrap_or_default();
+    let mut writer = RowWriter::new(destination, format, &extra_columns)?;
     let mut summary = MergeSummary {
         parts: parts.len(),
         ..MergeSummary::default()
@@ -277,6 +287,21 @@ fn open_parts(parts: &[PathBuf]) -> io::Result<(Vec<Part>, Option<OutputFormat>)
                 Some(_) => {}
                 None => format = Some((f, path.clone())),
             }
+        }
+        if let Some(first) = opened
+            .iter()
+            .find(|p: &&Part| !matches!(p.reader, PartReader::Empty))
+            && part_format.is_some()
+            && first.extra_columns != part.extra_columns
+        {
+            return Err(io::Error::other(format!(
+                "{} keeps the fields {:?} but {} keeps {:?}: all parts must be made with one \
+                 --keep-fields and --date-field",
+                first.path.display(),
+                first.extra_columns,
+                path.display(),
+                part.extra_columns
+            )));
         }
         opened.push(part);
     }

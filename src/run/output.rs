@@ -364,6 +364,8 @@ enum Sink {
 /// Writes rows in CSV or JSONL.
 pub struct RowWriter {
     sink: Sink,
+    /// The kept article fields' column names, after the schema's ([`crate::run::fields`]).
+    extra_columns: Vec<String>,
     partial: Option<Partial>,
     /// A second handle on the partial file, to sync and measure it.
     handle: Option<File>,
@@ -372,7 +374,12 @@ pub struct RowWriter {
 }
 
 impl RowWriter {
-    pub fn new(destination: Destination, format: OutputFormat) -> io::Result<RowWriter> {
+    /// A writer to `destination`; `extra_columns` (the kept article fields) follow the schema's.
+    pub fn new(
+        destination: Destination,
+        format: OutputFormat,
+        extra_columns: &[String],
+    ) -> io::Result<RowWriter> {
         let mut header = true;
         let (writer, partial, handle, name): (Box<dyn Write + Send>, _, _, _) = match destination {
             Destination::Stdout(out) => (Box::new(out), None, None, "standard output".to_string()),
@@ -396,7 +403,11 @@ impl RowWriter {
                     .has_headers(false)
                     .from_writer(writer);
                 if header {
-                    w.write_record(COLUMNS).map_err(io::Error::other)?;
+                    let names = COLUMNS
+                        .iter()
+                        .copied()
+                        .chain(extra_columns.iter().map(String::as_str));
+                    w.write_record(names).map_err(io::Error::other)?;
                 }
                 Sink::Csv(Box::new(w))
             }
@@ -404,6 +415,7 @@ impl RowWriter {
         };
         Ok(RowWriter {
             sink,
+            extra_columns: extra_columns.to_vec(),
             partial,
             handle,
             name,
@@ -415,12 +427,39 @@ impl RowWriter {
         &self.name
     }
 
-    pub fn write(&mut self, row: &Row) -> io::Result<()> {
+    /// Writes one row, with the values of its article's kept fields (one per extra column).
+    pub fn write(&mut self, row: &Row, values: &[String]) -> io::Result<()> {
+        if values.len() != self.extra_columns.len() {
+            return Err(io::Error::other(format!(
+                "{} kept field values for {} columns",
+                values.len(),
+                self.extra_columns.len()
+            )));
+        }
         match &mut self.sink {
-            Sink::Csv(w) => w.serialize(CsvRow::from(row)).map_err(csv_io),
+            Sink::Csv(w) => {
+                let fields = csv_fields(row);
+                let record = fields
+                    .iter()
+                    .map(String::as_str)
+                    .chain(values.iter().map(String::as_str));
+                w.write_record(record).map_err(csv_io)
+            }
             Sink::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, row).map_err(io::Error::from)?;
-                w.write_all(b"\n")
+                let mut line = serde_json::to_vec(row).map_err(io::Error::from)?;
+                if !values.is_empty() {
+                    // The row's object, then the kept fields as strings, in column order.
+                    line.pop();
+                    for (name, value) in self.extra_columns.iter().zip(values) {
+                        line.push(b',');
+                        serde_json::to_writer(&mut line, name).map_err(io::Error::from)?;
+                        line.push(b':');
+                        serde_json::to_writer(&mut line, value).map_err(io::Error::from)?;
+                    }
+                    line.push(b'}');
+                }
+                line.push(b'\n');
+                w.write_all(&line)
             }
         }
     }
@@ -511,41 +550,23 @@ fn csv_io(e: csv::Error) -> io::Error {
     }
 }
 
-/// CSV view of a row: scores written with four decimals, absent values empty.
-#[derive(Serialize)]
-struct CsvRow<'a> {
-    article_id: &'a str,
-    quote_index: usize,
-    start: usize,
-    end: usize,
-    kind: &'static str,
-    speaker: &'a str,
-    cue: &'a str,
-    quote: &'a str,
-    stance: &'a str,
-    stance_score: String,
-    sentiment: &'a str,
-    sentiment_score: String,
-}
-
-impl<'a> From<&'a Row> for CsvRow<'a> {
-    fn from(row: &'a Row) -> Self {
-        let score = |s: Option<f32>| s.map(|v| format!("{v:.4}")).unwrap_or_default();
-        CsvRow {
-            article_id: &row.article_id,
-            quote_index: row.quote_index,
-            start: row.start,
-            end: row.end,
-            kind: row.kind.as_str(),
-            speaker: &row.speaker,
-            cue: &row.cue,
-            quote: &row.quote,
-            stance: row.stance.as_deref().unwrap_or(""),
-            stance_score: score(row.stance_score),
-            sentiment: row.sentiment.as_deref().unwrap_or(""),
-            sentiment_score: score(row.sentiment_score),
-        }
-    }
+/// A row's CSV fields in column order: scores with four decimals, absent values empty.
+fn csv_fields(row: &Row) -> [String; 12] {
+    let score = |s: Option<f32>| s.map(|v| format!("{v:.4}")).unwrap_or_default();
+    [
+        row.article_id.clone(),
+        row.quote_index.to_string(),
+        row.start.to_string(),
+        row.end.to_string(),
+        row.kind.as_str().to_string(),
+        row.speaker.clone(),
+        row.cue.clone(),
+        row.quote.clone(),
+        row.stance.clone().unwrap_or_default(),
+        score(row.stance_score),
+        row.sentiment.clone().unwrap_or_default(),
+        score(row.sentiment_score),
+    ]
 }
 
 /// Reads rows from a CSV file in the output schema (gold or predictions).

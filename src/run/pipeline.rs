@@ -21,6 +21,7 @@ use crate::classify::{Classifier, Labels, QuoteInput};
 use crate::extract::quotes;
 use crate::extract::segment::{self, Span};
 use crate::ingest::{Article, Corpus, RecordError};
+use crate::run::fields::KeptFields;
 use crate::run::journal::Checkpoint;
 use crate::run::output::{self, Row, RowWriter};
 use crate::run::shard::Shard;
@@ -42,6 +43,8 @@ pub struct RunOptions {
     /// Close a chunk this long after its first article arrived, even if it is not full (reading
     /// happens on its own thread). For standard input, where articles arrive at the producer's pace.
     pub max_latency: Option<Duration>,
+    /// Article fields copied into every row (`--keep-fields`, `--date-field`).
+    pub fields: KeptFields,
 }
 
 impl Default for RunOptions {
@@ -53,6 +56,7 @@ impl Default for RunOptions {
             shard: Shard::ALL,
             resume: None,
             max_latency: None,
+            fields: KeptFields::default(),
         }
     }
 }
@@ -176,8 +180,13 @@ pub trait Progress: Sync {
     fn quotes_labelled(&self, _quotes: u64) {}
     /// A chunk was written and committed.
     fn chunk_done(&self, _articles: u64, _quotes: u64) {}
+    /// A record was skipped.
     fn warn(&self, error: &RecordError) {
         eprintln!("warning: {error}");
+    }
+    /// A record was read with something left out (a date that cannot be read).
+    fn notice(&self, message: &str) {
+        eprintln!("warning: {message}");
     }
 }
 
@@ -355,9 +364,13 @@ pub fn run(
             label_rows(classifier, &chunk, &mut results, progress).map_err(RunError::Classify)?;
         }
         let mut quotes = 0;
-        for rows in &results {
+        for (article, rows) in chunk.iter().zip(&results) {
+            let (values, warning) = options.fields.values(article);
+            if let Some(warning) = warning {
+                progress.notice(&warning);
+            }
             for row in rows {
-                writer.write(row)?;
+                writer.write(row, &values)?;
             }
             quotes += rows.len() as u64;
         }
@@ -473,9 +486,9 @@ mod tests {
     /// Three short articles with one direct quote each, a broken line between the second and
     /// third, as JSONL.
     const CORPUS: &str = concat!(
-        r#"{"id":"a1","text":"\"We will not move,\" said Ann Lee. The talks ended."}"#,
+        r#"{"id":"a1","text":"\"We will not move,\" said Ann Lee. The talks ended.","date":"March 5, 2024","source":"Wire"}"#,
         "\n",
-        r#"{"id":"a2","text":"\"The plant stays open,\" the mayor, Tom Park, said."}"#,
+        r#"{"id":"a2","text":"\"The plant stays open,\" the mayor, Tom Park, said.","date":"05/03/2024"}"#,
         "\n",
         "{not json\n",
         r#"{"id":"a3","text":"\"Prices will fall in May,\" said Mia Chen."}"#,
@@ -495,6 +508,9 @@ mod tests {
         }
         fn warn(&self, error: &RecordError) {
             self.warnings.lock().unwrap().push(error.to_string());
+        }
+        fn notice(&self, message: &str) {
+            self.warnings.lock().unwrap().push(message.to_string());
         }
     }
 
@@ -527,10 +543,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("corpus.jsonl");
         std::fs::write(&input, CORPUS).unwrap();
-        let corpus = Corpus::open(&[Input::Path(input)], ReadOptions::default()).unwrap();
+        let read = ReadOptions {
+            keep_fields: options.fields.fields.clone(),
+            ..ReadOptions::default()
+        };
+        let corpus = Corpus::open(&[Input::Path(input)], read).unwrap();
         let out = dir.path().join("out.csv");
         let destination = Destination::open(out.to_str().unwrap()).unwrap();
-        let mut writer = RowWriter::new(destination, OutputFormat::Csv).unwrap();
+        let mut writer =
+            RowWriter::new(destination, OutputFormat::Csv, &options.fields.columns).unwrap();
         let result = run(corpus, &mut writer, options, classifier, progress);
         if result.is_ok() {
             writer.finish().unwrap();
@@ -540,6 +561,30 @@ mod tests {
             Err(_) => Vec::new(),
         };
         (rows, result)
+    }
+
+    #[test]
+    fn kept_fields_follow_each_row_and_an_unreadable_date_is_warned() {
+        let progress = Counting::default();
+        let options = RunOptions {
+            fields: KeptFields::new(&["source".into()], Some("date")).unwrap(),
+            ..RunOptions::default()
+        };
+        let (rows, result) = run_corpus(&options, None, &progress);
+        assert_eq!(result.unwrap().quotes, 3);
+        let kept: Vec<(&str, &str, &str)> = rows.iter().map(|r| (&r[0], &r[12], &r[13])).collect();
+        assert_eq!(
+            kept,
+            [("a1", "Wire", "2024-03-05"), ("a2", "", ""), ("a3", "", "")]
+        );
+        let warnings = progress.warnings.lock().unwrap();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("corpus.jsonl:2: date \"05/03/2024\" is not a date")),
+            "{warnings:?}"
+        );
     }
 
     #[test]
