@@ -290,6 +290,38 @@ fn without_circumstance<'t, 'a>(
     }
 }
 
+/// "Passenger Ruth Ellacott", "Neighbor Rosa Quintero": a person noun glued before a name of two
+/// words or more is a description, not part of the name.
+fn is_person_noun_before_name(phrase: &[Token], k: usize) -> bool {
+    phrase[k].is_word()
+        && words::is_person_noun(&phrase[k].lower())
+        && phrase.len() >= k + 3
+        && phrase[k + 1..].iter().all(is_name_token)
+}
+
+/// "County Executive for Water Peter Kiprono", "Clerk of Courts Hopeton Lewin", "Leader of the
+/// Opposition Ramnarayan Meena": after the phrase's last title and "of"/"for", the capitalised
+/// words open with the portfolio. The name starts at a known first name, else after the first
+/// word. `None` for other phrases.
+fn name_after_portfolio<'t, 'a>(phrase: &'t [Token<'a>]) -> Option<Vec<&'t Token<'a>>> {
+    let title = phrase.iter().rposition(is_role_word)?;
+    let mut rest = &phrase[title + 1..];
+    if !rest.first().is_some_and(|t| t.is("of") || t.is("for")) {
+        return None;
+    }
+    rest = &rest[1..];
+    if rest.first().is_some_and(|t| t.is("the")) {
+        rest = &rest[1..];
+    }
+    if rest.len() < 3 || !rest.iter().all(is_name_token) {
+        return None;
+    }
+    let start = (1..rest.len())
+        .find(|&j| first_name_gender(rest[j].bare()).is_some())
+        .unwrap_or(1);
+    Some(rest[start..].iter().collect())
+}
+
 /// "UN officials in Sarajevo", "Refugees arriving at Bahai": a phrase whose head, before its first
 /// preposition, is a common noun describes an unnamed speaker, whatever its capitals.
 fn has_common_head(phrase: &[Token]) -> bool {
@@ -402,7 +434,24 @@ impl Resolver {
                     && tokens[start..j]
                         .iter()
                         .any(|r| words::is_organisation_word(r.bare()));
-                if is_name_token(t) || is_role_word(t) || connector || of_org {
+                // "County Executive for Water Peter Kiprono", "Leader of the Opposition X": a
+                // title's portfolio belongs to the run (add_run keeps it out of the name).
+                let the_next = tokens.get(j + 1).is_some_and(|n| n.is("the"));
+                let names_after = tokens[(j + 1 + usize::from(the_next)).min(tokens.len())..]
+                    .iter()
+                    .take_while(|n| is_name_token(n) && !is_role_word(n))
+                    .count();
+                let title_before =
+                    |k: usize| k >= start && tokens[k].is_capitalised() && is_role_word(&tokens[k]);
+                let portfolio = j > start
+                    && names_after >= 3
+                    && (next_is_name || the_next)
+                    && (((t.is("of") || t.is("for")) && title_before(j - 1))
+                        || (t.is("the")
+                            && (tokens[j - 1].is("of") || tokens[j - 1].is("for"))
+                            && j > start + 1
+                            && title_before(j - 2)));
+                if is_name_token(t) || is_role_word(t) || connector || of_org || portfolio {
                     j += 1;
                     if t.is_possessive() {
                         break;
@@ -458,15 +507,21 @@ impl Resolver {
     /// Peskov" or "Smith". Returns the entity it names, if any.
     fn add_run(&mut self, run: &[Token], owner: Option<&Token>) -> Option<usize> {
         let run = without_post_nominals(run);
-        let last_title = run.iter().rposition(is_role_word);
+        let last_title = run
+            .iter()
+            .rposition(is_role_word)
+            .or_else(|| is_person_noun_before_name(run, 0).then_some(0));
         let (role, name) = match last_title {
             Some(k) => (&run[..=k], &run[k + 1..]),
             None => (&run[..0], run),
         };
-        let name: Vec<&Token> = name
-            .iter()
-            .filter(|t| is_name_token(t) || is_name_connector(t.text))
-            .collect();
+        let name: Vec<&Token> = match name_after_portfolio(run) {
+            Some(name) => name,
+            None => name
+                .iter()
+                .filter(|t| is_name_token(t) || is_name_connector(t.text))
+                .collect(),
+        };
         if name.is_empty() {
             return None;
         }
@@ -799,14 +854,18 @@ impl Resolver {
                     && t.is_word()
                     && !is_name_connector(t.text)
                     && !joins_capitalised_names(phrase, k))
+                || is_person_noun_before_name(phrase, k)
         });
-        let name_tokens: Vec<&Token> = match last_title {
+        let mut name_tokens: Vec<&Token> = match last_title {
             Some(k) => phrase[k + 1..].iter().collect(),
             None => phrase
                 .iter()
                 .skip_while(|t| words::is_determiner(t.text))
                 .collect(),
         };
+        if let Some(name) = name_after_portfolio(phrase) {
+            name_tokens = name;
+        }
         if name_tokens.is_empty() {
             return self.resolve_role(phrase, pos); // "The Russian President"
         }
@@ -1197,7 +1256,9 @@ fn is_unnamed_with_preposition(phrase: &[Token]) -> bool {
         || has_common_head(phrase)
         || words::is_determiner(&first.lower())
         || words::is_group_noun(&first.lower())
-        || words::is_person_noun(&first.lower()) && !words::is_title(&first.lower());
+        // "Traders in Kuala Lumpur", "Neighbours on Calle Defensa": capitalised only because
+        // the sentence starts there.
+        || words::is_person_noun_any_number(first.bare()) && !words::is_title(&first.lower());
     let is_prep =
         |t: &Token| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text);
     let has_preposition = phrase.iter().any(is_prep);
@@ -1396,6 +1457,43 @@ mod tests {
             .cloned()
             .collect();
         resolver.resolve(&phrase, None, start)
+    }
+
+    #[test]
+    fn a_plural_group_at_a_sentence_start_keeps_its_place() {
+        let text = "Palm oil fell. Traders in Kuala Lumpur said demand had slowed.";
+        assert_eq!(
+            resolve_in(text, "Traders in Kuala Lumpur", "fell."),
+            "Traders in Kuala Lumpur"
+        );
+    }
+
+    #[test]
+    fn a_portfolio_after_a_title_is_not_part_of_the_name() {
+        for (phrase, name) in [
+            ("County Executive for Water Peter Kiprono", "Peter Kiprono"),
+            ("Clerk of Courts Hopeton Lewin", "Hopeton Lewin"),
+            (
+                "Leader of the Opposition Ramnarayan Meena",
+                "Ramnarayan Meena",
+            ),
+        ] {
+            let text = format!("{phrase} said the plan was ready.");
+            assert_eq!(resolve_in(&text, phrase, ""), name);
+        }
+    }
+
+    #[test]
+    fn a_person_noun_or_form_of_address_before_a_name_is_not_part_of_it() {
+        for (phrase, name) in [
+            ("Passenger Ruth Ellacott", "Ruth Ellacott"),
+            ("Neighbor Rosa Quintero", "Rosa Quintero"),
+            ("Sister Marites Dalisay", "Marites Dalisay"),
+            ("Monsignor Carlo Benvenuti", "Carlo Benvenuti"),
+        ] {
+            let text = format!("{phrase} said the road was closed.");
+            assert_eq!(resolve_in(&text, phrase, ""), name);
+        }
     }
 
     #[test]

@@ -148,6 +148,9 @@ word_set!(
         "undersecretary", "under-secretary", "commandant", "comrade", "sarpanch", "collector",
         "datuk", "datin", "dato", "tun", "ratu", "nana", "togbe", "oba", "u", "daw", "cr", "fr",
         "atty", "pc", "garda", "mec", "mca", "dpp", "elect", "pro", "tem", "madam",
+        // Religious and customary forms of address, and offices glued before a name.
+        "sister", "monsignor", "msgr", "pastor", "deacon", "vicar", "canon", "abba", "pa",
+        "trustee", "clerk",
         "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
         "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
         "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",
@@ -262,6 +265,18 @@ word_set!(
     ]
 );
 
+/// A person noun in the singular or the plural ("traders", "neighbours", "families"), for
+/// descriptions of unnamed speakers.
+pub fn is_person_noun_any_number(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    is_person_noun(&lower)
+        || lower
+            .strip_suffix("ies")
+            .is_some_and(|stem| is_person_noun(&format!("{stem}y")))
+        || lower.strip_suffix('s').is_some_and(is_person_noun)
+        || lower.strip_suffix("es").is_some_and(is_person_noun)
+}
+
 word_set!(
     /// Pronouns that may stand for a speaker.
     is_speaker_pronoun,
@@ -295,6 +310,11 @@ word_set!(
         "regulator", "authority", "department", "office", "board", "bank", "club", "team",
         "group", "airline", "operator", "spokesmen", "spokeswomen", "forecaster",
         "meteorologist", "paramedic", "firefighter", "villager", "local", "guide", "ranger",
+        "dealer", "buyer", "seller", "retailer", "hotelier", "exporter", "importer", "grower",
+        "producer", "maker", "miner", "merchant", "vendor", "broker", "neighbor", "commuter",
+        "motorist", "traveller", "traveler", "tourist", "pensioner", "family", "household",
+        "homeowner", "landowner", "fisherman", "fishermen", "herder", "rancher", "labourer",
+        "laborer", "nurse", "trustee", "passenger", "resident",
     ]
 );
 
