@@ -563,30 +563,39 @@ fn shipped_heads_hold_their_news_dev_scores() {
 }
 
 /// The shipped heads' scores, as the README reports them (`eval --quotes datasets/stance/news-dev.csv`).
-const DEV_STANCE: f64 = 0.689;
-const DEV_SENTIMENT: f64 = 0.725;
+const DEV_STANCE: f64 = 0.720;
+const DEV_SENTIMENT: f64 = 0.748;
 
 /// The final held-out scores in the README's table, end to end (extraction, then classification
-/// of the matched quotes) with the shipped heads on the default int8 backend: the new held-out
-/// set (both parts together) and the old held-out articles. Pinned within a point, so that a
-/// change that loses them fails here rather than on users' corpora.
-const HELD_OUT: [(&[&str], Pin); 2] = [
+/// of the matched quotes) with the shipped heads on the default int8 backend: the second held-out
+/// set, the first (both parts together each) and the old held-out articles. Pinned within a
+/// point, so that a change that loses them fails here rather than on users' corpora.
+const HELD_OUT: [(&[&str], Pin); 3] = [
+    (
+        &["news/heldout3-natural", "news/heldout3-acts"],
+        Pin {
+            extraction_f1: 0.952,
+            speaker_accuracy: 0.893,
+            stance_macro_f1: 0.626,
+            sentiment_macro_f1: 0.697,
+        },
+    ),
     (
         &["news/heldout-natural", "news/heldout-acts"],
         Pin {
             extraction_f1: 0.967,
-            speaker_accuracy: 0.906,
-            stance_macro_f1: 0.718,
-            sentiment_macro_f1: 0.723,
+            speaker_accuracy: 0.928,
+            stance_macro_f1: 0.728,
+            sentiment_macro_f1: 0.713,
         },
     ),
     (
         &["articles/heldout"],
         Pin {
             extraction_f1: 0.952,
-            speaker_accuracy: 0.893,
-            stance_macro_f1: 0.601,
-            sentiment_macro_f1: 0.678,
+            speaker_accuracy: 0.900,
+            stance_macro_f1: 0.668,
+            sentiment_macro_f1: 0.685,
         },
     ),
 ];
@@ -794,9 +803,11 @@ fn unsupported_model_folders_are_refused_clearly() {
     );
 }
 
-/// With the default classifier on the default int8 backend, shards merged back equal one run
-/// byte for byte, labels and scores included (possible because labels do not depend on the
-/// batch: see `labels_do_not_depend_on_the_batch_on_any_backend`).
+/// With the default classifier on the default int8 backend, shards merged back equal one run:
+/// the same rows, spans, speakers and labels (labels do not depend on the batch: see
+/// `labels_do_not_depend_on_the_batch_on_any_backend`), and the same scores, except that a score
+/// within about 1e-6 of a rounding boundary may move by one in its fourth decimal, since
+/// floating-point sums over another batch shape differ in their seventh digit.
 #[test]
 fn merged_shards_of_a_classified_run_equal_one_full_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -835,7 +846,28 @@ fn merged_shards_of_a_classified_run_equal_one_full_run() {
         "the dev articles have ~500 quotes"
     );
     assert!(full.lines().nth(1).is_some_and(|l| !l.ends_with(",,,")));
-    assert!(std::fs::read_to_string(&merged).unwrap() == full);
+    let merged = std::fs::read_to_string(&merged).unwrap();
+    let records = |text: &str| -> Vec<csv::StringRecord> {
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let (full, merged) = (records(&full), records(&merged));
+    assert_eq!(full.len(), merged.len());
+    let mut moved = 0;
+    for (a, b) in full.iter().zip(&merged) {
+        for k in 0..a.len() {
+            if k == 9 || k == 11 {
+                let (x, y): (f64, f64) = (a[k].parse().unwrap(), b[k].parse().unwrap());
+                assert!((x - y).abs() <= 0.000_11, "{a:?} against {b:?}");
+                moved += usize::from(a[k] != b[k]);
+            } else {
+                assert_eq!(&a[k], &b[k], "{a:?} against {b:?}");
+            }
+        }
+    }
+    assert!(moved <= 2, "{moved} scores moved in their fourth decimal");
 }
 
 /// `train` learns whatever labels its files carry, writes heads, n-gram vocabulary and card, and

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The Python peer's labels for the gold quotes of the held-out news articles, for
-#   quotestance compare … --predictions python-peer=bench/peer/out/heldout-predictions.csv
+# The Python peer's labels for the gold quotes of a held-out news set (heldout or heldout3,
+# default heldout), for
+#   quotestance compare … --predictions python-peer=bench/peer/out/SET-predictions.csv
 # The peer (sentence-transformers all-MiniLM-L6-v2 + scikit-learn logistic regression, see
 # peer.py) trains on the same labelled quotes as the shipped heads and labels the gold quote
 # spans (classification only: it has no extractor). Uses the virtual environment of run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+SET="${1:-heldout}"
 
 VENV=bench/peer/.venv
 OUT=bench/peer/out
@@ -19,9 +21,9 @@ BIN="${CARGO_TARGET_DIR:-target}/release/quotestance"
 "$BIN" models fetch >/dev/null
 MODEL="$("$BIN" models path | head -n 1)"
 mkdir -p "$OUT"
-GOLD="$OUT/heldout-gold.csv"
-{ cat datasets/news/heldout-natural_gold.csv; tail -n +2 datasets/news/heldout-acts_gold.csv; } > "$GOLD"
+GOLD="$OUT/$SET-gold.csv"
+{ cat "datasets/news/$SET-natural_gold.csv"; tail -n +2 "datasets/news/$SET-acts_gold.csv"; } > "$GOLD"
 "$VENV/bin/python" bench/peer/peer.py --model "$MODEL" \
   --train datasets/stance/news-train.csv datasets/articles/gold.csv \
-  --predict "$GOLD" --out "$OUT/heldout-predictions.csv"
-echo "wrote $OUT/heldout-predictions.csv"
+  --predict "$GOLD" --out "$OUT/$SET-predictions.csv"
+echo "wrote $OUT/$SET-predictions.csv"

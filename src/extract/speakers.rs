@@ -290,6 +290,28 @@ fn without_circumstance<'t, 'a>(
     }
 }
 
+/// Whether `tokens[j]` ("of", "for", or "the" after them) links a capitalised title in the run
+/// that began at `start` to a portfolio and a name: "County Executive for Water Peter Kiprono",
+/// "Leader of the Opposition Ramnarayan Meena" (at least three capitalised words follow).
+fn is_portfolio_link(tokens: &[Token], start: usize, j: usize) -> bool {
+    let title_at = |k: usize| k >= start && tokens[k].is_capitalised() && is_role_word(&tokens[k]);
+    let linked = if tokens[j].is("the") {
+        j >= start + 2 && (tokens[j - 1].is("of") || tokens[j - 1].is("for")) && title_at(j - 2)
+    } else {
+        title_at(j - 1)
+    };
+    if !linked {
+        return false;
+    }
+    let the_next = tokens.get(j + 1).is_some_and(|n| n.is("the"));
+    let from = (j + 1 + usize::from(the_next)).min(tokens.len());
+    tokens[from..]
+        .iter()
+        .take_while(|n| is_name_token(n) && !is_role_word(n))
+        .count()
+        >= 3
+}
+
 /// "Passenger Ruth Ellacott", "Neighbor Rosa Quintero": a person noun glued before a name of two
 /// words or more is a description, not part of the name.
 fn is_person_noun_before_name(phrase: &[Token], k: usize) -> bool {
@@ -436,21 +458,9 @@ impl Resolver {
                         .any(|r| words::is_organisation_word(r.bare()));
                 // "County Executive for Water Peter Kiprono", "Leader of the Opposition X": a
                 // title's portfolio belongs to the run (add_run keeps it out of the name).
-                let the_next = tokens.get(j + 1).is_some_and(|n| n.is("the"));
-                let names_after = tokens[(j + 1 + usize::from(the_next)).min(tokens.len())..]
-                    .iter()
-                    .take_while(|n| is_name_token(n) && !is_role_word(n))
-                    .count();
-                let title_before =
-                    |k: usize| k >= start && tokens[k].is_capitalised() && is_role_word(&tokens[k]);
                 let portfolio = j > start
-                    && names_after >= 3
-                    && (next_is_name || the_next)
-                    && (((t.is("of") || t.is("for")) && title_before(j - 1))
-                        || (t.is("the")
-                            && (tokens[j - 1].is("of") || tokens[j - 1].is("for"))
-                            && j > start + 1
-                            && title_before(j - 2)));
+                    && (t.is("of") || t.is("for") || t.is("the"))
+                    && is_portfolio_link(tokens, start, j);
                 if is_name_token(t) || is_role_word(t) || connector || of_org || portfolio {
                     j += 1;
                     if t.is_possessive() {
