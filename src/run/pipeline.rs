@@ -174,6 +174,10 @@ pub enum RunError {
 /// Observes a run's progress (the CLI's progress bar; nothing in tests). Called from worker
 /// threads as work is done, so that a bar can move inside a chunk of thousands of articles.
 pub trait Progress: Sync {
+    /// A chunk of this many articles was read and is about to be processed.
+    fn chunk_started(&self, _articles: u64) {}
+    /// The chunk's articles gave this many quotes, which are now labelled.
+    fn chunk_extracted(&self, _quotes: u64) {}
     /// One article's quotes were extracted.
     fn article_extracted(&self) {}
     /// This many more quotes were labelled.
@@ -352,6 +356,7 @@ pub fn run(
         if done.records == records_before {
             continue;
         }
+        progress.chunk_started(chunk.len() as u64);
         let mut results: Vec<Vec<Row>> = chunk
             .par_iter()
             .map(|article| {
@@ -361,6 +366,7 @@ pub fn run(
             })
             .collect();
         if let Some(classifier) = classifier {
+            progress.chunk_extracted(results.iter().map(|r| r.len() as u64).sum());
             label_rows(classifier, &chunk, &mut results, progress).map_err(RunError::Classify)?;
         }
         let mut quotes = 0;
@@ -500,11 +506,35 @@ mod tests {
     struct Counting {
         chunks: Mutex<Vec<(u64, u64)>>,
         warnings: Mutex<Vec<String>>,
+        /// Chunk events in order: started, extracted, labelled, done.
+        events: Mutex<Vec<String>>,
     }
 
     impl Progress for Counting {
+        fn chunk_started(&self, articles: u64) {
+            self.events
+                .lock()
+                .unwrap()
+                .push(format!("started {articles}"));
+        }
+        fn chunk_extracted(&self, quotes: u64) {
+            self.events
+                .lock()
+                .unwrap()
+                .push(format!("extracted {quotes}"));
+        }
+        fn quotes_labelled(&self, quotes: u64) {
+            self.events
+                .lock()
+                .unwrap()
+                .push(format!("labelled {quotes}"));
+        }
         fn chunk_done(&self, articles: u64, quotes: u64) {
             self.chunks.lock().unwrap().push((articles, quotes));
+            self.events
+                .lock()
+                .unwrap()
+                .push(format!("done {articles} {quotes}"));
         }
         fn warn(&self, error: &RecordError) {
             self.warnings.lock().unwrap().push(error.to_string());
@@ -584,6 +614,31 @@ mod tests {
                 .iter()
                 .any(|w| w.contains("corpus.jsonl:2: date \"05/03/2024\" is not a date")),
             "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn progress_hears_each_chunk_start_its_quote_count_and_its_labelling() {
+        let progress = Counting::default();
+        let options = RunOptions {
+            chunk_articles: 2,
+            ..RunOptions::default()
+        };
+        let (_, result) = run_corpus(&options, Some(&ByLength), &progress);
+        assert_eq!(result.unwrap().quotes, 3);
+        let events = progress.events.lock().unwrap();
+        assert_eq!(
+            *events,
+            [
+                "started 2",
+                "extracted 2",
+                "labelled 2",
+                "done 2 2",
+                "started 1",
+                "extracted 1",
+                "labelled 1",
+                "done 1 1",
+            ]
         );
     }
 
