@@ -419,4 +419,6 @@
   bindFilters();
   bindArticles();
   renderAll();
+  // When the page became usable, in ms from navigation start (read by the browser bench).
+  window.quotestanceReady = performance.now();
 })();
