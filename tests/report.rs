@@ -128,6 +128,43 @@ fn page_without_articles_has_no_article_view() {
     assert_eq!(data["shown"], 6);
 }
 
+/// `run --report` writes the same page `report` would over the finished output and its inputs:
+/// the article view included, the kept fields among the columns.
+#[test]
+fn run_report_writes_the_page_of_the_finished_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (csv, html) = (dir.path().join("quotes.csv"), dir.path().join("run.html"));
+    quotestance()
+        .args([
+            "run",
+            "--skip-classify",
+            "--quiet",
+            "--keep-fields",
+            "title",
+            "-o",
+        ])
+        .arg(&csv)
+        .arg("--report")
+        .arg(&html)
+        .arg(fixture("articles.jsonl"))
+        .assert()
+        .success();
+    let rows = csv::Reader::from_path(&csv)
+        .expect("output")
+        .records()
+        .count();
+    let data = embedded(&std::fs::read_to_string(&html).expect("the page"));
+    assert_eq!(data["total"], rows);
+    assert!(!data["texts"].is_null(), "the article view is there");
+    quotestance()
+        .args(["run", "--skip-classify", "--report"])
+        .arg(dir.path().join("stdout.html"))
+        .arg(fixture("articles.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--report needs an output file"));
+}
+
 #[test]
 fn missing_columns_are_named_with_the_file() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -1,6 +1,7 @@
 //! `quotestance report`: one self-contained HTML page over a run's quotes.
 
 use anyhow::{Context, Result};
+use quotestance::ingest::Corpus;
 use quotestance::report::{Quotes, html};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,7 +27,6 @@ pub(super) struct ReportArgs {
 }
 
 pub(super) fn report_command(args: ReportArgs) -> Result<ExitCode> {
-    let started = std::time::Instant::now();
     let corpus = if args.articles.is_empty() {
         None
     } else {
@@ -39,21 +39,41 @@ pub(super) fn report_command(args: ReportArgs) -> Result<ExitCode> {
     if let Some(message) = clash(&[("-o", args.output.as_path())], &inputs) {
         return usage(message);
     }
-    let quotes = Quotes::read(&args.quotes)?;
-    let articles = corpus.map(|corpus| html::read_articles(&quotes, corpus));
-    let described = args.articles.join(", ");
-    let page = html::render(&quotes, articles.as_ref().map(|a| (a, described.as_str())))?;
-    write(&args.output, page.as_bytes())?;
-    if !args.quiet {
+    write_report(
+        &args.quotes,
+        corpus.map(|c| (c, args.articles.join(", "))),
+        &args.output,
+        args.quiet,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the report of the quotes in `quotes` to `output`, with the article view when the
+/// articles (and how to name them) are given. Shared by `report` and `run --report`.
+pub(super) fn write_report(
+    quotes: &Path,
+    articles: Option<(Corpus, String)>,
+    output: &Path,
+    quiet: bool,
+) -> Result<()> {
+    let started = std::time::Instant::now();
+    let quotes = Quotes::read(quotes)?;
+    let texts = articles.map(|(corpus, named)| (html::read_articles(&quotes, corpus), named));
+    let page = html::render(
+        &quotes,
+        texts.as_ref().map(|(a, named)| (a, named.as_str())),
+    )?;
+    write(output, page.as_bytes())?;
+    if !quiet {
         eprintln!(
             "quotestance: wrote {} ({} quotes, {:.1} MB, {:.2}s)",
-            args.output.display(),
+            output.display(),
             quotes.table.rows.len(),
             page.len() as f64 / 1e6,
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -79,6 +79,10 @@ pub(super) struct RunArgs {
     /// empty (all-numeric 05/03/2024 too: day and month order differ by country).
     #[arg(long, value_name = "FIELD")]
     date_field: Option<String>,
+    /// Also write the HTML report of this run (`quotestance report`, with the article view) to
+    /// this file when the run completes. Needs -o FILE: the report reads the finished output.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     /// Also write the end-of-run summary as JSON to this file (atomically).
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -298,6 +302,11 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
         Ok(shard) => shard,
         Err(message) => return usage(message),
     };
+    if args.report.is_some() && args.output == "-" {
+        return usage(
+            "--report needs an output file (-o FILE): the report reads the finished output",
+        );
+    }
     if args.resume && args.output == "-" {
         return usage("--resume needs an output file (-o FILE): standard output cannot be resumed");
     }
@@ -322,6 +331,9 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
     }
     if let Some(summary) = &args.summary {
         outputs.push(("--summary", summary));
+    }
+    if let Some(report) = &args.report {
+        outputs.push(("--report", report));
     }
     if let Some(message) = clash(&outputs, &files) {
         return usage(message);
@@ -477,7 +489,23 @@ impl Job {
     /// The manifest of a sharded output and the end-of-run summary.
     fn conclude(&self, summary: &pipeline::Summary) -> Result<()> {
         write_manifest(&self.args, self.shard, &self.description, summary)?;
-        report(&self.args, self.shard, summary)
+        report(&self.args, self.shard, summary)?;
+        let Some(page) = &self.args.report else {
+            return Ok(());
+        };
+        // The article view reads the inputs again; standard input cannot be.
+        let articles = if self.args.inputs.iter().any(|i| i == "-") {
+            None
+        } else {
+            let corpus = open_corpus(&self.args.inputs, self.args.input.read_options())?;
+            Some((corpus, self.args.inputs.join(", ")))
+        };
+        super::report::write_report(
+            Path::new(&self.args.output),
+            articles,
+            page,
+            self.args.quiet,
+        )
     }
 }
 
