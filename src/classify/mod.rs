@@ -104,6 +104,9 @@ pub struct ModelOptions {
     pub backend: encoder::Backend,
     /// Show download progress.
     pub progress: bool,
+    /// The share of neutral quotes expected in the corpus, for the trained heads (see
+    /// [`heads::Heads::with_neutral_share`]); `None` keeps their training prior.
+    pub neutral_share: Option<f64>,
 }
 
 impl ModelOptions {
@@ -157,6 +160,12 @@ impl Classifier for WithModel {
 
 /// Builds the classifier `kind`.
 pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> {
+    if options.neutral_share.is_some() && kind != Kind::Trained {
+        anyhow::bail!(
+            "a neutral share moves the trained heads' prior; the {} classifier has none",
+            kind.as_str()
+        );
+    }
     if kind == Kind::Lexicon {
         return Ok(Box::new(lexicon::Lexicon::new()));
     }
@@ -178,6 +187,10 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
                 })?,
                 None => crate::classify::heads::Heads::shipped()?,
             };
+            let heads = match options.neutral_share {
+                Some(share) => heads.with_neutral_share(share)?,
+                None => heads,
+            };
             // Heads trained with a fine-tuned encoder need its adapter merged in.
             let encoder = encoder::load(
                 &dir,
@@ -186,7 +199,10 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
                     ..options.encoder_options()
                 },
             )?;
-            let model = format!("heads {} encoder {encoder_sha256}", heads.fingerprint);
+            let mut model = format!("heads {} encoder {encoder_sha256}", heads.fingerprint);
+            if let Some(share) = options.neutral_share {
+                model.push_str(&format!(" neutral share {share}"));
+            }
             Ok(Box::new(WithModel {
                 inner: Box::new(trained::Trained::new(
                     tokenizer,

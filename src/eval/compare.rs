@@ -428,6 +428,10 @@ pub fn run_builtin(
             .as_ref()
             .map(|(_, dir)| dir.clone())
             .or_else(|| options.heads_dir.clone()),
+        // A neutral share moves trained heads; the other classifiers run as they are.
+        neutral_share: options
+            .neutral_share
+            .filter(|_| run.kind == classify::Kind::Trained),
         ..options.clone()
     };
     let classifier = classify::build(run.kind, &options)

@@ -104,8 +104,19 @@ pub fn fit(
         l2,
         dev_accuracy: scores.accuracy,
         dev_macro_f1: scores.macro_f1,
+        train_shares: shares(labels.len(), &ty),
     };
     Ok(Fitted { head, card })
+}
+
+/// The share of each of `classes` labels among the label indices `y`.
+fn shares(classes: usize, y: &[u32]) -> Vec<f64> {
+    let mut counts = vec![0usize; classes];
+    for &label in y {
+        counts[label as usize] += 1;
+    }
+    let n = y.len().max(1) as f64;
+    counts.into_iter().map(|c| c as f64 / n).collect()
 }
 
 /// Full-batch Adam on mean cross-entropy plus `l2 · ‖W‖²`, over sparse rows (the n-gram block

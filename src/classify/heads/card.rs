@@ -15,6 +15,11 @@ pub struct HeadCard {
     pub l2: f32,
     pub dev_accuracy: f64,
     pub dev_macro_f1: f64,
+    /// Each label's share of the training quotes, in label order: the prior the head learned,
+    /// which [`crate::classify::heads::Heads::with_neutral_share`] moves to a corpus's own.
+    /// Empty on cards written before it was recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub train_shares: Vec<f64>,
 }
 
 /// `model-card.json`: how the heads were made.

@@ -58,6 +58,14 @@ impl LinearHead {
         softmax(&logits)
     }
 
+    /// Multiplies each label's probability by its weight (then renormalises), for every input:
+    /// `softmax(z / T) · w ∝ softmax((z + T ln w) / T)`, so it is a change of bias.
+    pub fn reweight(&mut self, weights: &[f64]) {
+        for (bias, weight) in self.bias.iter_mut().zip(weights) {
+            *bias += self.temperature * weight.ln() as f32;
+        }
+    }
+
     /// The most probable label and its probability.
     pub fn predict(&self, x: &[f32]) -> (String, f32) {
         self.label(&self.probabilities(x))
@@ -134,6 +142,47 @@ impl Heads {
             self.stance.predict_sparse(&x),
             self.sentiment.predict_sparse(&x),
         )
+    }
+
+    /// These heads moved to a corpus in which a `share` of the quotes are neutral, by Bayes' rule
+    /// (a label-shift correction, Saerens et al. 2002): each act keeps its odds against the other
+    /// acts, and neutral's odds against the acts go from those of the training quotes to
+    /// `share`'s. The heads learned the prior of their training data (about half neutral); in news
+    /// taken as it comes three quotes in four are neutral, and at that share fewer quotes are
+    /// called acts and more of those called are right. Scores stay calibrated when the corpus
+    /// has that share. Folded into the stance bias, so it costs nothing per quote.
+    pub fn with_neutral_share(mut self, share: f64) -> Result<Heads> {
+        if !(share > 0.0 && share < 1.0) {
+            bail!("the neutral share must be between 0 and 1 (exclusive), not {share}");
+        }
+        let head = &mut self.stance;
+        let neutral = head
+            .labels
+            .iter()
+            .position(|l| l == "neutral")
+            .context("these heads have no neutral stance label to set the share of")?;
+        let trained = &self.card.stance.train_shares;
+        if trained.len() != head.labels.len() {
+            bail!(
+                "these heads' model card does not record the label shares of their training \
+                 quotes (older cards do not); retrain them to use a neutral share"
+            );
+        }
+        let trained_neutral = trained[neutral];
+        if !(trained_neutral > 0.0 && trained_neutral < 1.0) {
+            bail!("the heads were trained on {trained_neutral} neutral quotes: no prior to move");
+        }
+        let weights: Vec<f64> = (0..head.labels.len())
+            .map(|k| {
+                if k == neutral {
+                    share / trained_neutral
+                } else {
+                    (1.0 - share) / (1.0 - trained_neutral)
+                }
+            })
+            .collect();
+        head.reweight(&weights);
+        Ok(self)
     }
 
     /// Loads heads from a folder written by `quotestance train`.
@@ -328,6 +377,71 @@ impl Heads {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reweighting_multiplies_probabilities_and_renormalises() {
+        let mut head = LinearHead {
+            labels: vec!["a".into(), "neutral".into(), "c".into()],
+            weight: vec![1.0, 0.0, 0.5, -1.0, 0.2, 0.3],
+            bias: vec![0.1, -0.2, 0.3],
+            temperature: 1.7,
+        };
+        let x = [0.8, -0.4];
+        let before = head.probabilities(&x);
+        let weights = [0.5, 3.0, 0.5];
+        head.reweight(&weights);
+        let after = head.probabilities(&x);
+        let scaled: Vec<f64> = before
+            .iter()
+            .zip(weights)
+            .map(|(p, w)| f64::from(*p) * w)
+            .collect();
+        let total: f64 = scaled.iter().sum();
+        for (p, s) in after.iter().zip(&scaled) {
+            assert!(
+                (f64::from(*p) - s / total).abs() < 1e-5,
+                "{after:?} vs {scaled:?}"
+            );
+        }
+        // The acts keep their odds against each other.
+        assert!((after[0] / after[2] - before[0] / before[2]).abs() < 1e-4);
+    }
+
+    #[test]
+    fn neutral_share_moves_the_stance_prior_and_nothing_else() {
+        let shipped = Heads::shipped().expect("the built-in heads load");
+        let trained = &shipped.card.stance.train_shares;
+        let neutral = shipped
+            .stance
+            .labels
+            .iter()
+            .position(|l| l == "neutral")
+            .expect("a neutral label");
+        assert_eq!(trained.len(), shipped.stance.labels.len());
+        assert!((trained.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        // At the training share nothing moves.
+        let same = shipped
+            .clone()
+            .with_neutral_share(trained[neutral])
+            .expect("valid share");
+        for (a, b) in same.stance.bias.iter().zip(&shipped.stance.bias) {
+            assert!((a - b).abs() < 1e-5);
+        }
+        // A higher share raises neutral's bias against every act; sentiment is untouched.
+        let natural = shipped
+            .clone()
+            .with_neutral_share(0.75)
+            .expect("valid share");
+        let lift = |h: &Heads, k: usize| h.stance.bias[neutral] - h.stance.bias[k];
+        for k in (0..shipped.stance.labels.len()).filter(|&k| k != neutral) {
+            assert!(lift(&natural, k) > lift(&shipped, k) + 0.1);
+        }
+        assert_eq!(natural.sentiment.bias, shipped.sentiment.bias);
+        for bad in [0.0, 1.0, -0.2, f64::NAN] {
+            let error = shipped.clone().with_neutral_share(bad).unwrap_err();
+            assert!(error.to_string().contains("between 0 and 1"), "{error}");
+        }
+    }
 
     #[test]
     fn probabilities_sum_to_one_and_temperature_flattens() {
