@@ -544,14 +544,24 @@ fn trained() -> Box<dyn Classifier> {
     .unwrap()
 }
 
-/// The shipped heads on the news dev set (384 quotes in their article context), on the default
-/// backend, through the same path as `eval --quotes`. The dev set chose the heads' L2 and
-/// temperature, so this guards against a broken rebuild; the held-out pin below is the real bar.
+/// The shipped heads on the news dev set (384 quotes in their article context), in fp32 (see
+/// [`HELD_OUT`] for why), through the same path as `eval --quotes`. The dev set chose the heads'
+/// L2 and temperature, so this guards against a broken rebuild; the held-out pin below is the
+/// real bar.
 #[test]
 fn shipped_heads_hold_their_news_dev_scores() {
     let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/news-dev.csv");
     let examples = quotestance::train::read_examples(&dev).unwrap();
-    let report = quotestance::eval::evaluate_quotes(trained().as_ref(), &examples).unwrap();
+    let fp32 = classify::build(
+        Kind::Trained,
+        &ModelOptions {
+            model_dir: Some(model_dir()),
+            backend: Backend::OrtFp32,
+            ..ModelOptions::default()
+        },
+    )
+    .unwrap();
+    let report = quotestance::eval::evaluate_quotes(fp32.as_ref(), &examples).unwrap();
     assert_eq!(report.quotes, examples.len());
     assert!(
         report.labels.stance.macro_f1 >= DEV_STANCE - 0.01
@@ -562,22 +572,26 @@ fn shipped_heads_hold_their_news_dev_scores() {
     );
 }
 
-/// The shipped heads' scores, as the README reports them (`eval --quotes datasets/stance/news-dev.csv`).
-const DEV_STANCE: f64 = 0.720;
-const DEV_SENTIMENT: f64 = 0.748;
+/// The shipped heads' scores in fp32 (`eval --quotes datasets/stance/news-dev.csv --backend
+/// ort-fp32`; the README's int8 figures are 0.713 and 0.751 on an AMD EPYC).
+const DEV_STANCE: f64 = 0.700;
+const DEV_SENTIMENT: f64 = 0.756;
 
-/// The final held-out scores in the README's table, end to end (extraction, then classification
-/// of the matched quotes) with the shipped heads on the default int8 backend: the second held-out
-/// set, the first (both parts together each) and the old held-out articles. Pinned within a
-/// point, so that a change that loses them fails here rather than on users' corpora.
+/// The final held-out scores, end to end (extraction, then classification of the matched
+/// quotes) with the shipped heads: the second held-out set, the first (both parts together each)
+/// and the old held-out articles. Pinned within a point, so that a change that loses them fails
+/// here rather than on users' corpora. The labels are pinned in fp32 (`--backend ort-fp32`,
+/// which candle matches to four decimals), not in the default int8: ONNX Runtime's int8 kernels
+/// round differently on different CPUs (AVX-512 VNNI against AVX2), which moves quotes near a
+/// boundary and the macro-F1 of these small sets by up to 0.025 (README, "Figures and CPUs").
 const HELD_OUT: [(&[&str], Pin); 3] = [
     (
         &["news/heldout3-natural", "news/heldout3-acts"],
         Pin {
             extraction_f1: 0.952,
             speaker_accuracy: 0.893,
-            stance_macro_f1: 0.626,
-            sentiment_macro_f1: 0.697,
+            stance_macro_f1: 0.615,
+            sentiment_macro_f1: 0.703,
         },
     ),
     (
@@ -585,7 +599,7 @@ const HELD_OUT: [(&[&str], Pin); 3] = [
         Pin {
             extraction_f1: 0.967,
             speaker_accuracy: 0.928,
-            stance_macro_f1: 0.728,
+            stance_macro_f1: 0.721,
             sentiment_macro_f1: 0.713,
         },
     ),
@@ -594,8 +608,8 @@ const HELD_OUT: [(&[&str], Pin); 3] = [
         Pin {
             extraction_f1: 0.952,
             speaker_accuracy: 0.900,
-            stance_macro_f1: 0.668,
-            sentiment_macro_f1: 0.685,
+            stance_macro_f1: 0.685,
+            sentiment_macro_f1: 0.690,
         },
     ),
 ];
@@ -617,7 +631,7 @@ fn held_out_scores_stay_within_a_point_of_the_readme() {
             "--classifier",
             "trained",
             "--backend",
-            "ort",
+            "ort-fp32",
             "--json",
         ]);
         for set in sets {
