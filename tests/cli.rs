@@ -443,6 +443,33 @@ fn missing_input_is_an_error() {
 }
 
 #[test]
+fn neutral_share_is_checked_before_anything_runs() {
+    let dir = scratch();
+    let input = write(dir.path(), "a.jsonl", jsonl_line("a1", ARTICLE).as_bytes());
+    let input = input.to_str().unwrap();
+    for bad in ["0", "1", "1.5", "-0.2", "most"] {
+        quotestance()
+            .args(["run", input, &format!("--neutral-share={bad}")])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--neutral-share"));
+    }
+    // It moves the trained heads; the keyword classifier has no prior to move.
+    quotestance()
+        .args([
+            "run",
+            input,
+            "--classifier",
+            "lexicon",
+            "--neutral-share",
+            "0.75",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("lexicon classifier has none"));
+}
+
+#[test]
 fn help_documents_exit_codes() {
     // The help's own section, not the --strict flag's line, must list every code.
     let out = quotestance().args(["run", "--help"]).output().unwrap();

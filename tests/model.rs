@@ -572,6 +572,35 @@ fn shipped_heads_hold_their_news_dev_scores() {
     );
 }
 
+/// `--neutral-share` end to end: at a higher share than the training quotes' (0.49) fewer
+/// quotes are called acts and fewer neutral ones among them; sentiment does not move.
+#[test]
+fn a_higher_neutral_share_calls_fewer_quotes_acts() {
+    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/news-dev.csv");
+    let scores = |share: Option<&str>| -> serde_json::Value {
+        let mut eval = Command::cargo_bin("quotestance").unwrap();
+        eval.args(["eval", "--quotes"]).arg(&dev).args(["--json"]);
+        if let Some(share) = share {
+            eval.args(["--neutral-share", share]);
+        }
+        let out = eval.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (trained, natural) = (scores(None), scores(Some("0.75")));
+    let acts = |v: &serde_json::Value, key: &str| v["labels"]["acts"][key].as_f64().unwrap();
+    assert!(acts(&natural, "predicted_acts") < acts(&trained, "predicted_acts"));
+    assert!(acts(&natural, "neutral_as_act") < acts(&trained, "neutral_as_act"));
+    assert_eq!(
+        natural["labels"]["sentiment"]["confusion"],
+        trained["labels"]["sentiment"]["confusion"]
+    );
+}
+
 /// The shipped heads' scores in fp32 (`eval --quotes datasets/stance/news-dev.csv --backend
 /// ort-fp32`; the README's int8 figures are 0.713 and 0.751 on an AMD EPYC).
 const DEV_STANCE: f64 = 0.700;
