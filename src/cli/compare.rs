@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::choices::{BackendChoice, ClassifierChoice};
-use super::{InputArgs, ModelArgs, open_corpus};
+use super::{InputArgs, LabelArgs, ModelArgs, open_corpus};
 
 #[derive(clap::Args)]
 pub(super) struct CompareArgs {
@@ -58,6 +58,8 @@ pub(super) struct CompareArgs {
     runs: usize,
     #[command(flatten)]
     model: ModelArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -113,7 +115,9 @@ pub(super) fn compare_command(args: CompareArgs) -> Result<ExitCode> {
     if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
         bar.set_style(style);
     }
-    let options = args.model.options(args.heads.clone(), true);
+    let options = args
+        .model
+        .options(args.heads.clone(), args.labels.neutral_share, true);
     let mut systems = Vec::new();
     for run in &runs {
         bar.set_message(format!(

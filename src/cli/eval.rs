@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::choices::ClassifierChoice;
-use super::{InputArgs, ModelArgs, open_corpus};
+use super::{InputArgs, LabelArgs, ModelArgs, open_corpus};
 
 #[derive(clap::Args)]
 pub(super) struct EvalArgs {
@@ -32,6 +32,8 @@ pub(super) struct EvalArgs {
     heads: Option<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
     /// Predictions in the output schema; when given, extraction is not run.
     predictions: Option<PathBuf>,
     /// Print a machine-readable JSON summary instead of the text report.
@@ -45,7 +47,14 @@ pub(super) struct EvalArgs {
 }
 
 pub(super) fn eval_command(args: EvalArgs) -> Result<ExitCode> {
-    let build = |kind: Kind| classify::build(kind, &args.model.options(args.heads.clone(), true));
+    let build = |kind: Kind| {
+        classify::build(
+            kind,
+            &args
+                .model
+                .options(args.heads.clone(), args.labels.neutral_share, true),
+        )
+    };
     if let Some(path) = &args.quotes {
         let classifier = build(args.classifier.map_or(Kind::Trained, Kind::from))?;
         let report = eval::evaluate_quotes(classifier.as_ref(), &train::read_examples(path)?)?;

@@ -104,18 +104,17 @@ struct ModelArgs {
     /// Encoder runtime. `auto`: ONNX Runtime int8 (fetched on first use), else candle.
     #[arg(long, value_enum, default_value_t = BackendChoice::Auto)]
     backend: BackendChoice,
-    /// The share of neutral quotes you expect in this corpus, from 0 to 1 (trained classifier).
-    ///
-    /// The heads learned from quotes about half neutral; this moves them to your corpus's share
-    /// by Bayes' rule, so fewer quotes are called acts and more of those called are right, and
-    /// scores stay calibrated. About 0.75 in news taken as it comes (weather, sport, courts,
-    /// markets); about 0.3 in articles chosen for their speech acts. Default: the training share.
-    #[arg(long, value_name = "P", value_parser = parse_share)]
-    neutral_share: Option<f64>,
 }
 
 impl ModelArgs {
-    fn options(&self, heads: Option<PathBuf>, progress: bool) -> ModelOptions {
+    /// The options to build a classifier with; `neutral_share` from [`LabelArgs`] (None for
+    /// commands that do not label).
+    fn options(
+        &self,
+        heads: Option<PathBuf>,
+        neutral_share: Option<f64>,
+        progress: bool,
+    ) -> ModelOptions {
         ModelOptions {
             model_dir: self.model.clone(),
             heads_dir: heads,
@@ -127,9 +126,22 @@ impl ModelArgs {
             },
             backend: self.backend.into(),
             progress,
-            neutral_share: self.neutral_share,
+            neutral_share,
         }
     }
+}
+
+/// Options of the commands that label quotes (`run`, `eval`, `compare`), beside [`ModelArgs`].
+#[derive(clap::Args, Clone)]
+struct LabelArgs {
+    /// The share of neutral quotes you expect in this corpus, from 0 to 1 (trained classifier).
+    ///
+    /// The heads learned from quotes about half neutral; this moves them to your corpus's share
+    /// by Bayes' rule, so fewer quotes are called acts and more of those called are right, and
+    /// scores stay calibrated. About 0.75 in news taken as it comes (weather, sport, courts,
+    /// markets); about 0.3 in articles chosen for their speech acts. Default: the training share.
+    #[arg(long, value_name = "P", value_parser = parse_share)]
+    neutral_share: Option<f64>,
 }
 
 #[derive(clap::Args)]

@@ -17,7 +17,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::choices::{ClassifierChoice, FormatChoice};
-use super::{InputArgs, ModelArgs, clash, open_corpus, parse_threads, thread_pool, usage};
+use super::{
+    InputArgs, LabelArgs, ModelArgs, clash, open_corpus, parse_threads, thread_pool, usage,
+};
 
 #[derive(clap::Args)]
 pub(super) struct RunArgs {
@@ -43,6 +45,8 @@ pub(super) struct RunArgs {
     heads: Option<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
     /// Worker threads (default: all cores; at most four per core, since more only add
     /// contention and memory).
     #[arg(long, value_parser = parse_threads)]
@@ -343,7 +347,9 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
     let classifier: Option<Box<dyn Classifier>> = if args.skip_classify {
         None
     } else {
-        let model_options = args.model.options(args.heads.clone(), !args.quiet);
+        let model_options =
+            args.model
+                .options(args.heads.clone(), args.labels.neutral_share, !args.quiet);
         Some(pool.install(|| classify::build(args.classifier.into(), &model_options))?)
     };
     let job = Job {

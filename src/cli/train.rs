@@ -63,7 +63,7 @@ impl TrainArgs {
 }
 
 pub(super) fn train_command(args: TrainArgs) -> Result<ExitCode> {
-    let options = args.model.options(None, true);
+    let options = args.model.options(None, None, true);
     let dir = classify::model_folder(&options)?;
     let tokenizer = encoder::TextTokenizer::from_folder(&dir, args.model.max_tokens)?;
     let fine_tuned = if args.fine_tune_epochs > 0 {
