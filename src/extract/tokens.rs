@@ -91,76 +91,85 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             k += 1;
             continue;
         }
-        if !c.is_alphanumeric() {
-            tokens.push(Token {
-                text: &text[start..byte_at(k + 1)],
-                start,
-                end: byte_at(k + 1),
-                kind: TokenKind::Punct,
-            });
-            k += 1;
-            continue;
-        }
-        let mut j = k + 1;
-        loop {
-            while j < chars.len() && chars[j].1.is_alphanumeric() {
-                j += 1;
-            }
-            // Inner apostrophe, hyphen, or dot/comma between digits ("3.5", "1,000").
-            let joins = j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() && {
-                let sep = chars[j].1;
-                is_apostrophe(sep)
-                    || sep == '-'
-                    || ((sep == '.' || sep == ',')
-                        && chars[j - 1].1.is_numeric()
-                        && chars[j + 1].1.is_numeric())
-                    || (sep == '.'
-                        && chars[j + 1].1.is_alphabetic()
-                        && j + 2 <= chars.len()
-                        && is_dotted_abbreviation(&chars, j))
-            };
-            if joins {
-                j += 1;
-                continue;
-            }
-            break;
-        }
-        // A trailing possessive apostrophe ("players’") stays with the word.
-        if j < chars.len()
-            && is_apostrophe(chars[j].1)
-            && chars[j - 1].1 == 's'
-            && (j + 1 >= chars.len() || chars[j + 1].1.is_whitespace())
-        {
-            j += 1;
-        }
-        // The full stop of an abbreviation or an initial belongs to the word, and so does that of a
-        // party-and-state tag ("D-Ore.").
-        if j < chars.len() && chars[j].1 == '.' {
-            let word = &text[start..byte_at(j)];
-            let key = word.to_lowercase();
-            let initial = word.chars().count() == 1 && c.is_uppercase();
-            let party_tag = word.len() >= 3
-                && word.as_bytes()[1] == b'-'
-                && c.is_ascii_uppercase()
-                && word.len() <= 7;
-            if initial
-                || party_tag
-                || word.contains('.')
-                || words::is_prefix_abbreviation(&key)
-                || words::is_ambiguous_abbreviation(&key)
-            {
-                j += 1;
-            }
-        }
+        let (j, kind) = if c.is_alphanumeric() {
+            (word_end(text, &chars, k), TokenKind::Word)
+        } else {
+            (k + 1, TokenKind::Punct)
+        };
         tokens.push(Token {
             text: &text[start..byte_at(j)],
             start,
             end: byte_at(j),
-            kind: TokenKind::Word,
+            kind,
         });
         k = j;
     }
     tokens
+}
+
+/// The char index just past the word that starts at char `k`. Apart from `tokenize` so that what
+/// belongs to a word (inner joins, a possessive apostrophe, an abbreviation's full stop) reads as
+/// one list of rules.
+fn word_end(text: &str, chars: &[(usize, char)], k: usize) -> usize {
+    let mut j = k + 1;
+    loop {
+        while j < chars.len() && chars[j].1.is_alphanumeric() {
+            j += 1;
+        }
+        if !joins_word(chars, j) {
+            break;
+        }
+        j += 1;
+    }
+    // A trailing possessive apostrophe ("players’") stays with the word.
+    if j < chars.len()
+        && is_apostrophe(chars[j].1)
+        && chars[j - 1].1 == 's'
+        && (j + 1 >= chars.len() || chars[j + 1].1.is_whitespace())
+    {
+        j += 1;
+    }
+    if keeps_full_stop(text, chars, k, j) {
+        j += 1;
+    }
+    j
+}
+
+/// True when the character at `j` (after a run of letters or digits) joins it to the next run:
+/// an inner apostrophe, hyphen, or dot/comma between digits ("3.5", "1,000").
+fn joins_word(chars: &[(usize, char)], j: usize) -> bool {
+    j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() && {
+        let sep = chars[j].1;
+        is_apostrophe(sep)
+            || sep == '-'
+            || ((sep == '.' || sep == ',')
+                && chars[j - 1].1.is_numeric()
+                && chars[j + 1].1.is_numeric())
+            || (sep == '.'
+                && chars[j + 1].1.is_alphabetic()
+                && j + 2 <= chars.len()
+                && is_dotted_abbreviation(chars, j))
+    }
+}
+
+/// True when a full stop at `j` ends the word that starts at char `k`: the full stop of an
+/// abbreviation or an initial belongs to the word, and so does that of a party-and-state tag
+/// ("D-Ore.").
+fn keeps_full_stop(text: &str, chars: &[(usize, char)], k: usize, j: usize) -> bool {
+    if j >= chars.len() || chars[j].1 != '.' {
+        return false;
+    }
+    let (start, c) = chars[k];
+    let word = &text[start..chars[j].0];
+    let key = word.to_lowercase();
+    let initial = word.chars().count() == 1 && c.is_uppercase();
+    let party_tag =
+        word.len() >= 3 && word.as_bytes()[1] == b'-' && c.is_ascii_uppercase() && word.len() <= 7;
+    initial
+        || party_tag
+        || word.contains('.')
+        || words::is_prefix_abbreviation(&key)
+        || words::is_ambiguous_abbreviation(&key)
 }
 
 /// True when the dot at `j` sits inside a letter-dot-letter abbreviation such as "U.S" or "a.m".

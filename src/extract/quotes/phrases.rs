@@ -173,6 +173,26 @@ fn is_aside(tokens: &[Token], k: usize) -> bool {
 /// however, denied"), as are asides in commas ("Anwar Ibrahim, who hosted the summit, urged").
 /// Returns `None` when there is no speaker phrase, or when the verb is negated ("have not said").
 pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhrase> {
+    let phrase_end = skip_to_phrase_end(tokens, end, floor)?;
+    if phrase_end > floor && is_pronoun(&tokens[phrase_end - 1]) {
+        return Some(SpeakerPhrase::plain(phrase_end - 1..phrase_end));
+    }
+    let plain = backward_plain(tokens, phrase_end, floor);
+    if let Some(start) = whole_subject(tokens, floor, phrase_end)
+        && plain.is_none_or(|p| start < p)
+    {
+        return Some(SpeakerPhrase::plain(start..phrase_end));
+    }
+    if let Some(start) = plain {
+        return Some(SpeakerPhrase::plain(start..phrase_end));
+    }
+    backward_in_commas(tokens, phrase_end, floor)
+}
+
+/// Steps back from the cue at `end` over what may stand between a subject and its verb (adverbs
+/// and auxiliaries, a word in commas, a time phrase, a bracketed acronym) and returns where the
+/// subject ends; `None` when a negation is met ("have not said"), since then nobody said it.
+fn skip_to_phrase_end(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
     let mut i = end;
     let mut skipped = 0;
     loop {
@@ -201,31 +221,45 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
         } else if i >= floor + 3 && tokens[i - 1].text == ")" && tokens[i - 3].text == "(" {
             i -= 3; // "the Greater Chennai Corporation (GCC) announced"
         } else {
-            break;
+            return Some(i);
         }
     }
-    let phrase_end = i;
-    if i > floor && is_pronoun(&tokens[i - 1]) {
-        return Some(SpeakerPhrase::plain(i - 1..i));
-    }
-    let plain = backward_plain(tokens, phrase_end, floor);
-    if let Some(start) = whole_subject(tokens, floor, phrase_end)
-        && plain.is_none_or(|p| start < p)
-    {
-        return Some(SpeakerPhrase::plain(start..phrase_end));
-    }
-    if let Some(start) = plain {
-        return Some(SpeakerPhrase::plain(start..phrase_end));
-    }
+}
+
+/// The speaker phrase when a segment in commas stands right before the verb ("X, Y, said"): either
+/// an aside after the speaker or a name and role in apposition, told apart by the segment's shape.
+fn backward_in_commas(tokens: &[Token], phrase_end: usize, floor: usize) -> Option<SpeakerPhrase> {
     if phrase_end <= floor + 2 || tokens[phrase_end - 1].text != "," {
         return None;
     }
-    // Something in commas before the verb: "X, Y, said".
-    let inner_end = phrase_end - 1;
+    let (inner_start, inner) = comma_segment(tokens, phrase_end - 1, floor)?;
+    let outer_start = outer_phrase_start(tokens, inner_start, floor);
+    let appositive_shape = inner.len() <= 12
+        && !tokens[inner.clone()]
+            .iter()
+            .any(|t| matches!(t.text, "—" | "–" | "(" | ")" | ";" | ":"));
+    if !is_aside(tokens, inner.start) && !appositive_shape {
+        return None;
+    }
+    if is_aside(tokens, inner.start) {
+        let outer = outer_start.map(|s| s..inner_start)?;
+        return Some(speaker_before_aside(tokens, floor, outer));
+    }
+    let outer = outer_start.map(|s| s..inner_start);
+    apposition_pair(tokens, inner, outer)
+}
+
+/// The comma that opens the segment closed by the comma at `inner_end`, and the segment's words.
+/// "Priya Chauhan, 52, who was threatened …, said": an age in commas before it is stepped over.
+/// `None` when there is no such comma within 30 tokens or the segment is empty.
+fn comma_segment(
+    tokens: &[Token],
+    inner_end: usize,
+    floor: usize,
+) -> Option<(usize, Range<usize>)> {
     let mut inner_start = (floor.max(inner_end.saturating_sub(30))..inner_end)
         .rev()
         .find(|&k| tokens[k].text == ",")?;
-    // "Priya Chauhan, 52, who was threatened …, said": step over the age.
     if inner_start >= floor + 2
         && is_parenthetical(&tokens[inner_start - 1])
         && tokens[inner_start - 2].text == ","
@@ -237,53 +271,58 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
     } else {
         inner_start + 3..inner_end
     };
-    if inner.is_empty() {
-        return None;
-    }
-    let outer_start = backward_plain(tokens, inner_start, floor)
+    (!inner.is_empty()).then_some((inner_start, inner))
+}
+
+/// Where the phrase before a comma segment (ending at `inner_start`) begins: a plain phrase, a
+/// pronoun, or an unnamed role with any modifiers ("Putin's longtime foreign affairs advisor").
+fn outer_phrase_start(tokens: &[Token], inner_start: usize, floor: usize) -> Option<usize> {
+    backward_plain(tokens, inner_start, floor)
         .or_else(|| {
             (inner_start > floor && is_pronoun(&tokens[inner_start - 1])).then(|| inner_start - 1)
         })
         .or_else(|| {
-            // An unnamed role may carry any modifiers: "Putin's longtime foreign affairs advisor".
             let from = (floor..inner_start)
                 .rev()
                 .find(|&k| !tokens[k].is_word())
                 .map_or(floor, |k| k + 1);
             (inner_start - from <= 8 && tokens[from..inner_start].iter().any(is_head_word))
                 .then_some(from)
-        });
-    let inner_tokens = &tokens[inner.clone()];
-    let appositive_shape = inner.len() <= 12
-        && !inner_tokens
+        })
+}
+
+/// The speaker when the comma segment is an aside: "Zelensky, speaking in Kyiv, urged" gives the
+/// phrase before it (`outer`). But "Dawn Okafor, the MP for Stockton North, who organised the
+/// letter, said": the name before an unnamed role is its apposition.
+fn speaker_before_aside(tokens: &[Token], floor: usize, outer: Range<usize>) -> SpeakerPhrase {
+    if outer.start > floor + 1 && tokens[outer.start - 1].text == "," {
+        let names = tokens[floor..outer.start - 1]
             .iter()
-            .any(|t| matches!(t.text, "—" | "–" | "(" | ")" | ";" | ":"));
-    if !is_aside(tokens, inner.start) && !appositive_shape {
-        return None;
-    }
-    if is_aside(tokens, inner.start) {
-        // "Zelensky, speaking in Kyiv, urged": the aside is not the speaker. But "Dawn Okafor, the
-        // MP for Stockton North, who organised the letter, said": the name before the role is.
-        let outer = outer_start.map(|s| s..inner_start)?;
-        if outer.start > floor + 1 && tokens[outer.start - 1].text == "," {
-            let names = tokens[floor..outer.start - 1]
-                .iter()
-                .rev()
-                .take_while(|t| is_name_word(t) || words::is_name_connector(t.text))
-                .count();
-            if names >= 2
-                && (!tokens[outer.clone()].iter().any(is_name_word)
-                    || is_determiner(&tokens[outer.start]))
-            {
-                return Some(SpeakerPhrase {
-                    phrase: outer.clone(),
-                    apposition: Some(outer.start - 1 - names..outer.start - 1),
-                });
-            }
+            .rev()
+            .take_while(|t| is_name_word(t) || words::is_name_connector(t.text))
+            .count();
+        if names >= 2
+            && (!tokens[outer.clone()].iter().any(is_name_word)
+                || is_determiner(&tokens[outer.start]))
+        {
+            return SpeakerPhrase {
+                phrase: outer.clone(),
+                apposition: Some(outer.start - 1 - names..outer.start - 1),
+            };
         }
-        return Some(SpeakerPhrase::plain(outer));
     }
-    let outer = outer_start.map(|s| s..inner_start);
+    SpeakerPhrase::plain(outer)
+}
+
+/// The speaker when the comma segment `inner` is in apposition to the phrase before it (`outer`):
+/// which of the two is the name and which the role ("The store's owner, Vikram Sethi, said" /
+/// "Kenji Watanabe, Hinoda's president, said").
+fn apposition_pair(
+    tokens: &[Token],
+    inner: Range<usize>,
+    outer: Option<Range<usize>>,
+) -> Option<SpeakerPhrase> {
+    let inner_tokens = &tokens[inner.clone()];
     let named = |r: &Range<usize>| tokens[r.clone()].iter().any(is_name_word);
     let organisation = |r: &Range<usize>| {
         tokens[r.clone()]
