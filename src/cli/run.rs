@@ -300,19 +300,45 @@ pub(super) fn describe(
     }
 }
 
+/// Flag combinations that cannot work, found before any input is opened.
+fn flag_conflict(args: &RunArgs) -> Option<&'static str> {
+    if args.report.is_some() && args.output == "-" {
+        return Some(
+            "--report needs an output file (-o FILE): the report reads the finished output",
+        );
+    }
+    if args.resume && args.output == "-" {
+        return Some("--resume needs an output file (-o FILE): standard output cannot be resumed");
+    }
+    None
+}
+
+/// The files this run writes, each with the flag that names it, for the check that none of
+/// them is an input or another output.
+fn outputs(args: &RunArgs) -> Vec<(&'static str, &Path)> {
+    let mut outputs: Vec<(&str, &Path)> = Vec::new();
+    if args.output != "-" {
+        outputs.push(("-o", Path::new(&args.output)));
+    }
+    if let Some(summary) = &args.summary {
+        outputs.push(("--summary", summary));
+    }
+    if let Some(report) = &args.report {
+        outputs.push(("--report", report));
+    }
+    outputs
+}
+
+/// `quotestance run`: checks the flags, opens the corpus, builds the classifier, opens (or
+/// resumes) the output, then runs the pipeline and finishes the output.
 pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let shard = match resolve_shard(&args) {
         Ok(shard) => shard,
         Err(message) => return usage(message),
     };
-    if args.report.is_some() && args.output == "-" {
-        return usage(
-            "--report needs an output file (-o FILE): the report reads the finished output",
-        );
-    }
-    if args.resume && args.output == "-" {
-        return usage("--resume needs an output file (-o FILE): standard output cannot be resumed");
+    if let Some(message) = flag_conflict(&args) {
+        return usage(message);
     }
     let fields = match KeptFields::new(&args.keep_fields, args.date_field.as_deref()) {
         Ok(fields) => fields,
@@ -329,17 +355,7 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode> {
         );
     }
     let files = corpus.files().unwrap_or_default();
-    let mut outputs: Vec<(&str, &Path)> = Vec::new();
-    if args.output != "-" {
-        outputs.push(("-o", Path::new(&args.output)));
-    }
-    if let Some(summary) = &args.summary {
-        outputs.push(("--summary", summary));
-    }
-    if let Some(report) = &args.report {
-        outputs.push(("--report", report));
-    }
-    if let Some(message) = clash(&outputs, &files) {
+    if let Some(message) = clash(&outputs(&args), &files) {
         return usage(message);
     }
     let progress = Bar::new(&corpus, !args.quiet && std::io::stderr().is_terminal());
