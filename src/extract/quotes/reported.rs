@@ -351,6 +351,42 @@ fn trailing_attribution(
         .find_map(|comma| trailing_at(article, first, end, comma, in_quote))
 }
 
+/// Lemmas that may close a sentence as its attribution ("…, officials said").
+const TRAILING_CUES: &[&str] = &[
+    "say",
+    "tell",
+    "add",
+    "warn",
+    "insist",
+    "claim",
+    "argue",
+    "stress",
+    "note",
+    "explain",
+    "write",
+    "report",
+    "announce",
+    "state",
+    "predict",
+    "estimate",
+    "confirm",
+    "admit",
+    "concede",
+    "acknowledge",
+    "suggest",
+    "believe",
+    "reply",
+    "respond",
+    "maintain",
+    "contend",
+    "allege",
+    "assert",
+    "declare",
+    "caution",
+    "complain",
+];
+
+/// The attribution after the comma at `comma`, when it closes the sentence: the clause before it.
 fn trailing_at(
     article: &Article,
     first: usize,
@@ -362,84 +398,12 @@ fn trailing_at(
     if (comma + 1..end).any(|i| in_quote(tokens[i].start)) {
         return None;
     }
-    let (cue, phrase) = if tokens
-        .get(comma + 1)
-        .is_some_and(|t| t.is_word() && !t.is_capitalised() && words::is_cue_verb(t.text))
-    {
-        // "…, said the minister." — nothing but circumstances may follow the speaker.
-        let phrase = phrases::forward(tokens, comma + 2, end)?;
-        let after = phrase.end();
-        if after < end
-            && !(tokens[after].text == ","
-                || NOT_CONTENT_START.contains(&tokens[after].lower().as_str()))
-        {
-            return None;
-        }
-        (comma + 1, phrase)
-    } else {
-        let phrase = phrases::forward(tokens, comma + 1, end)?;
-        (phrases::cue_after(tokens, &phrase, end)?, phrase)
-    };
-    // After the cue, only a few words of circumstance: "…, officials said on Saturday."
-    let tail = (cue + 1..end)
-        .take_while(|&i| tokens[i].text != ",")
-        .count();
-    if tail > 6 || (cue + 1..end).any(|i| tokens[i].is("that")) {
+    let (cue, phrase) = trailing_speaker(tokens, comma, end)?;
+    if !only_circumstance_after(tokens, cue, end) {
         return None;
     }
-    if let Some(next) = tokens.get(cue + 1).filter(|_| cue + 1 < end) {
-        let circumstance = !next.is_word()
-            || next.is_capitalised()
-            || NOT_CONTENT_START.contains(&next.lower().as_str())
-            || [
-                "reporters",
-                "journalists",
-                "today",
-                "yesterday",
-                "late",
-                "early",
-            ]
-            .contains(&next.lower().as_str());
-        if !circumstance {
-            return None; // "…, Sunil Mehra, said the company was thrilled": a new clause follows
-        }
-    }
     let lemma = words::cue_lemma(tokens[cue].text)?;
-    if ![
-        "say",
-        "tell",
-        "add",
-        "warn",
-        "insist",
-        "claim",
-        "argue",
-        "stress",
-        "note",
-        "explain",
-        "write",
-        "report",
-        "announce",
-        "state",
-        "predict",
-        "estimate",
-        "confirm",
-        "admit",
-        "concede",
-        "acknowledge",
-        "suggest",
-        "believe",
-        "reply",
-        "respond",
-        "maintain",
-        "contend",
-        "allege",
-        "assert",
-        "declare",
-        "caution",
-        "complain",
-    ]
-    .contains(&lemma)
-    {
+    if !TRAILING_CUES.contains(&lemma) {
         return None;
     }
     if (first..comma).filter(|&i| tokens[i].is_word()).count() < 3 {
@@ -453,6 +417,57 @@ fn trailing_at(
         cue: tokens[cue].lower(),
         source: Source::Phrase(phrase),
     })
+}
+
+/// The cue and speaker of an attribution opening after `comma`: "…, said the minister." or
+/// "…, the minister said.".
+fn trailing_speaker(tokens: &[Token], comma: usize, end: usize) -> Option<(usize, SpeakerPhrase)> {
+    if tokens
+        .get(comma + 1)
+        .is_some_and(|t| t.is_word() && !t.is_capitalised() && words::is_cue_verb(t.text))
+    {
+        // "…, said the minister." — nothing but circumstances may follow the speaker.
+        let phrase = phrases::forward(tokens, comma + 2, end)?;
+        let after = phrase.end();
+        if after < end
+            && !(tokens[after].text == ","
+                || NOT_CONTENT_START.contains(&tokens[after].lower().as_str()))
+        {
+            return None;
+        }
+        Some((comma + 1, phrase))
+    } else {
+        let phrase = phrases::forward(tokens, comma + 1, end)?;
+        Some((phrases::cue_after(tokens, &phrase, end)?, phrase))
+    }
+}
+
+/// After the cue, only a few words of circumstance: "…, officials said on Saturday.".
+fn only_circumstance_after(tokens: &[Token], cue: usize, end: usize) -> bool {
+    let tail = (cue + 1..end)
+        .take_while(|&i| tokens[i].text != ",")
+        .count();
+    if tail > 6 || (cue + 1..end).any(|i| tokens[i].is("that")) {
+        return false;
+    }
+    match tokens.get(cue + 1).filter(|_| cue + 1 < end) {
+        // "…, Sunil Mehra, said the company was thrilled": a new clause follows.
+        Some(next) => {
+            !next.is_word()
+                || next.is_capitalised()
+                || NOT_CONTENT_START.contains(&next.lower().as_str())
+                || [
+                    "reporters",
+                    "journalists",
+                    "today",
+                    "yesterday",
+                    "late",
+                    "early",
+                ]
+                .contains(&next.lower().as_str())
+        }
+        None => true,
+    }
 }
 
 /// X said (that) CLAUSE, and its relatives, each coordinated cue giving its own row.
@@ -489,52 +504,14 @@ fn leading_cues(
             c += 1;
             continue; // "…, he said." or `he said: "…"`
         }
-        // Who speaks: the phrase before the cue, or for a coordinated cue ("and said") the previous
-        // cue's speaker, or for "…, saying that" the sentence's subject.
-        let floor = (first..c)
-            .rev()
-            .find(|&i| in_quote(tokens[i].start))
-            .map_or(first, |i| i + 1);
-        let coordinated = previous_source.is_some()
-            && c > first
-            && (tokens[c - 1].is("and")
-                || tokens[c - 1].text == ","
-                || tokens[c - 1].is("but")
-                || phrases::is_bridge(&tokens[c - 1]));
-        let source = if coordinated {
-            previous_source.clone()
-        } else {
-            let participle = c > first && tokens[c - 1].text == "," && t.text.ends_with("ing");
-            if participle {
-                // "…, saying that …" speaks for the sentence's subject; `"…," a spokesperson said,
-                // adding that …` for the quotation's speaker.
-                match c
-                    .checked_sub(2)
-                    .filter(|&k| k >= floor && phrases::is_cue(tokens, k))
-                {
-                    Some(k) => phrases::backward(tokens, k, floor)
-                        .map(Source::Phrase)
-                        .or(Some(Source::Subject(t.start))),
-                    None => Some(Source::Subject(t.start)),
-                }
-            } else {
-                match phrases::backward(tokens, c, floor) {
-                    Some(phrase)
-                        if !starts_relative(tokens, &phrase)
-                            && !after_quotation(
-                                article,
-                                all,
-                                sentence,
-                                tokens[phrase.phrase.start].start,
-                            ) =>
-                    {
-                        Some(Source::Phrase(phrase))
-                    }
-                    _ => None,
-                }
-            }
+        let cues = Cues {
+            article,
+            all,
+            sentence,
+            first,
+            last,
         };
-        let Some(source) = source else {
+        let Some(source) = cues.source(c, previous_source.as_ref()) else {
             c += 1;
             continue;
         };
@@ -551,26 +528,7 @@ fn leading_cues(
             continue;
         }
         // The content runs to the next coordinated cue, or to the sentence's end.
-        let split = (start + 1..last).find(|&k| {
-            let joiner = tokens[k].is("and") || tokens[k].is("but") || tokens[k].text == ",";
-            joiner && !in_quote(tokens[k].start) && {
-                let mut j = k + 1;
-                while j < last && phrases::is_bridge(&tokens[j]) {
-                    j += 1;
-                }
-                let call = j < last
-                    && words::cue_lemma(tokens[j].text) == Some("call")
-                    && tokens.get(j + 1).is_some_and(|n| n.is("for") || n.is("on"));
-                j < last
-                    && !tokens[j].is_capitalised()
-                    && phrases::is_cue(tokens, j)
-                    && words::cue_lemma(tokens[j].text).is_some_and(|l| {
-                        call || !words::cue_needs_that(l)
-                            || tokens.get(j + 1).is_some_and(|n| n.is("that"))
-                            || tokens[j].text.ends_with("ing")
-                    })
-            }
-        });
+        let split = cues.next_coordinated(start);
         let end = split.map_or(sentence_end, |k| tokens[k].start);
         let cue = if lemma == "call" {
             format!("{} {}", t.lower(), tokens[c + 1].lower())
@@ -589,6 +547,97 @@ fn leading_cues(
         };
     }
     found
+}
+
+/// One sentence's tokens `first..last` and its quotations, as [`leading_cues`] walks its cues.
+struct Cues<'a, 'b> {
+    article: &'a Article<'b>,
+    all: &'a [Quotation],
+    sentence: Span,
+    first: usize,
+    last: usize,
+}
+
+impl Cues<'_, '_> {
+    fn in_quote(&self, pos: usize) -> bool {
+        contains(self.all, pos)
+    }
+
+    /// Who speaks at the cue `c`: the phrase before the cue, or for a coordinated cue ("and said")
+    /// the previous cue's speaker, or for "…, saying that" the sentence's subject.
+    fn source(&self, c: usize, previous_source: Option<&Source>) -> Option<Source> {
+        let tokens = &self.article.tokens;
+        let first = self.first;
+        let t = &tokens[c];
+        let floor = (first..c)
+            .rev()
+            .find(|&i| self.in_quote(tokens[i].start))
+            .map_or(first, |i| i + 1);
+        let coordinated = previous_source.is_some()
+            && c > first
+            && (tokens[c - 1].is("and")
+                || tokens[c - 1].text == ","
+                || tokens[c - 1].is("but")
+                || phrases::is_bridge(&tokens[c - 1]));
+        if coordinated {
+            return previous_source.cloned();
+        }
+        let participle = c > first && tokens[c - 1].text == "," && t.text.ends_with("ing");
+        if participle {
+            // "…, saying that …" speaks for the sentence's subject; `"…," a spokesperson said,
+            // adding that …` for the quotation's speaker.
+            return match c
+                .checked_sub(2)
+                .filter(|&k| k >= floor && phrases::is_cue(tokens, k))
+            {
+                Some(k) => phrases::backward(tokens, k, floor)
+                    .map(Source::Phrase)
+                    .or(Some(Source::Subject(t.start))),
+                None => Some(Source::Subject(t.start)),
+            };
+        }
+        match phrases::backward(tokens, c, floor) {
+            Some(phrase)
+                if !starts_relative(tokens, &phrase)
+                    && !after_quotation(
+                        self.article,
+                        self.all,
+                        self.sentence,
+                        tokens[phrase.phrase.start].start,
+                    ) =>
+            {
+                Some(Source::Phrase(phrase))
+            }
+            _ => None,
+        }
+    }
+
+    /// The joiner ("and", "but", a comma) before the next coordinated cue after `start`, where the
+    /// current content ends: "denied A and said B", "said A, adding that B".
+    fn next_coordinated(&self, start: usize) -> Option<usize> {
+        let tokens = &self.article.tokens;
+        let last = self.last;
+        (start + 1..last).find(|&k| {
+            let joiner = tokens[k].is("and") || tokens[k].is("but") || tokens[k].text == ",";
+            joiner && !self.in_quote(tokens[k].start) && {
+                let mut j = k + 1;
+                while j < last && phrases::is_bridge(&tokens[j]) {
+                    j += 1;
+                }
+                let call = j < last
+                    && words::cue_lemma(tokens[j].text) == Some("call")
+                    && tokens.get(j + 1).is_some_and(|n| n.is("for") || n.is("on"));
+                j < last
+                    && !tokens[j].is_capitalised()
+                    && phrases::is_cue(tokens, j)
+                    && words::cue_lemma(tokens[j].text).is_some_and(|l| {
+                        call || !words::cue_needs_that(l)
+                            || tokens.get(j + 1).is_some_and(|n| n.is("that"))
+                            || tokens[j].text.ends_with("ing")
+                    })
+            }
+        })
+    }
 }
 
 /// `"…," he said in a video`: a cue whose speaker phrase follows a closing quotation attributes that
