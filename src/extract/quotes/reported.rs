@@ -308,7 +308,8 @@ fn source_phrase(tokens: &[Token], start: usize, end: usize) -> Option<SpeakerPh
     })
 }
 
-/// The first token after a dateline opening the sentence ("TORONTO —", "LONDON (Meridian) —").
+/// The first token after a dateline opening the sentence ("TORONTO —", "LONDON (Meridian) —",
+/// "SEOUL, Oct 19 (Wire) -").
 fn after_dateline(tokens: &[Token], first: usize, limit: usize) -> usize {
     let caps = tokens[first].is_word()
         && tokens[first]
@@ -322,7 +323,7 @@ fn after_dateline(tokens: &[Token], first: usize, limit: usize) -> usize {
         return first;
     }
     (first..limit.min(first + 8))
-        .find(|&k| matches!(tokens[k].text, "—" | "–"))
+        .find(|&k| matches!(tokens[k].text, "—" | "–" | "-"))
         .map_or(first, |k| k + 1)
 }
 
@@ -437,9 +438,43 @@ fn trailing_speaker(tokens: &[Token], comma: usize, end: usize) -> Option<(usize
         }
         Some((comma + 1, phrase))
     } else {
-        let phrase = phrases::forward(tokens, comma + 1, end)?;
-        Some((phrases::cue_after(tokens, &phrase, end)?, phrase))
+        match phrases::forward(tokens, comma + 1, end) {
+            Some(phrase) => Some((phrases::cue_after(tokens, &phrase, end)?, phrase)),
+            None => plain_subject(tokens, comma + 1, end),
+        }
     }
+}
+
+/// "…, traders said.", "…, the prefecture said.": a short noun phrase that the speaker tables do
+/// not know, between the comma and a cue that ends the sentence. Words only, no pronoun but a
+/// determiner, no verb but the cue.
+fn plain_subject(tokens: &[Token], from: usize, end: usize) -> Option<(usize, SpeakerPhrase)> {
+    let cue = (from..end.min(from + 7)).find(|&k| phrases::is_cue(tokens, k))?;
+    let noun_like = |t: &Token| {
+        let lower = t.lower();
+        // "leaving Mr Whitcombe facing": a participle opens a clause, not a subject.
+        let participle = lower.ends_with("ing") && lower.len() > 5;
+        t.is_word()
+            && !participle
+            && !words::is_cue_verb(t.text)
+            && !NOT_CONTENT_START.contains(&lower.as_str())
+            && !["who", "which", "that", "it", "they", "we", "this", "there"]
+                .contains(&lower.as_str())
+    };
+    // "Developer paid councillor, jury told": a headline's passive "told" has no addressee.
+    let passive_told = tokens[cue].is("told") && cue + 1 >= end;
+    if tokens[from].is("and") || tokens[from].is("but") || passive_told {
+        return None;
+    }
+    (cue > from && tokens[from..cue].iter().all(noun_like)).then_some({
+        (
+            cue,
+            SpeakerPhrase {
+                phrase: from..cue,
+                apposition: None,
+            },
+        )
+    })
 }
 
 /// After the cue, only a few words of circumstance: "…, officials said on Saturday.".
@@ -748,7 +783,12 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
     if let Some(start) = after_adverbial(tokens, c + 1, last) {
         return Some(start);
     }
-    if NOT_CONTENT_START.contains(&after.lower().as_str()) {
+    // "says at least 11 people died": a quantity, not a place.
+    let quantity = after.is("at")
+        && tokens
+            .get(c + 2)
+            .is_some_and(|n| n.is("least") || n.is("most"));
+    if NOT_CONTENT_START.contains(&after.lower().as_str()) && !quantity {
         return None;
     }
     if words::cue_needs_that(lemma) || !CONTENT_AFTER.contains(&lemma) {
@@ -791,7 +831,7 @@ fn object_content(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Optio
         "rule" if next.is("out") => opens_object(c + 2).then_some(c + 2),
         "reject" | "rebuff" | "deny" | "predict" | "blame" | "criticise" | "criticize"
         | "condemn" => opens_object(c + 1).then_some(c + 1),
-        "describe" | "characterise" | "characterize" if as_within => {
+        "describe" | "characterise" | "characterize" | "dismiss" if as_within => {
             opens_object(c + 1).then_some(c + 1)
         }
         "offer" if next.is("to") => word(c + 2).map(|_| c + 1),
@@ -942,5 +982,61 @@ mod tests {
         ] {
             assert_eq!(reported(text), Vec::new(), "{text}");
         }
+    }
+
+    #[test]
+    fn says_at_least_opens_a_quantity_not_a_place() {
+        assert_eq!(
+            reported("Health officials in Kisumu say at least 23 people have died of cholera."),
+            one(
+                "at least 23 people have died of cholera",
+                "Health officials in Kisumu",
+                "say"
+            )
+        );
+    }
+
+    #[test]
+    fn trailing_attribution_by_a_noun_phrase_the_tables_do_not_know() {
+        assert_eq!(
+            reported("Fuel was short at most petrol stations by midday, the prefecture said."),
+            one(
+                "Fuel was short at most petrol stations by midday",
+                "the prefecture",
+                "said"
+            )
+        );
+        // A headline's passive "told" and a participle clause are not attributions.
+        for text in [
+            "Developer paid councillor for rezoning vote, jury told",
+            "He dismissed the claim, leaving Mr Whitcombe facing legal costs estimated at £600,000.",
+        ] {
+            assert_eq!(reported(text), Vec::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_dateline_with_a_hyphen_is_not_part_of_the_clause() {
+        let found = reported(
+            "SEOUL, Oct 19 (Wire) - Hanwol Group agreed on Monday to take over Daesung Motors, \
+             creditor banks said.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "Hanwol Group agreed on Monday to take over Daesung Motors"
+        );
+    }
+
+    #[test]
+    fn dismissed_x_as_y_keeps_the_object() {
+        let text = "Mr Moriarty dismissed the invitation as \"a stalling exercise\".";
+        let found = extract(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, QuoteKind::Mixed);
+        assert_eq!(
+            &text[found[0].span.start..found[0].span.end],
+            "the invitation as \"a stalling exercise\""
+        );
     }
 }
