@@ -103,7 +103,7 @@ fn is_org_connector(t: &Token) -> bool {
 /// Monuments"), with its leading "the" or capitalised owner; `None` for other phrases, and for a
 /// person from somewhere ("Anouk Visser of the Netherlands").
 fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
-    if titled_name_at_end(phrase).is_some() {
+    if titled_name_at_end(phrase).is_some() || name_after_portfolio(phrase).is_some() {
         return None; // "Secretary of State Paul Gagnon" is the person
     }
     let mut start = phrase.len();
@@ -303,13 +303,25 @@ fn is_portfolio_link(tokens: &[Token], start: usize, j: usize) -> bool {
     if !linked {
         return false;
     }
-    let the_next = tokens.get(j + 1).is_some_and(|n| n.is("the"));
-    let from = (j + 1 + usize::from(the_next)).min(tokens.len());
-    tokens[from..]
+    // The portfolio and the name: capitalised words, with "of", "for", "and" or "the" between
+    // them ("Minerals and Coal Sutrisno Wibowo", "Foreign Affairs Simon Coveney"), ending in two
+    // name words that are no title.
+    let connector = |t: &Token| ["of", "for", "and", "the", "&"].iter().any(|c| t.is(c));
+    let (mut names, mut k) = (0, j + 1);
+    while k < tokens.len() {
+        if is_name_token(&tokens[k]) {
+            names += 1;
+        } else if !(connector(&tokens[k]) && tokens.get(k + 1).is_some_and(is_name_token)) {
+            break;
+        }
+        k += 1;
+    }
+    let plain_end = tokens[j + 1..k]
         .iter()
+        .rev()
         .take_while(|n| is_name_token(n) && !is_role_word(n))
-        .count()
-        >= 3
+        .count();
+    names >= 3 && plain_end >= 2
 }
 
 /// "Passenger Ruth Ellacott", "Neighbor Rosa Quintero": a person noun glued before a name of two
@@ -321,27 +333,82 @@ fn is_person_noun_before_name(phrase: &[Token], k: usize) -> bool {
         && phrase[k + 1..].iter().all(is_name_token)
 }
 
-/// "County Executive for Water Peter Kiprono", "Clerk of Courts Hopeton Lewin", "Leader of the
-/// Opposition Ramnarayan Meena": after the phrase's last title and "of"/"for", the capitalised
-/// words open with the portfolio. The name starts at a known first name, else after the first
-/// word. `None` for other phrases.
+/// "County Executive for Water Peter Kiprono", "Minister of State for Railways Anil Mehra",
+/// "Minister for Foreign Affairs Simon Coveney": a capitalised title, "of"/"for" and a portfolio
+/// of capitalised words, then the name. The name starts after the portfolio's last known
+/// portfolio noun, title or body word ("Affairs", "Railways"); failing one, at a known first name,
+/// else after the first word. `None` for other phrases.
 fn name_after_portfolio<'t, 'a>(phrase: &'t [Token<'a>]) -> Option<Vec<&'t Token<'a>>> {
-    let title = phrase.iter().rposition(is_role_word)?;
-    let mut rest = &phrase[title + 1..];
-    if !rest.first().is_some_and(|t| t.is("of") || t.is("for")) {
+    let link = phrase.iter().position(|t| t.is("of") || t.is("for"))?;
+    let head = &phrase[usize::from(phrase.first().is_some_and(|t| t.is("the")))..link];
+    let titled = head.last().is_some_and(is_role_word) && head.iter().all(|t| t.is_capitalised());
+    if !titled {
         return None;
     }
-    rest = &rest[1..];
-    if rest.first().is_some_and(|t| t.is("the")) {
-        rest = &rest[1..];
-    }
-    if rest.len() < 3 || !rest.iter().all(is_name_token) {
+    let rest = &phrase[link + 1..];
+    let connector = |t: &Token| ["of", "for", "and", "the", "&"].iter().any(|c| t.is(c));
+    if !rest.iter().all(|t| is_name_token(t) || connector(t)) {
         return None;
     }
-    let start = (1..rest.len())
-        .find(|&j| first_name_gender(rest[j].bare()).is_some())
-        .unwrap_or(1);
-    Some(rest[start..].iter().collect())
+    let segment = &rest[rest.iter().rposition(connector).map_or(0, |k| k + 1)..];
+    let portfolio = |t: &Token| {
+        is_role_word(t)
+            || words::is_organisation_word(t.bare())
+            || words::is_portfolio_noun(t.bare())
+    };
+    let start = match segment.iter().rposition(portfolio) {
+        Some(k) => k + 1,
+        None if segment.len() >= 3 => (1..segment.len())
+            .find(|&j| first_name_gender(segment[j].bare()).is_some())
+            .unwrap_or(1),
+        None => return None,
+    };
+    let name = &segment[start..];
+    (name.len() >= 2).then(|| name.iter().collect())
+}
+
+/// The capitalised title a portfolio hangs on ("minister" in "Minister of State for Railways Anil
+/// Mehra"), so that "the minister" later finds the person.
+fn portfolio_title(phrase: &[Token]) -> Option<String> {
+    let link = phrase.iter().position(|t| t.is("of") || t.is("for"))?;
+    let head: Vec<String> = phrase[..link]
+        .iter()
+        .filter(|t| !t.is("the"))
+        .map(|t| strip_title(t.bare()))
+        .collect();
+    (!head.is_empty()).then(|| head.join(" "))
+}
+
+/// "Progressive Conservative Wes Tollefson", "Social Democrat Anna Lindqvist": party labels glued
+/// before a person's name are a description. Returns how many open `phrase`; 0 unless they are
+/// followed by two name words or more, and are two labels or come before a known first name.
+fn party_label_count(phrase: &[Token]) -> usize {
+    let labels = phrase
+        .iter()
+        .take_while(|t| {
+            t.is_capitalised()
+                && words::is_party_label(t.bare())
+                && first_name_gender(&t.lower()).is_none()
+        })
+        .count();
+    let rest = &phrase[labels..];
+    let plain_name = rest.len() >= 2
+        && rest.iter().all(|t| {
+            is_name_token(t)
+                && !is_role_word(t)
+                && !words::is_organisation_word(t.bare())
+                && !words::is_party_label(t.bare())
+                && !is_acronym(t.bare())
+        });
+    let sure = labels >= 2
+        || rest
+            .first()
+            .is_some_and(|t| first_name_gender(&t.lower()).is_some());
+    if labels > 0 && plain_name && sure {
+        labels
+    } else {
+        0
+    }
 }
 
 /// "UN officials in Sarajevo", "Refugees arriving at Bahai": a phrase whose head, before its first
@@ -445,6 +512,7 @@ impl Resolver {
                 .get(resolver.sentence_of(tokens[i].start))
                 .map_or(usize::MAX, |s| s.end);
             let mut j = i;
+            let mut in_portfolio = false;
             while j < tokens.len() && !skip(j) && tokens[j].start < sentence_end {
                 let t = &tokens[j];
                 let next_is_name = j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
@@ -461,7 +529,16 @@ impl Resolver {
                 let portfolio = j > start
                     && (t.is("of") || t.is("for") || t.is("the"))
                     && is_portfolio_link(tokens, start, j);
-                if is_name_token(t) || is_role_word(t) || connector || of_org || portfolio {
+                // "Director General of Minerals and Coal Sutrisno Wibowo": "and" inside it.
+                let portfolio_and = in_portfolio && (t.is("and") || t.text == "&") && next_is_name;
+                in_portfolio |= portfolio;
+                if is_name_token(t)
+                    || is_role_word(t)
+                    || connector
+                    || of_org
+                    || portfolio
+                    || portfolio_and
+                {
                     j += 1;
                     if t.is_possessive() {
                         break;
@@ -520,12 +597,15 @@ impl Resolver {
         let last_title = run
             .iter()
             .rposition(is_role_word)
-            .or_else(|| is_person_noun_before_name(run, 0).then_some(0));
+            .or_else(|| is_person_noun_before_name(run, 0).then_some(0))
+            .or_else(|| party_label_count(run).checked_sub(1));
         let (role, name) = match last_title {
             Some(k) => (&run[..=k], &run[k + 1..]),
             None => (&run[..0], run),
         };
-        let name: Vec<&Token> = match name_after_portfolio(run) {
+        let portfolio = name_after_portfolio(run);
+        let portfolio_role = portfolio.as_ref().and_then(|_| portfolio_title(run));
+        let name: Vec<&Token> = match portfolio {
             Some(name) => name,
             None => name
                 .iter()
@@ -574,7 +654,9 @@ impl Resolver {
                 .map(|t| strip_title(t.bare()))
                 .filter(|w| honorific_gender(w).is_none() && w != "dr" && w != "prof")
                 .collect();
-            if !role_words.is_empty() {
+            if let Some(title) = portfolio_role {
+                self.roles.insert(title, entity);
+            } else if !role_words.is_empty() {
                 self.roles.insert(role_words.join(" "), entity);
             }
         }
@@ -856,16 +938,18 @@ impl Resolver {
     /// A phrase that holds a name: titles are stripped from a person's, organisations stay as
     /// written.
     fn resolve_named(&mut self, phrase: &[Token], pos: usize) -> String {
-        let last_title = (0..phrase.len()).rposition(|k| {
-            let t = &phrase[k];
-            (is_role_word(t) && !is_portfolio_in_name(phrase, k))
+        let last_title = (0..phrase.len())
+            .rposition(|k| {
+                let t = &phrase[k];
+                (is_role_word(t) && !is_portfolio_in_name(phrase, k))
                 || t.text.ends_with("-based") // "Hong Kong-based Pearl River Labour Watch"
                 || (!t.is_capitalised()
                     && t.is_word()
                     && !is_name_connector(t.text)
                     && !joins_capitalised_names(phrase, k))
                 || is_person_noun_before_name(phrase, k)
-        });
+            })
+            .or_else(|| party_label_count(phrase).checked_sub(1));
         let mut name_tokens: Vec<&Token> = match last_title {
             Some(k) => phrase[k + 1..].iter().collect(),
             None => phrase
@@ -1557,5 +1641,53 @@ mod tests {
                 .filter(|e| e.name.contains("Calloway"))
                 .all(|e| e.is_person)
         );
+    }
+
+    #[test]
+    fn a_party_label_before_a_name_is_not_part_of_it() {
+        for (phrase, name) in [
+            ("Progressive Conservative Wes Tollefson", "Wes Tollefson"),
+            ("Social Democrat Anna Lindqvist", "Anna Lindqvist"),
+            ("Liberal Democrat Jo Swinson", "Jo Swinson"),
+        ] {
+            let text = format!("{phrase} said the budget was a disgrace.");
+            assert_eq!(resolve_in(&text, phrase, ""), name);
+        }
+        // The surname alone later finds the name without the label.
+        let text = "Progressive Conservative Wes Tollefson spoke first. Tollefson said the budget \
+                    was a disgrace.";
+        assert_eq!(resolve_in(text, "Tollefson", "first."), "Wes Tollefson");
+        // A party's own name stays whole.
+        let text = "The Social Democrats said the coalition would hold.";
+        assert_eq!(
+            resolve_in(text, "The Social Democrats", ""),
+            "The Social Democrats"
+        );
+    }
+
+    #[test]
+    fn a_title_with_a_portfolio_is_not_an_organisation() {
+        for (phrase, name) in [
+            ("Minister of State for Railways Anil Mehra", "Anil Mehra"),
+            ("Secretary of State for Health Paula Grant", "Paula Grant"),
+            (
+                "Minister for Foreign Affairs Simon Coveney",
+                "Simon Coveney",
+            ),
+            (
+                "Director General of Minerals and Coal Sutrisno Wibowo",
+                "Sutrisno Wibowo",
+            ),
+        ] {
+            let text = format!("{phrase} said the plan was ready.");
+            assert_eq!(resolve_in(&text, phrase, ""), name);
+        }
+        // The title the portfolio hangs on names the person later.
+        let text = "Minister of State for Railways Anil Mehra opened the line. Mr Bhati asked \
+                    about the crossings. The minister said they would be manned.";
+        assert_eq!(resolve_in(text, "The minister", "crossings."), "Anil Mehra");
+        let text = "Director General of Minerals and Coal Sutrisno Wibowo spoke. Mr Sutrisno \
+                    said the law was clear.";
+        assert_eq!(resolve_in(text, "Mr Sutrisno", "spoke."), "Sutrisno Wibowo");
     }
 }

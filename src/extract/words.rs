@@ -159,6 +159,37 @@ word_set!(
 );
 
 word_set!(
+    /// Party and faction labels written before a politician's name ("Progressive Conservative Wes
+    /// Tollefson", "Social Democrat Anna Lindqvist"): a description, not part of the name.
+    is_party_label,
+    &[
+        "progressive", "conservative", "conservatives", "labour", "labor", "liberal", "democrat",
+        "democratic", "republican", "socialist", "social", "green", "greens", "nationalist",
+        "unionist", "tory", "communist", "libertarian", "reform", "reformist", "centrist",
+        "independent", "sinn", "féin", "fein", "peronist", "gaullist", "radical", "populist",
+    ]
+);
+
+word_set!(
+    /// Nouns that close a minister's portfolio ("Minister for Foreign Affairs", "Director General
+    /// of Minerals and Coal"): the name starts after them.
+    is_portfolio_noun,
+    &[
+        "affairs", "railways", "railway", "coal", "minerals", "mines", "mining", "fisheries",
+        "water", "courts", "works", "roads", "housing", "justice", "defence", "defense", "health",
+        "finance", "education", "tourism", "sport", "sports", "youth", "women", "children",
+        "planning", "development", "infrastructure", "commerce", "industry", "industries",
+        "trade", "labour", "labor", "employment", "communications", "information",
+        "broadcasting", "agriculture", "forests", "forestry", "environment", "lands", "power",
+        "petroleum", "oil", "gas", "aviation", "shipping", "ports", "security", "prisons",
+        "immigration", "culture", "heritage", "science", "technology", "research", "welfare",
+        "pensions", "veterans", "irrigation", "transport", "revenue", "taxation", "budget",
+        "economy", "treasury", "energy", "climate", "opposition", "exchequer", "resources",
+        "cooperation", "integration", "relations", "services", "telecommunications",
+    ]
+);
+
+word_set!(
     /// Honorifics that tell a person's gender, used to filter pronoun antecedents.
     is_male_honorific,
     &["mr", "sir", "lord", "king", "prince", "father", "herr", "sheikh", "emir"]
