@@ -36,6 +36,8 @@ struct Entity {
     is_person: bool,
     /// Seen with a title, honorific, role, known first name or as a speaker: surely a person.
     confirmed: bool,
+    /// Seen with a title or a role: a person, so never "the company".
+    titled: bool,
     gender: Option<Gender>,
 }
 
@@ -440,11 +442,36 @@ fn is_initials(word: &str) -> bool {
         && !["U.S.", "U.K.", "U.N.", "E.U."].contains(&word)
 }
 
+/// "Transit Workers Local 1127", "the Ministry of Health": capitalised words, numbers and the
+/// small words of names; not a description such as "Union leaders" or "workers' union".
+fn is_proper_name(name: &str) -> bool {
+    name.split(' ').enumerate().all(|(k, w)| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            || [
+                "of", "for", "and", "the", "&", "de", "du", "des", "la", "el", "y",
+            ]
+            .contains(&w)
+            || (k == 0 && w == "the")
+    })
+}
+
+fn is_number(t: &Token) -> bool {
+    !t.text.is_empty() && t.text.chars().all(|c| c.is_ascii_digit())
+}
+
+/// "Local 1127": the number of a union local, part of its name.
+fn is_local_number(tokens: &[Token], k: usize) -> bool {
+    k > 0 && tokens[k - 1].is("Local") && is_number(&tokens[k])
+}
+
 /// True when a name's words make it an organisation: an organisation word or an acronym, but not
 /// initials before a surname ("S.K. Raghavan").
 fn names_organisation(name: &[&Token]) -> bool {
     name.iter().enumerate().any(|(k, t)| {
         words::is_organisation_word(t.bare())
+            || (t.is("Local") && name.get(k + 1).is_some_and(|n| is_number(n)))
             || (is_acronym(t.bare()) && !(is_initials(t.text) && k + 1 < name.len()))
     })
 }
@@ -517,6 +544,8 @@ impl Resolver {
                 let t = &tokens[j];
                 let next_is_name = j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
                 let connector = t.is_word() && is_name_connector(t.text) && next_is_name;
+                // "Transit Workers Local 1127": a union local's number is part of its name.
+                let local_number = j > start && is_local_number(tokens, j);
                 // "Reserve Bank of Australia", "Chamber of Shipping": "of" inside organisation names.
                 let of_org = t.is("of")
                     && next_is_name
@@ -538,6 +567,7 @@ impl Resolver {
                     || of_org
                     || portfolio
                     || portfolio_and
+                    || local_number
                 {
                     j += 1;
                     if t.is_possessive() {
@@ -609,7 +639,11 @@ impl Resolver {
             Some(name) => name,
             None => name
                 .iter()
-                .filter(|t| is_name_token(t) || is_name_connector(t.text))
+                .enumerate()
+                .filter(|&(k, t)| {
+                    is_name_token(t) || is_name_connector(t.text) || is_local_number(name, k)
+                })
+                .map(|(_, t)| t)
                 .collect(),
         };
         if name.is_empty() {
@@ -647,6 +681,9 @@ impl Resolver {
         if let Some(g) = gender {
             self.entities[entity].gender.get_or_insert(g);
         }
+        if role.iter().any(is_full_title) {
+            self.entities[entity].titled = true;
+        }
         if confirmed {
             self.entities[entity].confirmed = true;
             let role_words: Vec<String> = role
@@ -681,6 +718,7 @@ impl Resolver {
                     && let Some(entity) = self.add_run(&run, None)
                 {
                     self.entities[entity].confirmed = true;
+                    self.entities[entity].titled = true;
                     self.roles.insert(role, entity);
                 }
             }
@@ -702,6 +740,7 @@ impl Resolver {
                 if !role.is_empty() && names.len() >= 2 {
                     let name = join(names.iter().rev().copied());
                     let entity = self.entity(&name, true, true);
+                    self.entities[entity].titled = true;
                     self.roles
                         .insert(join(role.iter().copied()).to_lowercase(), entity);
                 }
@@ -803,6 +842,7 @@ impl Resolver {
             name: name.to_string(),
             is_person,
             confirmed,
+            titled: false,
             gender: first_name_gender(name).filter(|_| is_person),
         });
         self.entities.len() - 1
@@ -822,7 +862,9 @@ impl Resolver {
             let initials: String = e
                 .name
                 .split(' ')
-                .filter(|w| !["of", "the", "and", "for", "de", "la"].contains(w))
+                .filter(|w| {
+                    !["of", "the", "and", "for", "de", "la"].contains(&w.to_lowercase().as_str())
+                })
                 .filter_map(|w| w.chars().next())
                 .collect();
             e.name.split(' ').count() >= 2 && initials == letters
@@ -931,6 +973,7 @@ impl Resolver {
         {
             self.roles.insert(role, k);
             self.entities[k].confirmed = true;
+            self.entities[k].titled = true;
         }
         resolved
     }
@@ -974,11 +1017,13 @@ impl Resolver {
         );
         let gender = phrase.iter().find_map(|t| honorific_gender(t.bare()));
         let resolved = self.resolve_name(&name_text, pos);
-        if let (Some(g), Some(k)) = (
-            gender,
-            self.entities.iter().position(|e| e.name == resolved),
-        ) {
-            self.entities[k].gender.get_or_insert(g);
+        // "chief executive Raymond Goh": a title before the name makes it a person's.
+        let titled = last_title.is_some_and(|k| phrase[..=k].iter().any(is_full_title));
+        if let Some(k) = self.entities.iter().position(|e| e.name == resolved) {
+            if let Some(g) = gender {
+                self.entities[k].gender.get_or_insert(g);
+            }
+            self.entities[k].titled |= titled;
         }
         resolved
     }
@@ -1075,6 +1120,12 @@ impl Resolver {
             if let Some((_, _, k)) = best {
                 return self.entities[usize::MAX - k].name.clone();
             }
+            // "the company" after "Harrowgate said": the body the article named in that role.
+            if let Some(k) = self.organisation_in_role(phrase, &head, pos) {
+                self.entities[k].is_person = false;
+                self.entities[k].gender = None;
+                return self.entities[k].name.clone();
+            }
             // "the spokesman" after "a spokesman for No. 10 said".
             if let Some((_, text)) = self.unnamed.iter().rev().find(|(h, _)| *h == head) {
                 return text.clone();
@@ -1113,6 +1164,92 @@ impl Resolver {
         text
     }
 
+    /// "the company", "the firm", "the club", "the union" (alone, or after "X-based" or a place):
+    /// the latest body before `pos` that fits the noun, named with no word of another kind of body
+    /// ("Norcastle Paper", "Harrowgate", "Transit Workers Local 1127", not "the Tenants'
+    /// Association" for "the company"). A name with no body word counts only where it spoke and
+    /// was never seen with a title, honorific or known first name.
+    fn organisation_in_role(&self, phrase: &[Token], head: &str, pos: usize) -> Option<usize> {
+        let kind = words::body_kind(head)?;
+        let (det, rest) = phrase.split_first()?;
+        let modifiers = &rest[..rest.len().saturating_sub(1)];
+        let plain_role = ["the", "its", "their"].contains(&det.lower().as_str())
+            && modifiers
+                .iter()
+                .all(|t| t.is_capitalised() || t.text.ends_with("-based"));
+        if !plain_role {
+            return None;
+        }
+        // Some(true): the name says the kind ("Corp", "Buses"); Some(false): a name of no kind
+        // heard as a speaker; None: no fit.
+        let fits = |m: &Mention| -> Option<bool> {
+            let e = &self.entities[m.entity];
+            if e.titled || e.gender.is_some() {
+                return None;
+            }
+            let names: Vec<&str> = e
+                .name
+                .split(' ')
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .collect();
+            let body = |w: &str| {
+                words::is_organisation_word(w)
+                    || words::is_body_noun(w)
+                    || words::body_kind(w).is_some()
+            };
+            // The body word that heads the name says its kind: "Monetary Authority of
+            // Singapore" is a regulator, "Westmere District Health Board" no business.
+            let before_of = names
+                .iter()
+                .position(|w| ["of", "for"].contains(w))
+                .unwrap_or(names.len());
+            match names[..before_of].iter().rev().find(|w| body(w)) {
+                Some(head) => {
+                    let same_kind = words::body_kind(head)
+                        .is_some_and(|k| k == kind || k == "any" || kind == "any");
+                    (same_kind && is_proper_name(&e.name)).then_some(true)
+                }
+                // "Harrowgate said": a name of no kind, heard as a speaker, all capitals and
+                // no title ("Somerset captain" is a person).
+                None => {
+                    let plain = m.speaker
+                        && !names.iter().any(|w| body(w))
+                        && names.iter().all(|w| {
+                            w.chars().next().is_some_and(char::is_uppercase)
+                                && !words::is_title(w)
+                                && !words::is_person_noun(w)
+                        });
+                    plain.then_some(false)
+                }
+            }
+        };
+        // A name that says the kind beats one that does not; then the body named most often
+        // (the article's subject, not an analyst's firm named once), then the latest.
+        let before = &self.mentions[..self.mentions.partition_point(|m| m.pos < pos)];
+        let mut best: Option<(bool, usize, usize, usize)> = None;
+        for (at, m) in before.iter().enumerate() {
+            let Some(kind_named) = fits(m) else {
+                continue;
+            };
+            let count = before.iter().filter(|o| o.entity == m.entity).count();
+            let score = (kind_named, count, at, m.entity);
+            if best.is_none_or(|b| (score.0, score.1, score.2) > (b.0, b.1, b.2)) {
+                best = Some(score);
+            }
+        }
+        if let Some(b) = best {
+            return Some(b.3);
+        }
+        // "their union warned …" before "The Millbrook Education Association said": a body
+        // named in the next sentences, when its name says the kind.
+        let here = self.sentence_of(pos);
+        self.mentions[before.len()..]
+            .iter()
+            .take_while(|m| m.sentence <= here + 3)
+            .find(|m| fits(m) == Some(true))
+            .map(|m| m.entity)
+    }
+
     /// "the council", "the railway", "their union": the organisation the article names with that
     /// noun ("Galway County Council", "Central Railway"), the latest named before `pos`, else the
     /// first named after it.
@@ -1132,6 +1269,13 @@ impl Resolver {
         }
         let names_head = |e: &Entity| {
             !e.is_person
+                // "Union leaders" are people, not the union.
+                && !e
+                    .name
+                    .split(" of ")
+                    .next()
+                    .and_then(|n| n.rsplit(' ').next())
+                    .is_some_and(|w| words::is_group_noun(&w.to_lowercase()))
                 && e.name.split(' ').count() >= 2
                 && e.name.split(' ').any(|w| {
                     w.trim_end_matches(['\'', '’', 's'])
@@ -1246,6 +1390,7 @@ impl Resolver {
                     name: name.to_string(),
                     is_person,
                     confirmed: true,
+                    titled: false,
                     gender: None,
                 });
                 self.entities.len() - 1
@@ -1689,5 +1834,51 @@ mod tests {
         let text = "Director General of Minerals and Coal Sutrisno Wibowo spoke. Mr Sutrisno \
                     said the law was clear.";
         assert_eq!(resolve_in(text, "Mr Sutrisno", "spoke."), "Sutrisno Wibowo");
+    }
+
+    #[test]
+    fn the_company_is_a_name_of_no_kind_that_spoke_before() {
+        let text = "Harrowgate said it would close the plant. The company said demand had fallen.";
+        let tokens = tokenize(text);
+        let mut resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        resolver.note_speaker("Harrowgate", 0);
+        let start = text.find("The company").expect("phrase");
+        let phrase: Vec<Token> = tokens
+            .iter()
+            .filter(|t| t.start >= start && t.end <= start + "The company".len())
+            .cloned()
+            .collect();
+        assert_eq!(resolver.resolve(&phrase, None, start), "Harrowgate");
+    }
+
+    #[test]
+    fn the_company_is_the_business_named_not_a_union_or_a_titled_person() {
+        let text = "Pennant Components will shut its Cwmbran plant. The Amalgamated Engineering \
+                    Union vowed to fight. Chief executive Raymond Goh spoke. The company said \
+                    orders had halved.";
+        assert_eq!(
+            resolve_in(text, "The company", "spoke."),
+            "Pennant Components"
+        );
+    }
+
+    #[test]
+    fn the_union_is_the_union_named_in_the_next_sentence() {
+        let text = "Teachers voted to strike, and the union warned classes would be hit. The \
+                    Millbrook Education Association said talks had failed.";
+        assert_eq!(
+            resolve_in(text, "the union", ""),
+            "The Millbrook Education Association"
+        );
+    }
+
+    #[test]
+    fn a_union_local_keeps_its_number() {
+        let text = "Ron MacIsaac, president of Transit Workers Local 1127, spoke. The union said \
+                    the offer was an insult.";
+        assert_eq!(
+            resolve_in(text, "The union", "spoke."),
+            "Transit Workers Local 1127"
+        );
     }
 }

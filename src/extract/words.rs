@@ -213,6 +213,34 @@ word_set!(
     ]
 );
 
+/// The kind of body a noun or a name's body word says ("company" and "Corp" are businesses,
+/// "union" and "Federation" unions), so that "the company" is never resolved to a union; "group"
+/// and "organisation" fit any kind. `None` for words of no such kind.
+pub fn body_kind(word: &str) -> Option<&'static str> {
+    let lower = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let kind = match lower.as_str() {
+        "company" | "firm" | "corp" | "corporation" | "inc" | "ltd" | "plc" | "llc" | "co"
+        | "holdings" | "industries" | "motors" | "airlines" | "airways" | "partners"
+        | "capital" | "systems" | "technologies" | "pharmaceuticals" | "pharma" | "labs"
+        | "gmbh" | "ag" | "nv" | "bv" | "oyj" | "asa" | "developer" | "operator" | "business"
+        | "maker" | "miner" | "producer" | "breweries" | "brewery" | "securities" | "resources"
+        | "mining" | "petroleum" | "steel" | "foods" | "electric" | "electronics"
+        | "semiconductor" | "shipping" | "logistics" | "construction" | "developments"
+        | "homes" | "aviation" | "technology" | "buses" | "paper" | "platinum" | "textiles"
+        | "chemicals" | "insurance" | "telecom" | "components" | "mobility" => "business",
+        "bank" | "lender" => "bank",
+        "club" | "fc" | "cf" | "afc" | "united" | "rovers" | "wanderers" | "athletic" => "club",
+        "union" | "federation" | "association" | "guild" | "confederation" | "local" => "union",
+        "group" | "organisation" | "organization" => "any",
+        "regulator" | "watchdog" | "authority" | "commission" => "regulator",
+        w if is_business_kind(w) => "business",
+        _ => return None,
+    };
+    Some(kind)
+}
+
 word_set!(
     /// Words that mark a capitalised name as an organisation, not a person.
     is_organisation_word,
