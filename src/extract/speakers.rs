@@ -36,6 +36,8 @@ struct Entity {
     is_person: bool,
     /// Seen with a title, honorific, role, known first name or as a speaker: surely a person.
     confirmed: bool,
+    /// Seen with a title or a role: a person, so never "the company".
+    titled: bool,
     gender: Option<Gender>,
 }
 
@@ -103,7 +105,7 @@ fn is_org_connector(t: &Token) -> bool {
 /// Monuments"), with its leading "the" or capitalised owner; `None` for other phrases, and for a
 /// person from somewhere ("Anouk Visser of the Netherlands").
 fn organisation_with_connectors(phrase: &[Token]) -> Option<usize> {
-    if titled_name_at_end(phrase).is_some() {
+    if titled_name_at_end(phrase).is_some() || name_after_portfolio(phrase).is_some() {
         return None; // "Secretary of State Paul Gagnon" is the person
     }
     let mut start = phrase.len();
@@ -303,13 +305,25 @@ fn is_portfolio_link(tokens: &[Token], start: usize, j: usize) -> bool {
     if !linked {
         return false;
     }
-    let the_next = tokens.get(j + 1).is_some_and(|n| n.is("the"));
-    let from = (j + 1 + usize::from(the_next)).min(tokens.len());
-    tokens[from..]
+    // The portfolio and the name: capitalised words, with "of", "for", "and" or "the" between
+    // them ("Minerals and Coal Sutrisno Wibowo", "Foreign Affairs Simon Coveney"), ending in two
+    // name words that are no title.
+    let connector = |t: &Token| ["of", "for", "and", "the", "&"].iter().any(|c| t.is(c));
+    let (mut names, mut k) = (0, j + 1);
+    while k < tokens.len() {
+        if is_name_token(&tokens[k]) {
+            names += 1;
+        } else if !(connector(&tokens[k]) && tokens.get(k + 1).is_some_and(is_name_token)) {
+            break;
+        }
+        k += 1;
+    }
+    let plain_end = tokens[j + 1..k]
         .iter()
+        .rev()
         .take_while(|n| is_name_token(n) && !is_role_word(n))
-        .count()
-        >= 3
+        .count();
+    names >= 3 && plain_end >= 2
 }
 
 /// "Passenger Ruth Ellacott", "Neighbor Rosa Quintero": a person noun glued before a name of two
@@ -321,27 +335,82 @@ fn is_person_noun_before_name(phrase: &[Token], k: usize) -> bool {
         && phrase[k + 1..].iter().all(is_name_token)
 }
 
-/// "County Executive for Water Peter Kiprono", "Clerk of Courts Hopeton Lewin", "Leader of the
-/// Opposition Ramnarayan Meena": after the phrase's last title and "of"/"for", the capitalised
-/// words open with the portfolio. The name starts at a known first name, else after the first
-/// word. `None` for other phrases.
+/// "County Executive for Water Peter Kiprono", "Minister of State for Railways Anil Mehra",
+/// "Minister for Foreign Affairs Simon Coveney": a capitalised title, "of"/"for" and a portfolio
+/// of capitalised words, then the name. The name starts after the portfolio's last known
+/// portfolio noun, title or body word ("Affairs", "Railways"); failing one, at a known first name,
+/// else after the first word. `None` for other phrases.
 fn name_after_portfolio<'t, 'a>(phrase: &'t [Token<'a>]) -> Option<Vec<&'t Token<'a>>> {
-    let title = phrase.iter().rposition(is_role_word)?;
-    let mut rest = &phrase[title + 1..];
-    if !rest.first().is_some_and(|t| t.is("of") || t.is("for")) {
+    let link = phrase.iter().position(|t| t.is("of") || t.is("for"))?;
+    let head = &phrase[usize::from(phrase.first().is_some_and(|t| t.is("the")))..link];
+    let titled = head.last().is_some_and(is_role_word) && head.iter().all(|t| t.is_capitalised());
+    if !titled {
         return None;
     }
-    rest = &rest[1..];
-    if rest.first().is_some_and(|t| t.is("the")) {
-        rest = &rest[1..];
-    }
-    if rest.len() < 3 || !rest.iter().all(is_name_token) {
+    let rest = &phrase[link + 1..];
+    let connector = |t: &Token| ["of", "for", "and", "the", "&"].iter().any(|c| t.is(c));
+    if !rest.iter().all(|t| is_name_token(t) || connector(t)) {
         return None;
     }
-    let start = (1..rest.len())
-        .find(|&j| first_name_gender(rest[j].bare()).is_some())
-        .unwrap_or(1);
-    Some(rest[start..].iter().collect())
+    let segment = &rest[rest.iter().rposition(connector).map_or(0, |k| k + 1)..];
+    let portfolio = |t: &Token| {
+        is_role_word(t)
+            || words::is_organisation_word(t.bare())
+            || words::is_portfolio_noun(t.bare())
+    };
+    let start = match segment.iter().rposition(portfolio) {
+        Some(k) => k + 1,
+        None if segment.len() >= 3 => (1..segment.len())
+            .find(|&j| first_name_gender(segment[j].bare()).is_some())
+            .unwrap_or(1),
+        None => return None,
+    };
+    let name = &segment[start..];
+    (name.len() >= 2).then(|| name.iter().collect())
+}
+
+/// The capitalised title a portfolio hangs on ("minister" in "Minister of State for Railways Anil
+/// Mehra"), so that "the minister" later finds the person.
+fn portfolio_title(phrase: &[Token]) -> Option<String> {
+    let link = phrase.iter().position(|t| t.is("of") || t.is("for"))?;
+    let head: Vec<String> = phrase[..link]
+        .iter()
+        .filter(|t| !t.is("the"))
+        .map(|t| strip_title(t.bare()))
+        .collect();
+    (!head.is_empty()).then(|| head.join(" "))
+}
+
+/// "Progressive Conservative Wes Tollefson", "Social Democrat Anna Lindqvist": party labels glued
+/// before a person's name are a description. Returns how many open `phrase`; 0 unless they are
+/// followed by two name words or more, and are two labels or come before a known first name.
+fn party_label_count(phrase: &[Token]) -> usize {
+    let labels = phrase
+        .iter()
+        .take_while(|t| {
+            t.is_capitalised()
+                && words::is_party_label(t.bare())
+                && first_name_gender(&t.lower()).is_none()
+        })
+        .count();
+    let rest = &phrase[labels..];
+    let plain_name = rest.len() >= 2
+        && rest.iter().all(|t| {
+            is_name_token(t)
+                && !is_role_word(t)
+                && !words::is_organisation_word(t.bare())
+                && !words::is_party_label(t.bare())
+                && !is_acronym(t.bare())
+        });
+    let sure = labels >= 2
+        || rest
+            .first()
+            .is_some_and(|t| first_name_gender(&t.lower()).is_some());
+    if labels > 0 && plain_name && sure {
+        labels
+    } else {
+        0
+    }
 }
 
 /// "UN officials in Sarajevo", "Refugees arriving at Bahai": a phrase whose head, before its first
@@ -373,11 +442,36 @@ fn is_initials(word: &str) -> bool {
         && !["U.S.", "U.K.", "U.N.", "E.U."].contains(&word)
 }
 
+/// "Transit Workers Local 1127", "the Ministry of Health": capitalised words, numbers and the
+/// small words of names; not a description such as "Union leaders" or "workers' union".
+fn is_proper_name(name: &str) -> bool {
+    name.split(' ').enumerate().all(|(k, w)| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            || [
+                "of", "for", "and", "the", "&", "de", "du", "des", "la", "el", "y",
+            ]
+            .contains(&w)
+            || (k == 0 && w == "the")
+    })
+}
+
+fn is_number(t: &Token) -> bool {
+    !t.text.is_empty() && t.text.chars().all(|c| c.is_ascii_digit())
+}
+
+/// "Local 1127": the number of a union local, part of its name.
+fn is_local_number(tokens: &[Token], k: usize) -> bool {
+    k > 0 && tokens[k - 1].is("Local") && is_number(&tokens[k])
+}
+
 /// True when a name's words make it an organisation: an organisation word or an acronym, but not
 /// initials before a surname ("S.K. Raghavan").
 fn names_organisation(name: &[&Token]) -> bool {
     name.iter().enumerate().any(|(k, t)| {
         words::is_organisation_word(t.bare())
+            || (t.is("Local") && name.get(k + 1).is_some_and(|n| is_number(n)))
             || (is_acronym(t.bare()) && !(is_initials(t.text) && k + 1 < name.len()))
     })
 }
@@ -445,10 +539,13 @@ impl Resolver {
                 .get(resolver.sentence_of(tokens[i].start))
                 .map_or(usize::MAX, |s| s.end);
             let mut j = i;
+            let mut in_portfolio = false;
             while j < tokens.len() && !skip(j) && tokens[j].start < sentence_end {
                 let t = &tokens[j];
                 let next_is_name = j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
                 let connector = t.is_word() && is_name_connector(t.text) && next_is_name;
+                // "Transit Workers Local 1127": a union local's number is part of its name.
+                let local_number = j > start && is_local_number(tokens, j);
                 // "Reserve Bank of Australia", "Chamber of Shipping": "of" inside organisation names.
                 let of_org = t.is("of")
                     && next_is_name
@@ -461,7 +558,17 @@ impl Resolver {
                 let portfolio = j > start
                     && (t.is("of") || t.is("for") || t.is("the"))
                     && is_portfolio_link(tokens, start, j);
-                if is_name_token(t) || is_role_word(t) || connector || of_org || portfolio {
+                // "Director General of Minerals and Coal Sutrisno Wibowo": "and" inside it.
+                let portfolio_and = in_portfolio && (t.is("and") || t.text == "&") && next_is_name;
+                in_portfolio |= portfolio;
+                if is_name_token(t)
+                    || is_role_word(t)
+                    || connector
+                    || of_org
+                    || portfolio
+                    || portfolio_and
+                    || local_number
+                {
                     j += 1;
                     if t.is_possessive() {
                         break;
@@ -520,16 +627,23 @@ impl Resolver {
         let last_title = run
             .iter()
             .rposition(is_role_word)
-            .or_else(|| is_person_noun_before_name(run, 0).then_some(0));
+            .or_else(|| is_person_noun_before_name(run, 0).then_some(0))
+            .or_else(|| party_label_count(run).checked_sub(1));
         let (role, name) = match last_title {
             Some(k) => (&run[..=k], &run[k + 1..]),
             None => (&run[..0], run),
         };
-        let name: Vec<&Token> = match name_after_portfolio(run) {
+        let portfolio = name_after_portfolio(run);
+        let portfolio_role = portfolio.as_ref().and_then(|_| portfolio_title(run));
+        let name: Vec<&Token> = match portfolio {
             Some(name) => name,
             None => name
                 .iter()
-                .filter(|t| is_name_token(t) || is_name_connector(t.text))
+                .enumerate()
+                .filter(|&(k, t)| {
+                    is_name_token(t) || is_name_connector(t.text) || is_local_number(name, k)
+                })
+                .map(|(_, t)| t)
                 .collect(),
         };
         if name.is_empty() {
@@ -567,6 +681,9 @@ impl Resolver {
         if let Some(g) = gender {
             self.entities[entity].gender.get_or_insert(g);
         }
+        if role.iter().any(is_full_title) {
+            self.entities[entity].titled = true;
+        }
         if confirmed {
             self.entities[entity].confirmed = true;
             let role_words: Vec<String> = role
@@ -574,7 +691,9 @@ impl Resolver {
                 .map(|t| strip_title(t.bare()))
                 .filter(|w| honorific_gender(w).is_none() && w != "dr" && w != "prof")
                 .collect();
-            if !role_words.is_empty() {
+            if let Some(title) = portfolio_role {
+                self.roles.insert(title, entity);
+            } else if !role_words.is_empty() {
                 self.roles.insert(role_words.join(" "), entity);
             }
         }
@@ -599,6 +718,7 @@ impl Resolver {
                     && let Some(entity) = self.add_run(&run, None)
                 {
                     self.entities[entity].confirmed = true;
+                    self.entities[entity].titled = true;
                     self.roles.insert(role, entity);
                 }
             }
@@ -620,6 +740,7 @@ impl Resolver {
                 if !role.is_empty() && names.len() >= 2 {
                     let name = join(names.iter().rev().copied());
                     let entity = self.entity(&name, true, true);
+                    self.entities[entity].titled = true;
                     self.roles
                         .insert(join(role.iter().copied()).to_lowercase(), entity);
                 }
@@ -721,6 +842,7 @@ impl Resolver {
             name: name.to_string(),
             is_person,
             confirmed,
+            titled: false,
             gender: first_name_gender(name).filter(|_| is_person),
         });
         self.entities.len() - 1
@@ -740,7 +862,9 @@ impl Resolver {
             let initials: String = e
                 .name
                 .split(' ')
-                .filter(|w| !["of", "the", "and", "for", "de", "la"].contains(w))
+                .filter(|w| {
+                    !["of", "the", "and", "for", "de", "la"].contains(&w.to_lowercase().as_str())
+                })
                 .filter_map(|w| w.chars().next())
                 .collect();
             e.name.split(' ').count() >= 2 && initials == letters
@@ -849,6 +973,7 @@ impl Resolver {
         {
             self.roles.insert(role, k);
             self.entities[k].confirmed = true;
+            self.entities[k].titled = true;
         }
         resolved
     }
@@ -856,16 +981,18 @@ impl Resolver {
     /// A phrase that holds a name: titles are stripped from a person's, organisations stay as
     /// written.
     fn resolve_named(&mut self, phrase: &[Token], pos: usize) -> String {
-        let last_title = (0..phrase.len()).rposition(|k| {
-            let t = &phrase[k];
-            (is_role_word(t) && !is_portfolio_in_name(phrase, k))
+        let last_title = (0..phrase.len())
+            .rposition(|k| {
+                let t = &phrase[k];
+                (is_role_word(t) && !is_portfolio_in_name(phrase, k))
                 || t.text.ends_with("-based") // "Hong Kong-based Pearl River Labour Watch"
                 || (!t.is_capitalised()
                     && t.is_word()
                     && !is_name_connector(t.text)
                     && !joins_capitalised_names(phrase, k))
                 || is_person_noun_before_name(phrase, k)
-        });
+            })
+            .or_else(|| party_label_count(phrase).checked_sub(1));
         let mut name_tokens: Vec<&Token> = match last_title {
             Some(k) => phrase[k + 1..].iter().collect(),
             None => phrase
@@ -890,11 +1017,13 @@ impl Resolver {
         );
         let gender = phrase.iter().find_map(|t| honorific_gender(t.bare()));
         let resolved = self.resolve_name(&name_text, pos);
-        if let (Some(g), Some(k)) = (
-            gender,
-            self.entities.iter().position(|e| e.name == resolved),
-        ) {
-            self.entities[k].gender.get_or_insert(g);
+        // "chief executive Raymond Goh": a title before the name makes it a person's.
+        let titled = last_title.is_some_and(|k| phrase[..=k].iter().any(is_full_title));
+        if let Some(k) = self.entities.iter().position(|e| e.name == resolved) {
+            if let Some(g) = gender {
+                self.entities[k].gender.get_or_insert(g);
+            }
+            self.entities[k].titled |= titled;
         }
         resolved
     }
@@ -991,6 +1120,12 @@ impl Resolver {
             if let Some((_, _, k)) = best {
                 return self.entities[usize::MAX - k].name.clone();
             }
+            // "the company" after "Harrowgate said": the body the article named in that role.
+            if let Some(k) = self.organisation_in_role(phrase, &head, pos) {
+                self.entities[k].is_person = false;
+                self.entities[k].gender = None;
+                return self.entities[k].name.clone();
+            }
             // "the spokesman" after "a spokesman for No. 10 said".
             if let Some((_, text)) = self.unnamed.iter().rev().find(|(h, _)| *h == head) {
                 return text.clone();
@@ -1029,6 +1164,92 @@ impl Resolver {
         text
     }
 
+    /// "the company", "the firm", "the club", "the union" (alone, or after "X-based" or a place):
+    /// the latest body before `pos` that fits the noun, named with no word of another kind of body
+    /// ("Norcastle Paper", "Harrowgate", "Transit Workers Local 1127", not "the Tenants'
+    /// Association" for "the company"). A name with no body word counts only where it spoke and
+    /// was never seen with a title, honorific or known first name.
+    fn organisation_in_role(&self, phrase: &[Token], head: &str, pos: usize) -> Option<usize> {
+        let kind = words::body_kind(head)?;
+        let (det, rest) = phrase.split_first()?;
+        let modifiers = &rest[..rest.len().saturating_sub(1)];
+        let plain_role = ["the", "its", "their"].contains(&det.lower().as_str())
+            && modifiers
+                .iter()
+                .all(|t| t.is_capitalised() || t.text.ends_with("-based"));
+        if !plain_role {
+            return None;
+        }
+        // Some(true): the name says the kind ("Corp", "Buses"); Some(false): a name of no kind
+        // heard as a speaker; None: no fit.
+        let fits = |m: &Mention| -> Option<bool> {
+            let e = &self.entities[m.entity];
+            if e.titled || e.gender.is_some() {
+                return None;
+            }
+            let names: Vec<&str> = e
+                .name
+                .split(' ')
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .collect();
+            let body = |w: &str| {
+                words::is_organisation_word(w)
+                    || words::is_body_noun(w)
+                    || words::body_kind(w).is_some()
+            };
+            // The body word that heads the name says its kind: "Monetary Authority of
+            // Singapore" is a regulator, "Westmere District Health Board" no business.
+            let before_of = names
+                .iter()
+                .position(|w| ["of", "for"].contains(w))
+                .unwrap_or(names.len());
+            match names[..before_of].iter().rev().find(|w| body(w)) {
+                Some(head) => {
+                    let same_kind = words::body_kind(head)
+                        .is_some_and(|k| k == kind || k == "any" || kind == "any");
+                    (same_kind && is_proper_name(&e.name)).then_some(true)
+                }
+                // "Harrowgate said": a name of no kind, heard as a speaker, all capitals and
+                // no title ("Somerset captain" is a person).
+                None => {
+                    let plain = m.speaker
+                        && !names.iter().any(|w| body(w))
+                        && names.iter().all(|w| {
+                            w.chars().next().is_some_and(char::is_uppercase)
+                                && !words::is_title(w)
+                                && !words::is_person_noun(w)
+                        });
+                    plain.then_some(false)
+                }
+            }
+        };
+        // A name that says the kind beats one that does not; then the body named most often
+        // (the article's subject, not an analyst's firm named once), then the latest.
+        let before = &self.mentions[..self.mentions.partition_point(|m| m.pos < pos)];
+        let mut best: Option<(bool, usize, usize, usize)> = None;
+        for (at, m) in before.iter().enumerate() {
+            let Some(kind_named) = fits(m) else {
+                continue;
+            };
+            let count = before.iter().filter(|o| o.entity == m.entity).count();
+            let score = (kind_named, count, at, m.entity);
+            if best.is_none_or(|b| (score.0, score.1, score.2) > (b.0, b.1, b.2)) {
+                best = Some(score);
+            }
+        }
+        if let Some(b) = best {
+            return Some(b.3);
+        }
+        // "their union warned …" before "The Millbrook Education Association said": a body
+        // named in the next sentences, when its name says the kind.
+        let here = self.sentence_of(pos);
+        self.mentions[before.len()..]
+            .iter()
+            .take_while(|m| m.sentence <= here + 3)
+            .find(|m| fits(m) == Some(true))
+            .map(|m| m.entity)
+    }
+
     /// "the council", "the railway", "their union": the organisation the article names with that
     /// noun ("Galway County Council", "Central Railway"), the latest named before `pos`, else the
     /// first named after it.
@@ -1048,6 +1269,13 @@ impl Resolver {
         }
         let names_head = |e: &Entity| {
             !e.is_person
+                // "Union leaders" are people, not the union.
+                && !e
+                    .name
+                    .split(" of ")
+                    .next()
+                    .and_then(|n| n.rsplit(' ').next())
+                    .is_some_and(|w| words::is_group_noun(&w.to_lowercase()))
                 && e.name.split(' ').count() >= 2
                 && e.name.split(' ').any(|w| {
                     w.trim_end_matches(['\'', '’', 's'])
@@ -1162,6 +1390,7 @@ impl Resolver {
                     name: name.to_string(),
                     is_person,
                     confirmed: true,
+                    titled: false,
                     gender: None,
                 });
                 self.entities.len() - 1
@@ -1556,6 +1785,100 @@ mod tests {
                 .iter()
                 .filter(|e| e.name.contains("Calloway"))
                 .all(|e| e.is_person)
+        );
+    }
+
+    #[test]
+    fn a_party_label_before_a_name_is_not_part_of_it() {
+        for (phrase, name) in [
+            ("Progressive Conservative Wes Tollefson", "Wes Tollefson"),
+            ("Social Democrat Anna Lindqvist", "Anna Lindqvist"),
+            ("Liberal Democrat Jo Swinson", "Jo Swinson"),
+        ] {
+            let text = format!("{phrase} said the budget was a disgrace.");
+            assert_eq!(resolve_in(&text, phrase, ""), name);
+        }
+        // The surname alone later finds the name without the label.
+        let text = "Progressive Conservative Wes Tollefson spoke first. Tollefson said the budget \
+                    was a disgrace.";
+        assert_eq!(resolve_in(text, "Tollefson", "first."), "Wes Tollefson");
+        // A party's own name stays whole.
+        let text = "The Social Democrats said the coalition would hold.";
+        assert_eq!(
+            resolve_in(text, "The Social Democrats", ""),
+            "The Social Democrats"
+        );
+    }
+
+    #[test]
+    fn a_title_with_a_portfolio_is_not_an_organisation() {
+        for (phrase, name) in [
+            ("Minister of State for Railways Anil Mehra", "Anil Mehra"),
+            ("Secretary of State for Health Paula Grant", "Paula Grant"),
+            (
+                "Minister for Foreign Affairs Simon Coveney",
+                "Simon Coveney",
+            ),
+            (
+                "Director General of Minerals and Coal Sutrisno Wibowo",
+                "Sutrisno Wibowo",
+            ),
+        ] {
+            let text = format!("{phrase} said the plan was ready.");
+            assert_eq!(resolve_in(&text, phrase, ""), name);
+        }
+        // The title the portfolio hangs on names the person later.
+        let text = "Minister of State for Railways Anil Mehra opened the line. Mr Bhati asked \
+                    about the crossings. The minister said they would be manned.";
+        assert_eq!(resolve_in(text, "The minister", "crossings."), "Anil Mehra");
+        let text = "Director General of Minerals and Coal Sutrisno Wibowo spoke. Mr Sutrisno \
+                    said the law was clear.";
+        assert_eq!(resolve_in(text, "Mr Sutrisno", "spoke."), "Sutrisno Wibowo");
+    }
+
+    #[test]
+    fn the_company_is_a_name_of_no_kind_that_spoke_before() {
+        let text = "Harrowgate said it would close the plant. The company said demand had fallen.";
+        let tokens = tokenize(text);
+        let mut resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        resolver.note_speaker("Harrowgate", 0);
+        let start = text.find("The company").expect("phrase");
+        let phrase: Vec<Token> = tokens
+            .iter()
+            .filter(|t| t.start >= start && t.end <= start + "The company".len())
+            .cloned()
+            .collect();
+        assert_eq!(resolver.resolve(&phrase, None, start), "Harrowgate");
+    }
+
+    #[test]
+    fn the_company_is_the_business_named_not_a_union_or_a_titled_person() {
+        let text = "Pennant Components will shut its Cwmbran plant. The Amalgamated Engineering \
+                    Union vowed to fight. Chief executive Raymond Goh spoke. The company said \
+                    orders had halved.";
+        assert_eq!(
+            resolve_in(text, "The company", "spoke."),
+            "Pennant Components"
+        );
+    }
+
+    #[test]
+    fn the_union_is_the_union_named_in_the_next_sentence() {
+        let text = "Teachers voted to strike, and the union warned classes would be hit. The \
+                    Millbrook Education Association said talks had failed.";
+        assert_eq!(
+            resolve_in(text, "the union", ""),
+            "The Millbrook Education Association"
+        );
+    }
+
+    #[test]
+    fn a_union_local_keeps_its_number() {
+        let text = "Ron MacIsaac, president of Transit Workers Local 1127, spoke. The union said \
+                    the offer was an insult.";
+        assert_eq!(
+            resolve_in(text, "The union", "spoke."),
+            "Transit Workers Local 1127"
         );
     }
 }

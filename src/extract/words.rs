@@ -159,6 +159,37 @@ word_set!(
 );
 
 word_set!(
+    /// Party and faction labels written before a politician's name ("Progressive Conservative Wes
+    /// Tollefson", "Social Democrat Anna Lindqvist"): a description, not part of the name.
+    is_party_label,
+    &[
+        "progressive", "conservative", "conservatives", "labour", "labor", "liberal", "democrat",
+        "democratic", "republican", "socialist", "social", "green", "greens", "nationalist",
+        "unionist", "tory", "communist", "libertarian", "reform", "reformist", "centrist",
+        "independent", "sinn", "féin", "fein", "peronist", "gaullist", "radical", "populist",
+    ]
+);
+
+word_set!(
+    /// Nouns that close a minister's portfolio ("Minister for Foreign Affairs", "Director General
+    /// of Minerals and Coal"): the name starts after them.
+    is_portfolio_noun,
+    &[
+        "affairs", "railways", "railway", "coal", "minerals", "mines", "mining", "fisheries",
+        "water", "courts", "works", "roads", "housing", "justice", "defence", "defense", "health",
+        "finance", "education", "tourism", "sport", "sports", "youth", "women", "children",
+        "planning", "development", "infrastructure", "commerce", "industry", "industries",
+        "trade", "labour", "labor", "employment", "communications", "information",
+        "broadcasting", "agriculture", "forests", "forestry", "environment", "lands", "power",
+        "petroleum", "oil", "gas", "aviation", "shipping", "ports", "security", "prisons",
+        "immigration", "culture", "heritage", "science", "technology", "research", "welfare",
+        "pensions", "veterans", "irrigation", "transport", "revenue", "taxation", "budget",
+        "economy", "treasury", "energy", "climate", "opposition", "exchequer", "resources",
+        "cooperation", "integration", "relations", "services", "telecommunications",
+    ]
+);
+
+word_set!(
     /// Honorifics that tell a person's gender, used to filter pronoun antecedents.
     is_male_honorific,
     &["mr", "sir", "lord", "king", "prince", "father", "herr", "sheikh", "emir"]
@@ -181,6 +212,34 @@ word_set!(
         "brewer", "refiner",
     ]
 );
+
+/// The kind of body a noun or a name's body word says ("company" and "Corp" are businesses,
+/// "union" and "Federation" unions), so that "the company" is never resolved to a union; "group"
+/// and "organisation" fit any kind. `None` for words of no such kind.
+pub fn body_kind(word: &str) -> Option<&'static str> {
+    let lower = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let kind = match lower.as_str() {
+        "company" | "firm" | "corp" | "corporation" | "inc" | "ltd" | "plc" | "llc" | "co"
+        | "holdings" | "industries" | "motors" | "airlines" | "airways" | "partners"
+        | "capital" | "systems" | "technologies" | "pharmaceuticals" | "pharma" | "labs"
+        | "gmbh" | "ag" | "nv" | "bv" | "oyj" | "asa" | "developer" | "operator" | "business"
+        | "maker" | "miner" | "producer" | "breweries" | "brewery" | "securities" | "resources"
+        | "mining" | "petroleum" | "steel" | "foods" | "electric" | "electronics"
+        | "semiconductor" | "shipping" | "logistics" | "construction" | "developments"
+        | "homes" | "aviation" | "technology" | "buses" | "paper" | "platinum" | "textiles"
+        | "chemicals" | "insurance" | "telecom" | "components" | "mobility" => "business",
+        "bank" | "lender" => "bank",
+        "club" | "fc" | "cf" | "afc" | "united" | "rovers" | "wanderers" | "athletic" => "club",
+        "union" | "federation" | "association" | "guild" | "confederation" | "local" => "union",
+        "group" | "organisation" | "organization" => "any",
+        "regulator" | "watchdog" | "authority" | "commission" => "regulator",
+        w if is_business_kind(w) => "business",
+        _ => return None,
+    };
+    Some(kind)
+}
 
 word_set!(
     /// Words that mark a capitalised name as an organisation, not a person.
