@@ -513,6 +513,58 @@ fn first_name_gender(name: &str) -> Option<Gender> {
     }
 }
 
+/// Where a run of titles, roles and names that starts at `start` ends (exclusive): it stops at
+/// the sentence's end, at a skipped token, after a possessive, and at the first token that is
+/// none of name, role, connector between names, "of" inside an organisation's name, a title's
+/// portfolio or a union local's number.
+fn run_end(
+    tokens: &[Token],
+    start: usize,
+    sentence_end: usize,
+    skip: &dyn Fn(usize) -> bool,
+) -> usize {
+    let mut j = start;
+    let mut in_portfolio = false;
+    while j < tokens.len() && !skip(j) && tokens[j].start < sentence_end {
+        let t = &tokens[j];
+        let next_is_name = j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
+        let connector = t.is_word() && is_name_connector(t.text) && next_is_name;
+        // "Transit Workers Local 1127": a union local's number is part of its name.
+        let local_number = j > start && is_local_number(tokens, j);
+        // "Reserve Bank of Australia", "Chamber of Shipping": "of" inside organisation names.
+        let of_org = t.is("of")
+            && next_is_name
+            && j > start
+            && tokens[start..j]
+                .iter()
+                .any(|r| words::is_organisation_word(r.bare()));
+        // "County Executive for Water Peter Kiprono", "Leader of the Opposition X": a
+        // title's portfolio belongs to the run (add_run keeps it out of the name).
+        let portfolio = j > start
+            && (t.is("of") || t.is("for") || t.is("the"))
+            && is_portfolio_link(tokens, start, j);
+        // "Director General of Minerals and Coal Sutrisno Wibowo": "and" inside it.
+        let portfolio_and = in_portfolio && (t.is("and") || t.text == "&") && next_is_name;
+        in_portfolio |= portfolio;
+        if is_name_token(t)
+            || is_role_word(t)
+            || connector
+            || of_org
+            || portfolio
+            || portfolio_and
+            || local_number
+        {
+            j += 1;
+            if t.is_possessive() {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    j
+}
+
 impl Resolver {
     /// Reads `tokens` for mentions, skipping the spans in `exclude` (the inside of quotations, where
     /// names are not the speaker's) and datelines ("MOSCOW (Reuters) —").
@@ -538,45 +590,7 @@ impl Resolver {
             let sentence_end = sentences
                 .get(resolver.sentence_of(tokens[i].start))
                 .map_or(usize::MAX, |s| s.end);
-            let mut j = i;
-            let mut in_portfolio = false;
-            while j < tokens.len() && !skip(j) && tokens[j].start < sentence_end {
-                let t = &tokens[j];
-                let next_is_name = j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
-                let connector = t.is_word() && is_name_connector(t.text) && next_is_name;
-                // "Transit Workers Local 1127": a union local's number is part of its name.
-                let local_number = j > start && is_local_number(tokens, j);
-                // "Reserve Bank of Australia", "Chamber of Shipping": "of" inside organisation names.
-                let of_org = t.is("of")
-                    && next_is_name
-                    && j > start
-                    && tokens[start..j]
-                        .iter()
-                        .any(|r| words::is_organisation_word(r.bare()));
-                // "County Executive for Water Peter Kiprono", "Leader of the Opposition X": a
-                // title's portfolio belongs to the run (add_run keeps it out of the name).
-                let portfolio = j > start
-                    && (t.is("of") || t.is("for") || t.is("the"))
-                    && is_portfolio_link(tokens, start, j);
-                // "Director General of Minerals and Coal Sutrisno Wibowo": "and" inside it.
-                let portfolio_and = in_portfolio && (t.is("and") || t.text == "&") && next_is_name;
-                in_portfolio |= portfolio;
-                if is_name_token(t)
-                    || is_role_word(t)
-                    || connector
-                    || of_org
-                    || portfolio
-                    || portfolio_and
-                    || local_number
-                {
-                    j += 1;
-                    if t.is_possessive() {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
+            let j = run_end(tokens, start, sentence_end, &skip);
             let owner = (start > 0
                 && tokens[start - 1].is_capitalised()
                 && tokens[start - 1].is_possessive())
@@ -1080,6 +1094,38 @@ impl Resolver {
         self.entities[entity].name.clone()
     }
 
+    /// Head-word match for a role `key` with no exact entry: "the president" for "russian
+    /// president", and "the Russian leader" for "russian president" (same qualifier, generic
+    /// head). A matching qualifier ("the Polish minister") beats recency; then the most recently
+    /// mentioned wins, then the first entity.
+    fn role_by_head(&self, key: &str, pos: usize) -> Option<usize> {
+        let head = key.split(' ').next_back().unwrap_or_default();
+        let qualifier = key.split(' ').next().unwrap_or_default();
+        let qualified = key.contains(' ');
+        let mut best: Option<(bool, usize, usize)> = None;
+        for (role, &k) in &self.roles {
+            let role_head = role.split(' ').next_back().unwrap_or_default();
+            let role_has_qualifier = qualified && role.split(' ').any(|w| w == qualifier);
+            let same_head = role_head == head;
+            let same_qualifier =
+                role_has_qualifier && ["leader", "official", "head", "chief"].contains(&head);
+            if same_head || same_qualifier {
+                let last = self
+                    .mentions
+                    .iter()
+                    .filter(|m| m.entity == k && m.pos < pos)
+                    .map(|m| m.pos)
+                    .max()
+                    .unwrap_or(0);
+                let score = (role_has_qualifier, last, usize::MAX - k);
+                if best.is_none_or(|b| score > b) {
+                    best = Some(score);
+                }
+            }
+        }
+        best.map(|(_, _, k)| usize::MAX - k)
+    }
+
     fn resolve_role(&mut self, phrase: &[Token], pos: usize) -> String {
         let definite = phrase.first().is_some_and(|t| t.is("the"));
         let key = role_key(phrase);
@@ -1090,36 +1136,10 @@ impl Resolver {
             if let Some(&k) = self.roles.get(&key) {
                 return self.entities[k].name.clone();
             }
-            // Head-word match: "the president" for "russian president", and "the Russian leader"
-            // for "russian president" (same qualifier, generic head). A matching qualifier ("the
-            // Polish minister") beats recency; then the most recently mentioned wins.
+            if let Some(k) = self.role_by_head(&key, pos) {
+                return self.entities[k].name.clone();
+            }
             let head = key.split(' ').next_back().unwrap_or_default().to_string();
-            let qualifier = key.split(' ').next().unwrap_or_default().to_string();
-            let qualified = key.contains(' ');
-            let mut best: Option<(bool, usize, usize)> = None;
-            for (role, &k) in &self.roles {
-                let role_head = role.split(' ').next_back().unwrap_or_default();
-                let role_has_qualifier = qualified && role.split(' ').any(|w| w == qualifier);
-                let same_head = role_head == head;
-                let same_qualifier = role_has_qualifier
-                    && ["leader", "official", "head", "chief"].contains(&head.as_str());
-                if same_head || same_qualifier {
-                    let last = self
-                        .mentions
-                        .iter()
-                        .filter(|m| m.entity == k && m.pos < pos)
-                        .map(|m| m.pos)
-                        .max()
-                        .unwrap_or(0);
-                    let score = (role_has_qualifier, last, usize::MAX - k);
-                    if best.is_none_or(|b| score > b) {
-                        best = Some(score);
-                    }
-                }
-            }
-            if let Some((_, _, k)) = best {
-                return self.entities[usize::MAX - k].name.clone();
-            }
             // "the company" after "Harrowgate said": the body the article named in that role.
             if let Some(k) = self.organisation_in_role(phrase, &head, pos) {
                 self.entities[k].is_person = false;
