@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod encoder;
+pub mod error;
 pub mod heads;
 pub mod input;
 pub mod labelled;
@@ -14,11 +15,12 @@ pub mod lexicon;
 pub mod trained;
 pub mod zero_shot;
 
+pub use error::{Error, Result};
 pub use input::QuoteInput;
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Context;
 
 use crate::classify::batch::BatchOptions;
 use crate::classify::encoder::{DEFAULT_MAX_TOKENS, TextTokenizer};
@@ -42,7 +44,7 @@ pub trait Classifier: Send + Sync {
     }
     /// Labels for each quote, in order. A quote's labels do not depend on the other quotes in
     /// the call.
-    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>>;
+    fn classify(&self, quotes: &[QuoteInput]) -> anyhow::Result<Vec<Labels>>;
 
     /// What identifies the weights it runs (checksums of heads and encoder), when it has any: two
     /// runs whose classifiers share name, backend and model label alike.
@@ -51,7 +53,7 @@ pub trait Classifier: Send + Sync {
     }
 
     /// Labels for quotes given as bare text, without context.
-    fn classify_texts(&self, texts: &[&str]) -> Result<Vec<Labels>> {
+    fn classify_texts(&self, texts: &[&str]) -> anyhow::Result<Vec<Labels>> {
         let quotes: Vec<QuoteInput> = texts.iter().map(|t| QuoteInput::plain(t)).collect();
         self.classify(&quotes)
     }
@@ -123,7 +125,7 @@ impl ModelOptions {
 }
 
 /// The encoder folder to use: `--model DIR` as given, or the pinned default (fetched on first use).
-pub fn model_folder(options: &ModelOptions) -> Result<PathBuf> {
+pub fn model_folder(options: &ModelOptions) -> anyhow::Result<PathBuf> {
     match &options.model_dir {
         Some(dir) => {
             models::check_files(dir)?;
@@ -150,7 +152,7 @@ impl Classifier for WithModel {
     fn backend(&self) -> Option<&str> {
         self.inner.backend()
     }
-    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>> {
+    fn classify(&self, quotes: &[QuoteInput]) -> anyhow::Result<Vec<Labels>> {
         self.inner.classify(quotes)
     }
     fn model(&self) -> Option<String> {
@@ -159,7 +161,7 @@ impl Classifier for WithModel {
 }
 
 /// Builds the classifier `kind`.
-pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> {
+pub fn build(kind: Kind, options: &ModelOptions) -> anyhow::Result<Box<dyn Classifier>> {
     if options.neutral_share.is_some() && kind != Kind::Trained {
         anyhow::bail!(
             "a neutral share moves the trained heads' prior; the {} classifier has none",
