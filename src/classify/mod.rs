@@ -20,8 +20,6 @@ pub use input::QuoteInput;
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-
 use crate::classify::batch::BatchOptions;
 use crate::classify::encoder::{DEFAULT_MAX_TOKENS, TextTokenizer};
 use crate::models;
@@ -44,7 +42,7 @@ pub trait Classifier: Send + Sync {
     }
     /// Labels for each quote, in order. A quote's labels do not depend on the other quotes in
     /// the call.
-    fn classify(&self, quotes: &[QuoteInput]) -> anyhow::Result<Vec<Labels>>;
+    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>>;
 
     /// What identifies the weights it runs (checksums of heads and encoder), when it has any: two
     /// runs whose classifiers share name, backend and model label alike.
@@ -53,7 +51,7 @@ pub trait Classifier: Send + Sync {
     }
 
     /// Labels for quotes given as bare text, without context.
-    fn classify_texts(&self, texts: &[&str]) -> anyhow::Result<Vec<Labels>> {
+    fn classify_texts(&self, texts: &[&str]) -> Result<Vec<Labels>> {
         let quotes: Vec<QuoteInput> = texts.iter().map(|t| QuoteInput::plain(t)).collect();
         self.classify(&quotes)
     }
@@ -125,7 +123,7 @@ impl ModelOptions {
 }
 
 /// The encoder folder to use: `--model DIR` as given, or the pinned default (fetched on first use).
-pub fn model_folder(options: &ModelOptions) -> anyhow::Result<PathBuf> {
+pub fn model_folder(options: &ModelOptions) -> Result<PathBuf> {
     match &options.model_dir {
         Some(dir) => {
             models::check_files(dir)?;
@@ -152,7 +150,7 @@ impl Classifier for WithModel {
     fn backend(&self) -> Option<&str> {
         self.inner.backend()
     }
-    fn classify(&self, quotes: &[QuoteInput]) -> anyhow::Result<Vec<Labels>> {
+    fn classify(&self, quotes: &[QuoteInput]) -> Result<Vec<Labels>> {
         self.inner.classify(quotes)
     }
     fn model(&self) -> Option<String> {
@@ -161,19 +159,22 @@ impl Classifier for WithModel {
 }
 
 /// Builds the classifier `kind`.
-pub fn build(kind: Kind, options: &ModelOptions) -> anyhow::Result<Box<dyn Classifier>> {
+pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> {
     if options.neutral_share.is_some() && kind != Kind::Trained {
-        anyhow::bail!(
+        return Err(Error::Unsupported(format!(
             "a neutral share moves the trained heads' prior; the {} classifier has none",
             kind.as_str()
-        );
+        )));
     }
     if kind == Kind::Lexicon {
         return Ok(Box::new(lexicon::Lexicon::new()));
     }
     let dir = model_folder(options)?;
     let encoder_sha256 = match &options.model_dir {
-        Some(dir) => crate::fs::sha256_file(&dir.join("model.safetensors"))?,
+        Some(dir) => {
+            let weights = dir.join("model.safetensors");
+            crate::fs::sha256_file(&weights).map_err(|e| Error::reading(weights, e))?
+        }
         None => models::MINILM.safetensors_sha256.to_string(),
     };
     let tokenizer =
@@ -181,13 +182,11 @@ pub fn build(kind: Kind, options: &ModelOptions) -> anyhow::Result<Box<dyn Class
     match kind {
         Kind::Trained => {
             let heads = match &options.heads_dir {
-                Some(dir) => crate::classify::heads::Heads::load(dir).with_context(|| {
-                    format!(
-                        "loading heads from {} (train them with `quotestance train`)",
-                        dir.display()
-                    )
+                Some(dir) => heads::Heads::load(dir).map_err(|e| Error::LoadHeads {
+                    dir: dir.clone(),
+                    source: Box::new(e),
                 })?,
-                None => crate::classify::heads::Heads::shipped()?,
+                None => heads::Heads::shipped()?,
             };
             let heads = match options.neutral_share {
                 Some(share) => heads.with_neutral_share(share)?,
