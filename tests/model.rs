@@ -837,7 +837,8 @@ fn unsupported_model_folders_are_refused_clearly() {
     let err = encoder::load(dir.path(), &on(Backend::Candle))
         .err()
         .expect("gpt2 is refused");
-    let chain = format!("{err:#}");
+    // The typed error's chain, as the CLI prints it.
+    let chain = format!("{:#}", anyhow::Error::from(err));
     assert!(
         chain.contains("loading the encoder")
             && chain.contains("model_type \"gpt2\" is not supported")

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use anyhow::Result;
 use rayon::prelude::*;
 
+use crate::classify::Result;
 use crate::classify::encoder::{Encoder, TextTokenizer};
 
 /// How to batch.
@@ -74,9 +74,8 @@ pub fn embed(
 mod tests {
     use std::sync::Mutex;
 
-    use anyhow::bail;
-
     use super::*;
+    use crate::classify::Error;
 
     /// A word-level tokenizer over a tiny vocabulary, with no special tokens: one id per word.
     fn tokenizer() -> TextTokenizer {
@@ -105,7 +104,7 @@ mod tests {
         }
         fn embed(&self, batch: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
             if self.fail {
-                bail!("the backend failed");
+                return Err(Error::Backend("the backend failed".into()));
             }
             self.batches.lock().unwrap().push(batch.to_vec());
             Ok(batch

@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
-
-use crate::classify::QuoteInput;
+use crate::classify::{Error, QuoteInput, Result};
 
 /// One labelled example of `datasets/stance/*.csv`.
 #[derive(Clone, Debug)]
@@ -33,30 +31,34 @@ impl Example {
 /// `cue` and `context` columns, or quotestance's own output schema (`quote` as the text, e.g.
 /// `datasets/articles/gold.csv`). Rows without both labels are an error naming their line.
 pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    // A problem of the file (`line` None) or of one of its rows.
+    let problem = |line: Option<u64>, message: &str, source: Option<csv::Error>| Error::Labelled {
+        path: path.to_path_buf(),
+        line,
+        message: message.to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(|e| Error::reading(path, e))?;
+    let mut reader = csv::Reader::from_reader(file);
     let headers = reader
         .headers()
-        .with_context(|| format!("reading the header of {}", path.display()))?
+        .map_err(|e| problem(None, "reading the header", Some(e)))?
         .clone();
     let column = |name: &str| headers.iter().position(|h| h == name);
     let text = column("text")
         .or_else(|| column("quote"))
-        .with_context(|| format!("{}: no text or quote column", path.display()))?;
+        .ok_or_else(|| problem(None, "no text or quote column", None))?;
     let (stance, sentiment) = match (column("stance"), column("sentiment")) {
         (Some(a), Some(b)) => (a, b),
-        _ => bail!("{}: needs stance and sentiment columns", path.display()),
+        _ => return Err(problem(None, "needs stance and sentiment columns", None)),
     };
     let (kind, domain) = (column("kind"), column("domain"));
     let (cue, context) = (column("cue"), column("context"));
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{}: {e}",
-                path.display(),
-                e.position().map_or(0, |p| p.line())
-            )
+            let line = e.position().map_or(0, |p| p.line());
+            problem(Some(line), "", Some(e))
         })?;
         let line = record.position().map_or(0, |p| p.line());
         let field = |k: Option<usize>| {
@@ -75,21 +77,23 @@ pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
             context: field(context),
         };
         if !example.context.is_empty() && !example.context.contains(&example.text) {
-            bail!(
-                "{}:{line}: the context does not contain the quote",
-                path.display()
-            );
+            return Err(problem(
+                Some(line),
+                "the context does not contain the quote",
+                None,
+            ));
         }
         if example.stance.is_empty() || example.sentiment.is_empty() {
-            bail!(
-                "{}:{line}: a row without a stance or sentiment label",
-                path.display()
-            );
+            return Err(problem(
+                Some(line),
+                "a row without a stance or sentiment label",
+                None,
+            ));
         }
         out.push(example);
     }
     if out.is_empty() {
-        bail!("{}: no examples", path.display());
+        return Err(problem(None, "no examples", None));
     }
     Ok(out)
 }

@@ -1,9 +1,7 @@
 //! Transparent baseline: keyword rules for stance, VADER (the `vader_sentiment` crate) for
 //! sentiment. Every decision can be traced to a phrase in the tables below.
 
-use anyhow::Result;
-
-use super::{Classifier, Labels, QuoteInput};
+use super::{Classifier, Labels, QuoteInput, Result};
 
 /// Stance cues, checked in this order; the first label with a match wins.
 const RULES: [(&str, &[&str]); 6] = [

@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod encoder;
+pub mod error;
 pub mod heads;
 pub mod input;
 pub mod labelled;
@@ -14,11 +15,10 @@ pub mod lexicon;
 pub mod trained;
 pub mod zero_shot;
 
+pub use error::{Error, Result};
 pub use input::QuoteInput;
 
 use std::path::PathBuf;
-
-use anyhow::{Context, Result};
 
 use crate::classify::batch::BatchOptions;
 use crate::classify::encoder::{DEFAULT_MAX_TOKENS, TextTokenizer};
@@ -161,17 +161,20 @@ impl Classifier for WithModel {
 /// Builds the classifier `kind`.
 pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> {
     if options.neutral_share.is_some() && kind != Kind::Trained {
-        anyhow::bail!(
+        return Err(Error::Unsupported(format!(
             "a neutral share moves the trained heads' prior; the {} classifier has none",
             kind.as_str()
-        );
+        )));
     }
     if kind == Kind::Lexicon {
         return Ok(Box::new(lexicon::Lexicon::new()));
     }
     let dir = model_folder(options)?;
     let encoder_sha256 = match &options.model_dir {
-        Some(dir) => crate::fs::sha256_file(&dir.join("model.safetensors"))?,
+        Some(dir) => {
+            let weights = dir.join("model.safetensors");
+            crate::fs::sha256_file(&weights).map_err(|e| Error::reading(weights, e))?
+        }
         None => models::MINILM.safetensors_sha256.to_string(),
     };
     let tokenizer =
@@ -179,13 +182,11 @@ pub fn build(kind: Kind, options: &ModelOptions) -> Result<Box<dyn Classifier>> 
     match kind {
         Kind::Trained => {
             let heads = match &options.heads_dir {
-                Some(dir) => crate::classify::heads::Heads::load(dir).with_context(|| {
-                    format!(
-                        "loading heads from {} (train them with `quotestance train`)",
-                        dir.display()
-                    )
+                Some(dir) => heads::Heads::load(dir).map_err(|e| Error::LoadHeads {
+                    dir: dir.clone(),
+                    source: Box::new(e),
                 })?,
-                None => crate::classify::heads::Heads::shipped()?,
+                None => heads::Heads::shipped()?,
             };
             let heads = match options.neutral_share {
                 Some(share) => heads.with_neutral_share(share)?,

@@ -1,8 +1,6 @@
 //! The default classifier: sentence embedding, then the trained linear heads.
 
-use anyhow::Result;
-
-use super::{Classifier, Labels, QuoteInput};
+use super::{Classifier, Error, Labels, QuoteInput, Result};
 use crate::classify::batch::{self, BatchOptions};
 use crate::classify::encoder::{Encoder, TextTokenizer};
 use crate::classify::heads::Heads;
@@ -22,11 +20,11 @@ impl Trained {
         batch: BatchOptions,
     ) -> Result<Self> {
         if heads.card.embedding_dim != encoder.dim() {
-            anyhow::bail!(
+            return Err(Error::invalid(format!(
                 "the heads were trained on {}-wide embeddings but the encoder gives {}",
                 heads.card.embedding_dim,
                 encoder.dim()
-            );
+            )));
         }
         Ok(Trained {
             tokenizer,

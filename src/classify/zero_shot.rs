@@ -2,9 +2,7 @@
 //! with the same encoder, and a quote takes the label whose description is nearest by cosine.
 //! Scores are a softmax over scaled cosines.
 
-use anyhow::Result;
-
-use super::{Classifier, Labels, QuoteInput};
+use super::{Classifier, Labels, QuoteInput, Result};
 use crate::classify::batch::{self, BatchOptions};
 use crate::classify::encoder::{Encoder, TextTokenizer};
 use crate::classify::heads::{argmax, softmax};

@@ -167,8 +167,8 @@ pub enum RunError {
     Strict(RecordError),
     #[error("writing output: {0}")]
     Write(#[from] std::io::Error),
-    #[error("classifying: {0:#}")]
-    Classify(anyhow::Error),
+    #[error("classifying")]
+    Classify(#[from] crate::classify::Error),
 }
 
 /// Observes a run's progress (the CLI's progress bar; nothing in tests). Called from worker
@@ -248,7 +248,7 @@ pub fn label_rows(
     articles: &[Article],
     results: &mut [Vec<Row>],
     progress: &dyn Progress,
-) -> anyhow::Result<()> {
+) -> crate::classify::Result<()> {
     let inputs: Vec<QuoteInput> = articles
         .par_iter()
         .zip(results.par_iter())
@@ -272,7 +272,7 @@ fn label_in_slices(
     inputs: &[QuoteInput],
     slice: usize,
     progress: &dyn Progress,
-) -> anyhow::Result<Vec<Labels>> {
+) -> crate::classify::Result<Vec<Labels>> {
     let mut labels = Vec::with_capacity(inputs.len());
     for part in inputs.chunks(slice.max(1)) {
         labels.extend(classifier.classify(part)?);
@@ -367,7 +367,7 @@ pub fn run(
             .collect();
         if let Some(classifier) = classifier {
             progress.chunk_extracted(results.iter().map(|r| r.len() as u64).sum());
-            label_rows(classifier, &chunk, &mut results, progress).map_err(RunError::Classify)?;
+            label_rows(classifier, &chunk, &mut results, progress)?;
         }
         let mut quotes = 0;
         for (article, rows) in chunk.iter().zip(&results) {
@@ -551,7 +551,7 @@ mod tests {
         fn name(&self) -> &str {
             "by-length"
         }
-        fn classify(&self, quotes: &[QuoteInput]) -> anyhow::Result<Vec<Labels>> {
+        fn classify(&self, quotes: &[QuoteInput]) -> crate::classify::Result<Vec<Labels>> {
             Ok(quotes
                 .iter()
                 .map(|q| Labels {

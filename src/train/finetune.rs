@@ -356,7 +356,7 @@ impl TrainableBert {
                 Delta::Dense((n.bias.as_tensor() - &n.base_bias)?),
             ));
         }
-        Adapter::new(deltas)
+        Ok(Adapter::new(deltas)?)
     }
 }
 
@@ -481,7 +481,7 @@ fn length_bucketed_batches<'s>(
 
 /// Tokenises texts for training, truncated at the options' length.
 pub fn tokenize(dir: &Path, texts: &[&str], max_tokens: usize) -> Result<Vec<Vec<u32>>> {
-    TextTokenizer::from_folder(dir, max_tokens)?.encode(texts)
+    Ok(TextTokenizer::from_folder(dir, max_tokens)?.encode(texts)?)
 }
 
 #[cfg(test)]

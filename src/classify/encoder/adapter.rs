@@ -9,8 +9,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow, bail};
 use candle_core::{DType, Device, Tensor};
+
+use crate::classify::{Error, Result};
 
 /// The file an adapter is saved in, next to the heads.
 pub const FILE: &str = "encoder-adapter.safetensors";
@@ -60,14 +61,15 @@ impl Adapter {
 
     /// Reads an adapter file.
     pub fn load(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::reading(path, e))?;
         Self::from_bytes(&bytes, &path.display().to_string())
     }
 
     /// Parses a serialised adapter; `origin` names it in errors.
     pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Self> {
-        let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
-            .with_context(|| format!("{origin} is not a safetensors file"))?;
+        let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu).map_err(|e| {
+            Error::invalid_because(format!("{origin} is not a safetensors file"), e)
+        })?;
         let mut names: Vec<&String> = tensors.keys().collect();
         names.sort();
         let mut deltas = Vec::new();
@@ -78,20 +80,28 @@ impl Adapter {
             } else if let Some(weight) = name.strip_suffix(LORA_A) {
                 let b = tensors
                     .get(&format!("{weight}{LORA_B}"))
-                    .ok_or_else(|| anyhow!("{origin}: {name} has no matching {weight}{LORA_B}"))?
+                    .ok_or_else(|| {
+                        Error::invalid(format!("{origin}: {name} has no matching {weight}{LORA_B}"))
+                    })?
                     .to_dtype(DType::F32)?;
                 let (rank, _) = tensor.dims2()?;
                 let (_, rank_b) = b.dims2()?;
                 if rank != rank_b {
-                    bail!("{origin}: {weight} has LoRA ranks {rank} and {rank_b}");
+                    return Err(Error::invalid(format!(
+                        "{origin}: {weight} has LoRA ranks {rank} and {rank_b}"
+                    )));
                 }
                 deltas.push((weight.to_string(), Delta::LowRank { a: tensor, b }));
             } else if !name.ends_with(LORA_B) {
-                bail!("{origin}: unexpected tensor {name}");
+                return Err(Error::invalid(format!(
+                    "{origin}: unexpected tensor {name}"
+                )));
             }
         }
         if deltas.is_empty() {
-            bail!("{origin}: an adapter without deltas");
+            return Err(Error::invalid(format!(
+                "{origin}: an adapter without deltas"
+            )));
         }
         Ok(Adapter {
             deltas,
@@ -116,12 +126,17 @@ impl Adapter {
             .iter()
             .map(|(name, t)| Ok((name.clone(), t.dims().to_vec(), t.flatten_all()?.to_vec1()?)))
             .collect::<Result<Vec<_>>>()?;
-        Ok(crate::fs::f32_safetensors(&data, "quotestance-adapter")?)
+        crate::fs::f32_safetensors(&data, "quotestance-adapter")
+            .map_err(|e| Error::invalid_because("serialising the encoder adapter", e))
     }
 
     /// Writes the adapter to `path` atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        Ok(crate::fs::write_atomic(path, &self.to_bytes()?)?)
+        crate::fs::write_atomic(path, &self.to_bytes()?).map_err(|e| Error::Io {
+            action: "writing",
+            path: path.to_path_buf(),
+            source: e,
+        })
     }
 
     /// Adds the deltas to the base weights in place. Weight names may carry a checkpoint prefix
@@ -129,20 +144,22 @@ impl Adapter {
     /// since the adapter then belongs to another model.
     pub fn apply(&self, weights: &mut HashMap<String, Tensor>) -> Result<()> {
         let prefix = super::bert_prefix(|key| weights.contains_key(key))
-            .ok_or_else(|| anyhow!("the encoder's weights are not a BERT checkpoint's"))?;
+            .ok_or_else(|| Error::invalid("the encoder's weights are not a BERT checkpoint's"))?;
         for (name, delta) in &self.deltas {
             let key = format!("{prefix}{name}");
             if !weights.contains_key(&key) {
-                bail!("the encoder has no weight {name}: the adapter was made for another model");
+                return Err(Error::invalid(format!(
+                    "the encoder has no weight {name}: the adapter was made for another model"
+                )));
             }
             let base = &weights[&key];
             let change = delta.dense()?;
             if change.dims() != base.dims() {
-                bail!(
+                return Err(Error::invalid(format!(
                     "the adapter changes {name} as {:?} but the encoder's is {:?}: the adapter was made for another model",
                     change.dims(),
                     base.dims()
-                );
+                )));
             }
             let merged = (base.to_dtype(DType::F32)? + change)?;
             weights.insert(key, merged);
@@ -155,17 +172,20 @@ impl Adapter {
 pub fn load_weights(dir: &Path, adapter: Option<&Adapter>) -> Result<HashMap<String, Tensor>> {
     let path = dir.join("model.safetensors");
     if !path.is_file() {
-        bail!(
+        return Err(Error::invalid(format!(
             "{}: no model.safetensors (PyTorch .bin weights are not read; convert them to safetensors)",
             dir.display()
-        );
+        )));
     }
     let mut weights = candle_core::safetensors::load(&path, &Device::Cpu)
-        .with_context(|| format!("reading {}", path.display()))?;
+        .map_err(|e| Error::invalid_because(format!("reading {}", path.display()), e))?;
     if let Some(adapter) = adapter {
-        adapter
-            .apply(&mut weights)
-            .with_context(|| format!("applying the encoder adapter to {}", path.display()))?;
+        adapter.apply(&mut weights).map_err(|e| {
+            Error::invalid_because(
+                format!("applying the encoder adapter to {}", path.display()),
+                e,
+            )
+        })?;
     }
     Ok(weights)
 }

@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::BertModel;
 
 use super::{Encoder, Padded};
 use crate::classify::encoder::adapter::{Adapter, load_weights};
+use crate::classify::{Error, Result};
 
 /// A BERT encoder with mean pooling and L2 normalisation (the sentence-transformers recipe).
 pub struct CandleBert {
@@ -24,8 +24,12 @@ impl CandleBert {
         let weights = dir.join("model.safetensors");
         let device = Device::Cpu;
         let vb = VarBuilder::from_tensors(load_weights(dir, adapter)?, DType::F32, &device);
-        let model = BertModel::load(vb, &config)
-            .with_context(|| format!("{} does not hold BERT weights", weights.display()))?;
+        let model = BertModel::load(vb, &config).map_err(|e| {
+            Error::invalid_because(
+                format!("{} does not hold BERT weights", weights.display()),
+                e,
+            )
+        })?;
         Ok(CandleBert {
             model,
             device,

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::classify::encoder::adapter::Adapter;
-use anyhow::{Context, Result, anyhow, bail};
+use crate::classify::{Error, Result};
 use candle_transformers::models::bert::Config;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
@@ -73,8 +73,8 @@ pub const DEFAULT_MAX_TOKENS: usize = 256;
 impl TextTokenizer {
     pub fn from_folder(dir: &Path, max_tokens: usize) -> Result<Self> {
         let path = dir.join("tokenizer.json");
-        let mut inner =
-            Tokenizer::from_file(&path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let invalid = |e| Error::invalid_because(path.display().to_string(), e);
+        let mut inner = Tokenizer::from_file(&path).map_err(invalid)?;
         inner.with_padding(None);
         let max_tokens = max_tokens.clamp(8, 512);
         inner
@@ -84,7 +84,7 @@ impl TextTokenizer {
                 stride: 0,
                 direction: TruncationDirection::Right,
             }))
-            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+            .map_err(invalid)?;
         Ok(TextTokenizer { inner, max_tokens })
     }
 
@@ -106,7 +106,7 @@ impl TextTokenizer {
         let encodings = self
             .inner
             .encode_batch(cleaned, true)
-            .map_err(|e| anyhow!("tokenizing: {e}"))?;
+            .map_err(|e| Error::Backend(format!("tokenizing: {e}").into()))?;
         Ok(encodings
             .into_iter()
             .map(|e| e.get_ids().to_vec())
@@ -159,17 +159,19 @@ impl Default for EncoderOptions {
 /// Loads the encoder in the model folder `dir` on the chosen backend. `Auto` falls back to candle,
 /// with a one-line notice on stderr, when ONNX Runtime cannot be had.
 pub fn load(dir: &Path, options: &EncoderOptions) -> Result<Box<dyn Encoder>> {
-    let context = || format!("loading the encoder in {}", dir.display());
+    let context = |e| Error::LoadEncoder {
+        dir: dir.to_path_buf(),
+        source: Box::new(e),
+    };
     let adapter = options.adapter.as_deref();
     let ort = |env, precision| -> Result<Box<dyn Encoder>> {
         Ok(Box::new(
-            onnx::OrtBert::load(env, dir, precision, options.threads, adapter)
-                .with_context(context)?,
+            onnx::OrtBert::load(env, dir, precision, options.threads, adapter).map_err(context)?,
         ))
     };
     match options.backend {
         Backend::Candle => Ok(Box::new(
-            candle::CandleBert::load(dir, adapter).with_context(context)?,
+            candle::CandleBert::load(dir, adapter).map_err(context)?,
         )),
         Backend::Ort => ort(runtime(options)?, onnx::Precision::Int8),
         Backend::OrtFp32 => ort(runtime(options)?, onnx::Precision::Fp32),
@@ -181,7 +183,7 @@ pub fn load(dir: &Path, options: &EncoderOptions) -> Result<Box<dyn Encoder>> {
                     "quotestance: using the slower candle backend: {e:#}. `quotestance models fetch` gets ONNX Runtime."
                 );
                 Ok(Box::new(
-                    candle::CandleBert::load(dir, adapter).with_context(context)?,
+                    candle::CandleBert::load(dir, adapter).map_err(context)?,
                 ))
             }
         },
@@ -193,10 +195,10 @@ fn rust_bert_encoder(
     dir: &Path,
     threads: usize,
     adapter: Option<&Adapter>,
-    context: impl Fn() -> String,
+    context: impl Fn(Error) -> Error,
 ) -> Result<Box<dyn Encoder>> {
     Ok(Box::new(
-        self::rust_bert::TchBert::load(dir, threads, adapter).with_context(context)?,
+        self::rust_bert::TchBert::load(dir, threads, adapter).map_err(context)?,
     ))
 }
 
@@ -206,11 +208,12 @@ fn rust_bert_encoder(
     _dir: &Path,
     _threads: usize,
     _adapter: Option<&Adapter>,
-    _context: impl Fn() -> String,
+    _context: impl Fn(Error) -> Error,
 ) -> Result<Box<dyn Encoder>> {
-    bail!(
+    Err(Error::Unsupported(
         "this binary was built without the rust-bert feature; see README (scripts/setup-libtorch.sh)"
-    )
+            .to_string(),
+    ))
 }
 
 /// The ONNX Runtime environment, created once per process from `QUOTESTANCE_ORT_LIB` if set, else
@@ -230,7 +233,7 @@ fn runtime(options: &EncoderOptions) -> Result<&'static ort::environment::Enviro
             .build()
             .map_err(|e| format!("{}: cannot start ONNX Runtime: {e}", path.display()))
     });
-    loaded.as_ref().map_err(|e| anyhow!("{e}"))
+    loaded.as_ref().map_err(|e| Error::NoRuntime(e.clone()))
 }
 
 /// The prefix under which a checkpoint keeps its BERT weights, found by the word embeddings:
@@ -249,17 +252,17 @@ const SUPPORTED: [&str; 3] = ["bert", "minilm", "roberta"];
 /// Reads and checks a model folder's config.json.
 pub fn read_config(dir: &Path) -> Result<Config> {
     let config_path = dir.join("config.json");
-    let raw = std::fs::read_to_string(&config_path)
-        .with_context(|| format!("reading {}", config_path.display()))?;
-    let meta: serde_json::Value =
-        serde_json::from_str(&raw).with_context(|| format!("parsing {}", config_path.display()))?;
+    let raw = std::fs::read_to_string(&config_path).map_err(|e| Error::reading(&config_path, e))?;
+    let meta: serde_json::Value = serde_json::from_str(&raw)
+        .map_err(|e| Error::invalid_because(format!("parsing {}", config_path.display()), e))?;
     let model_type = meta["model_type"].as_str().unwrap_or("bert");
     if !SUPPORTED.contains(&model_type) {
-        bail!(
+        return Err(Error::invalid(format!(
             "{}: model_type {model_type:?} is not supported; quotestance runs BERT-family encoders (model_type bert)",
             config_path.display()
-        );
+        )));
     }
-    serde_json::from_str(&raw)
-        .with_context(|| format!("{} is not a BERT config", config_path.display()))
+    serde_json::from_str(&raw).map_err(|e| {
+        Error::invalid_because(format!("{} is not a BERT config", config_path.display()), e)
+    })
 }

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use crate::classify::encoder::adapter::{Adapter, load_weights};
-use anyhow::{Context, Result, anyhow, bail};
+use crate::classify::{Error, Result};
 use candle_core::DType;
 use candle_transformers::models::bert::{Config, HiddenAct};
 use ort::editor::{Graph, Model, Node, ONNX_DOMAIN, Opset};
@@ -85,22 +85,25 @@ impl OrtBert {
         for k in 0..count {
             // Threads left over after an even split go to the first sessions.
             let own = threads / count + usize::from(k < threads % count);
-            let model = build_model(&config, &weights, precision).with_context(|| {
-                format!("building the ONNX graph for {}", weights_path.display())
+            let model = build_model(&config, &weights, precision).map_err(|e| {
+                Error::invalid_because(
+                    format!("building the ONNX graph for {}", weights_path.display()),
+                    e,
+                )
             })?;
             let builder = Session::builder(env)?
                 .with_optimization_level(GraphOptimizationLevel::Level3)
-                .map_err(|e| anyhow!("{e}"))?
+                .map_err(ort::Error::from)?
                 .with_intra_threads(own)
-                .map_err(|e| anyhow!("{e}"))?
+                .map_err(ort::Error::from)?
                 .with_inter_threads(1)
-                .map_err(|e| anyhow!("{e}"))?
+                .map_err(ort::Error::from)?
                 // See `add_layer_norm`.
                 .with_disabled_optimizers("SkipLayerNormFusion")
-                .map_err(|e| anyhow!("{e}"))?;
+                .map_err(ort::Error::from)?;
             let session = model
                 .into_session(&builder)
-                .context("ONNX Runtime refused the graph")?;
+                .map_err(|e| Error::invalid_because("ONNX Runtime refused the graph", e))?;
             sessions.push(Mutex::new(session));
         }
         Ok(OrtBert {
@@ -111,7 +114,8 @@ impl OrtBert {
     }
     /// A free session, or the calling thread's own if all are busy.
     fn session(&self) -> Result<std::sync::MutexGuard<'_, Session>> {
-        let poisoned = |_| anyhow!("an ONNX Runtime session was poisoned by an earlier panic");
+        let poisoned =
+            |_| Error::Backend("an ONNX Runtime session was poisoned by an earlier panic".into());
         for session in &self.sessions {
             if let Ok(guard) = session.try_lock() {
                 return Ok(guard);
@@ -159,10 +163,10 @@ struct Weights {
 impl Weights {
     fn new(tensors: HashMap<String, candle_core::Tensor>, path: &Path) -> Result<Self> {
         let prefix = super::bert_prefix(|key| tensors.contains_key(key)).ok_or_else(|| {
-            anyhow!(
+            Error::invalid(format!(
                 "{} has no embeddings.word_embeddings.weight: not a BERT checkpoint",
                 path.display()
-            )
+            ))
         })?;
         Ok(Weights { tensors, prefix })
     }
@@ -173,7 +177,7 @@ impl Weights {
         let tensor = self
             .tensors
             .get(&key)
-            .ok_or_else(|| anyhow!("missing weight {key}"))?;
+            .ok_or_else(|| Error::invalid(format!("missing weight {key}")))?;
         let values = tensor
             .to_dtype(DType::F32)?
             .flatten_all()?
@@ -244,7 +248,10 @@ impl GraphBuilder<'_> {
         let mut tensor = Tensor::<T>::new(&Allocator::default(), dims)?;
         let (_, data) = tensor.extract_tensor_mut();
         if data.len() != values.len() {
-            bail!("{hint}: {} values for shape {shape:?}", values.len());
+            return Err(Error::invalid(format!(
+                "{hint}: {} values for shape {shape:?}",
+                values.len()
+            )));
         }
         data.copy_from_slice(values);
         self.graph.add_initializer(&name, tensor, false)?;
@@ -271,10 +278,14 @@ impl GraphBuilder<'_> {
             let (shape, w) = self.weights.get(&format!("{name}.weight"))?;
             let (_, b) = self.weights.get(&format!("{name}.bias"))?;
             let [r, c] = shape[..] else {
-                bail!("{name}.weight has shape {shape:?}, expected 2 dimensions");
+                return Err(Error::invalid(format!(
+                    "{name}.weight has shape {shape:?}, expected 2 dimensions"
+                )));
             };
             if cols != 0 && c != cols {
-                bail!("{name}.weight has {c} inputs, expected {cols}");
+                return Err(Error::invalid(format!(
+                    "{name}.weight has {c} inputs, expected {cols}"
+                )));
             }
             (rows, cols) = (rows + r, c);
             weight.extend(w);
@@ -448,7 +459,9 @@ fn build_model(config: &Config, weights: &Weights, precision: Precision) -> Resu
     let hidden = config.hidden_size;
     let heads = config.num_attention_heads;
     if heads == 0 || !hidden.is_multiple_of(heads) {
-        bail!("hidden_size {hidden} is not a multiple of num_attention_heads {heads}");
+        return Err(Error::invalid(format!(
+            "hidden_size {hidden} is not a multiple of num_attention_heads {heads}"
+        )));
     }
     let (activation, activation_domain) = match config.hidden_act {
         HiddenAct::Gelu => ("Gelu", MS_DOMAIN),

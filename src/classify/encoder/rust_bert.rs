@@ -8,12 +8,12 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use ::rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
-use anyhow::{Context, Result, anyhow, bail};
 use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
 
 use super::{Encoder, Padded};
 use crate::classify::encoder::adapter::{Adapter, load_weights};
+use crate::classify::{Error, Result};
 
 /// rust-bert builds every BERT LayerNorm with this epsilon, whatever config.json says.
 const RUST_BERT_LAYER_NORM_EPS: f64 = 1e-12;
@@ -33,27 +33,30 @@ impl TchBert {
     pub fn load(dir: &Path, threads: usize, adapter: Option<&Adapter>) -> Result<Self> {
         let checked = super::read_config(dir)?;
         if (checked.layer_norm_eps - RUST_BERT_LAYER_NORM_EPS).abs() > 1e-15 {
-            bail!(
+            return Err(Error::Unsupported(format!(
                 "{}: layer_norm_eps is {}, but rust-bert's BERT fixes it at {RUST_BERT_LAYER_NORM_EPS}; use the candle or ort backend",
                 dir.join("config.json").display(),
                 checked.layer_norm_eps
-            );
+            )));
         }
         let config_path = dir.join("config.json");
-        let raw = std::fs::read_to_string(&config_path)
-            .with_context(|| format!("reading {}", config_path.display()))?;
-        let config: BertConfig = serde_json::from_str(&raw).with_context(|| {
-            format!(
-                "{} is not a BERT config rust-bert reads",
-                config_path.display()
+        let raw =
+            std::fs::read_to_string(&config_path).map_err(|e| Error::reading(&config_path, e))?;
+        let config: BertConfig = serde_json::from_str(&raw).map_err(|e| {
+            Error::invalid_because(
+                format!(
+                    "{} is not a BERT config rust-bert reads",
+                    config_path.display()
+                ),
+                e,
             )
         })?;
         let weights = dir.join("model.safetensors");
         if !weights.is_file() {
-            bail!(
+            return Err(Error::invalid(format!(
                 "{}: no model.safetensors (PyTorch .bin weights are not read; convert them to safetensors)",
                 dir.display()
-            );
+            )));
         }
         let prefix = weight_prefix(&weights, checked.model_type.as_deref())?;
 
@@ -66,9 +69,12 @@ impl TchBert {
         };
         // No pooler: embeddings are mean-pooled, and sentence-transformers folders may lack it.
         let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(path, &config, false);
-        store
-            .load(&weights)
-            .with_context(|| format!("{} does not hold BERT weights", weights.display()))?;
+        store.load(&weights).map_err(|e| {
+            Error::invalid_because(
+                format!("{} does not hold BERT weights", weights.display()),
+                e,
+            )
+        })?;
         if let Some(adapter) = adapter {
             copy_adapted(&mut store, prefix.as_deref(), dir, adapter)?;
         }
@@ -94,10 +100,10 @@ fn copy_adapted(
         let value = merged
             .get(&key)
             .or_else(|| merged.get(name))
-            .ok_or_else(|| anyhow!("the merged weights lack {name}"))?;
+            .ok_or_else(|| Error::invalid(format!("the merged weights lack {name}")))?;
         let target = variables
             .get_mut(&key)
-            .ok_or_else(|| anyhow!("rust-bert's BERT has no weight {key}"))?;
+            .ok_or_else(|| Error::invalid(format!("rust-bert's BERT has no weight {key}")))?;
         let values = value.flatten_all()?.to_vec1::<f32>()?;
         let source = Tensor::from_slice(&values).view(target.size().as_slice());
         tch::no_grad(|| target.copy_(&source));
@@ -110,18 +116,24 @@ fn copy_adapted(
 /// header is read.
 fn weight_prefix(weights: &Path, model_type: Option<&str>) -> Result<Option<String>> {
     use std::io::Read;
-    let context = || format!("reading the header of {}", weights.display());
-    let mut file = std::fs::File::open(weights).with_context(context)?;
+    let context = |e: std::io::Error| Error::Io {
+        action: "reading the header of",
+        path: weights.to_path_buf(),
+        source: e,
+    };
+    let mut file = std::fs::File::open(weights).map_err(context)?;
     let mut len = [0u8; 8];
-    file.read_exact(&mut len).with_context(context)?;
+    file.read_exact(&mut len).map_err(context)?;
     let len = usize::try_from(u64::from_le_bytes(len))
         .ok()
         .filter(|&n| n <= 100 << 20)
-        .ok_or_else(|| anyhow!("{}: not a safetensors file", weights.display()))?;
+        .ok_or_else(|| Error::invalid(format!("{}: not a safetensors file", weights.display())))?;
     let mut header = vec![0u8; len];
-    file.read_exact(&mut header).with_context(context)?;
-    let header: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&header).with_context(context)?;
+    file.read_exact(&mut header).map_err(context)?;
+    let header: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&header)
+        .map_err(|e| {
+            Error::invalid_because(format!("reading the header of {}", weights.display()), e)
+        })?;
     let has =
         |prefix: &str| header.contains_key(&format!("{prefix}embeddings.word_embeddings.weight"));
     if has("") {
@@ -133,10 +145,10 @@ fn weight_prefix(weights: &Path, model_type: Option<&str>) -> Result<Option<Stri
     {
         Ok(Some(prefix.to_string()))
     } else {
-        bail!(
+        Err(Error::invalid(format!(
             "{} does not hold BERT weights (no embeddings.word_embeddings.weight)",
             weights.display()
-        )
+        )))
     }
 }
 
@@ -158,10 +170,9 @@ impl Encoder for TchBert {
         let ids = Tensor::from_slice(&padded.ids).view(shape);
         let mask = Tensor::from_slice(&padded.mask).view(shape);
         let types = ids.zeros_like();
-        let model = self
-            .model
-            .lock()
-            .map_err(|_| anyhow!("the rust-bert encoder panicked in an earlier batch"))?;
+        let model = self.model.lock().map_err(|_| {
+            Error::Backend("the rust-bert encoder panicked in an earlier batch".into())
+        })?;
         let pooled = tch::no_grad(|| -> Result<Tensor> {
             let hidden = model
                 .forward_t(

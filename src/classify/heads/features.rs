@@ -13,10 +13,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
-use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::classify::QuoteInput;
+use crate::classify::{Error, Result};
 
 /// What the model card records about the features.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,7 +76,11 @@ impl Vocabulary {
     /// A vocabulary from its n-grams and their IDF weights, in column order.
     pub fn from_parts(ngrams: Vec<String>, idf: Vec<f32>) -> Result<Self> {
         if ngrams.len() != idf.len() {
-            bail!("{} n-grams but {} IDF weights", ngrams.len(), idf.len());
+            return Err(Error::invalid(format!(
+                "{} n-grams but {} IDF weights",
+                ngrams.len(),
+                idf.len()
+            )));
         }
         let index: HashMap<String, usize> = ngrams
             .iter()
@@ -84,7 +88,7 @@ impl Vocabulary {
             .map(|(k, g)| (g.clone(), k))
             .collect();
         if index.len() != ngrams.len() {
-            bail!("the n-gram list has duplicates");
+            return Err(Error::invalid("the n-gram list has duplicates"));
         }
         Ok(Vocabulary { index, ngrams, idf })
     }

@@ -8,10 +8,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
-
-use crate::classify::QuoteInput;
 use crate::classify::encoder::adapter::{self, Adapter};
+use crate::classify::{Error, QuoteInput, Result};
 pub mod card;
 pub mod features;
 
@@ -153,24 +151,33 @@ impl Heads {
     /// has that share. Folded into the stance bias, so it costs nothing per quote.
     pub fn with_neutral_share(mut self, share: f64) -> Result<Heads> {
         if !(share > 0.0 && share < 1.0) {
-            bail!("the neutral share must be between 0 and 1 (exclusive), not {share}");
+            return Err(Error::Unsupported(format!(
+                "the neutral share must be between 0 and 1 (exclusive), not {share}"
+            )));
         }
         let head = &mut self.stance;
         let neutral = head
             .labels
             .iter()
             .position(|l| l == "neutral")
-            .context("these heads have no neutral stance label to set the share of")?;
+            .ok_or_else(|| {
+                Error::Unsupported(
+                    "these heads have no neutral stance label to set the share of".to_string(),
+                )
+            })?;
         let trained = &self.card.stance.train_shares;
         if trained.len() != head.labels.len() {
-            bail!(
+            return Err(Error::Unsupported(
                 "these heads' model card does not record the label shares of their training \
                  quotes (older cards do not); retrain them to use a neutral share"
-            );
+                    .to_string(),
+            ));
         }
         let trained_neutral = trained[neutral];
         if !(trained_neutral > 0.0 && trained_neutral < 1.0) {
-            bail!("the heads were trained on {trained_neutral} neutral quotes: no prior to move");
+            return Err(Error::Unsupported(format!(
+                "the heads were trained on {trained_neutral} neutral quotes: no prior to move"
+            )));
         }
         let weights: Vec<f64> = (0..head.labels.len())
             .map(|k| {
@@ -188,14 +195,13 @@ impl Heads {
     /// Loads heads from a folder written by `quotestance train`.
     pub fn load(dir: &Path) -> Result<Heads> {
         let card_path = dir.join(CARD);
-        let card = std::fs::read_to_string(&card_path)
-            .with_context(|| format!("reading {}", card_path.display()))?;
+        let card =
+            std::fs::read_to_string(&card_path).map_err(|e| Error::reading(&card_path, e))?;
         let weights_path = dir.join(WEIGHTS);
-        let bytes = std::fs::read(&weights_path)
-            .with_context(|| format!("reading {}", weights_path.display()))?;
+        let bytes = std::fs::read(&weights_path).map_err(|e| Error::reading(&weights_path, e))?;
         let ngrams_path = dir.join(NGRAMS);
-        let ngrams = std::fs::read_to_string(&ngrams_path)
-            .with_context(|| format!("reading {}", ngrams_path.display()))?;
+        let ngrams =
+            std::fs::read_to_string(&ngrams_path).map_err(|e| Error::reading(&ngrams_path, e))?;
         let mut heads = Self::from_parts(&card, &bytes, &ngrams, &dir.display().to_string())?;
         let adapter_path = dir.join(adapter::FILE);
         if let Some(expected) = heads
@@ -204,10 +210,13 @@ impl Heads {
             .as_ref()
             .map(|r| r.adapter_sha256.clone())
         {
-            let adapter = Adapter::load(&adapter_path).with_context(|| {
-                format!(
-                    "{}: the heads were trained on a fine-tuned encoder, whose adapter is missing",
-                    dir.display()
+            let adapter = Adapter::load(&adapter_path).map_err(|e| {
+                Error::invalid_because(
+                    format!(
+                        "{}: the heads were trained on a fine-tuned encoder, whose adapter is missing",
+                        dir.display()
+                    ),
+                    e,
                 )
             })?;
             heads.set_adapter(adapter, &expected, &adapter_path.display().to_string())?;
@@ -218,10 +227,11 @@ impl Heads {
     /// Attaches the encoder adapter, checking it is the one the card names.
     fn set_adapter(&mut self, adapter: Adapter, expected: &str, origin: &str) -> Result<()> {
         if adapter.sha256 != expected {
-            bail!(
-                "{origin}: sha256 {} but the model card expects {expected}; the file was changed or belongs to other heads",
-                adapter.sha256,
-            );
+            return Err(Error::Checksum {
+                origin: origin.to_string(),
+                actual: adapter.sha256,
+                expected: expected.to_string(),
+            });
         }
         self.adapter = Some(Arc::new(adapter));
         Ok(())
@@ -256,7 +266,9 @@ impl Heads {
             .fine_tuning
             .as_ref()
             .map(|r| r.adapter_sha256.clone())
-            .context("the built-in heads' card does not describe their encoder adapter")?;
+            .ok_or_else(|| {
+                Error::invalid("the built-in heads' card does not describe their encoder adapter")
+            })?;
         heads.set_adapter(adapter, &expected, origin)?;
         Ok(heads)
     }
@@ -265,17 +277,21 @@ impl Heads {
     /// them in errors.
     pub fn from_parts(card: &str, bytes: &[u8], ngrams: &str, origin: &str) -> Result<Heads> {
         let (card_text, ngrams_text) = (card, ngrams);
-        let card: ModelCard = serde_json::from_str(card)
-            .with_context(|| format!("parsing the model card of {origin}"))?;
+        let card: ModelCard = serde_json::from_str(card).map_err(|e| {
+            Error::invalid_because(format!("parsing the model card of {origin}"), e)
+        })?;
         let weights_path = origin;
-        let tensors = safetensors::SafeTensors::deserialize(bytes)
-            .with_context(|| format!("{origin} is not a safetensors file"))?;
+        let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(|e| {
+            Error::invalid_because(format!("{origin} is not a safetensors file"), e)
+        })?;
         let read = |name: &str| -> Result<Vec<f32>> {
-            let view = tensors
-                .tensor(name)
-                .with_context(|| format!("{weights_path}: no tensor {name}"))?;
+            let view = tensors.tensor(name).map_err(|e| {
+                Error::invalid_because(format!("{weights_path}: no tensor {name}"), e)
+            })?;
             if view.dtype() != safetensors::Dtype::F32 {
-                bail!("{weights_path}: tensor {name} is not f32");
+                return Err(Error::invalid(format!(
+                    "{weights_path}: tensor {name} is not f32"
+                )));
             }
             Ok(view
                 .data()
@@ -294,43 +310,43 @@ impl Heads {
                 || !head.weight.len().is_multiple_of(head.labels.len())
                 || head.bias.len() != head.labels.len()
             {
-                bail!(
+                return Err(Error::invalid(format!(
                     "{weights_path}: {task} head does not match its {} labels",
                     head.labels.len()
-                );
+                )));
             }
             Ok(head)
         };
         if card.window.before > crate::classify::input::BEFORE_WORDS
             || card.window.after > crate::classify::input::AFTER_WORDS
         {
-            bail!(
+            return Err(Error::invalid(format!(
                 "{origin}: the card's window {} is wider than this version keeps",
                 card.window
-            );
+            )));
         }
         let stance = head("stance", &card.stance)?;
         let sentiment = head("sentiment", &card.sentiment)?;
         let ngrams: Vec<String> = ngrams.lines().map(str::to_string).collect();
         if ngrams.len() != card.features.ngrams {
-            bail!(
+            return Err(Error::invalid(format!(
                 "{origin}: {NGRAMS} has {} n-grams but the card says {}",
                 ngrams.len(),
                 card.features.ngrams
-            );
+            )));
         }
         let vocabulary = Vocabulary::from_parts(ngrams, read(IDF)?)
-            .with_context(|| format!("{origin}: the n-gram vocabulary"))?;
+            .map_err(|e| Error::invalid_because(format!("{origin}: the n-gram vocabulary"), e))?;
         let featurizer = Featurizer {
             spec: card.features.clone(),
             vocabulary,
         };
         let width = featurizer.width(card.embedding_dim);
         if stance.dim() != width || sentiment.dim() != width {
-            bail!(
+            return Err(Error::invalid(format!(
                 "{weights_path}: heads are {}-wide but the card describes {width}-wide features",
                 stance.dim()
-            );
+            )));
         }
         let fingerprint = fingerprint(&[card_text.as_bytes(), bytes, ngrams_text.as_bytes()]);
         Ok(Heads {
@@ -345,7 +361,11 @@ impl Heads {
 
     /// Writes `heads.safetensors` and `model-card.json` into `dir`.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+            action: "creating",
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
         let mut data: Vec<(String, Vec<usize>, Vec<f32>)> = Vec::new();
         for (task, head) in [("stance", &self.stance), ("sentiment", &self.sentiment)] {
             let rows = head.labels.len();
@@ -358,20 +378,28 @@ impl Heads {
         }
         let idf = self.featurizer.vocabulary.idf();
         data.push((IDF.to_string(), vec![idf.len()], idf.to_vec()));
-        let serialized = f32_safetensors(&data, "quotestance-heads")?;
-        write_atomic(&dir.join(WEIGHTS), &serialized)?;
+        let serialized = f32_safetensors(&data, "quotestance-heads")
+            .map_err(|e| Error::invalid_because("serialising the heads", e))?;
+        write(&dir.join(WEIGHTS), &serialized)?;
         let mut ngrams = self.featurizer.vocabulary.ngrams().join("\n");
         ngrams.push('\n');
-        write_atomic(&dir.join(NGRAMS), ngrams.as_bytes())?;
+        write(&dir.join(NGRAMS), ngrams.as_bytes())?;
         if let Some(adapter) = &self.adapter {
             adapter.save(&dir.join(adapter::FILE))?;
         }
-        write_atomic(
-            &dir.join(CARD),
-            serde_json::to_string_pretty(&self.card)?.as_bytes(),
-        )?;
-        Ok(())
+        let card = serde_json::to_string_pretty(&self.card)
+            .map_err(|e| Error::invalid_because("serialising the model card", e))?;
+        write(&dir.join(CARD), card.as_bytes())
     }
+}
+
+/// Writes `path` atomically; an error names the file.
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic(path, bytes).map_err(|e| Error::Io {
+        action: "writing",
+        path: path.to_path_buf(),
+        source: e,
+    })
 }
 
 #[cfg(test)]
