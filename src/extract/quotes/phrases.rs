@@ -669,6 +669,19 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             && !tokens[i + 1].is_capitalised()
         {
             i += 1; // "in the besieged city"
+        } else if i > start
+            && is_phrase_word(&tokens[i - 1])
+            && t.is_word()
+            && !t.is_capitalised()
+            && t.text.len() > 3
+            && !words::is_cue_verb(t.text)
+            && !is_bridge(t)
+            && !is_preposition(t)
+            && i + 2 < ceil
+            && is_name_word(&tokens[i + 1])
+            && is_name_word(&tokens[i + 2])
+        {
+            i += 1; // "said chief restorer Paola Guerrini": an unknown role noun before a name.
         } else if is_determiner(&tokens[start])
             && t.is_word()
             && !t.is_capitalised()
@@ -906,6 +919,16 @@ mod tests {
         assert_eq!(
             text_of(&tokens, found.apposition.expect("apposition")),
             "Professor Alan Reeve"
+        );
+    }
+
+    #[test]
+    fn unknown_role_noun_between_title_and_name() {
+        let tokens = tokenize("chief restorer Paola Guerrini, who led the team.");
+        let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+        assert_eq!(
+            text_of(&tokens, found.phrase),
+            "chief restorer Paola Guerrini"
         );
     }
 
