@@ -79,6 +79,23 @@ fn is_head_word(t: &Token) -> bool {
         || words::is_organisation_word(&lower)
 }
 
+/// A lowercase word that looks like a plural common noun ("herders", "hoteliers"), not a verb,
+/// an auxiliary or an adverb.
+fn is_plural_noun(t: &Token) -> bool {
+    let lower = t.lower();
+    t.is_word()
+        && !t.is_capitalised()
+        && lower.len() > 4
+        && lower.ends_with('s')
+        && !lower.ends_with("ss")
+        && !lower.ends_with("ous")
+        && !words::is_cue_verb(t.text)
+        && !AUXILIARIES.contains(&lower.as_str())
+        && !NOT_SUBJECT_START.contains(&lower.as_str())
+        && !is_bridge(t)
+        && !is_determiner(t)
+}
+
 fn is_pronoun(t: &Token) -> bool {
     t.is_word() && words::is_speaker_pronoun(t.text)
 }
@@ -196,7 +213,7 @@ fn skip_to_phrase_end(tokens: &[Token], end: usize, floor: usize) -> Option<usiz
     let mut i = end;
     let mut skipped = 0;
     loop {
-        if i > floor && skipped < 3 && is_bridge(&tokens[i - 1]) {
+        if i > floor && skipped < 3 && is_bridge_at(tokens, i - 1, floor) {
             if ["not", "never", "n't"].contains(&tokens[i - 1].lower().as_str()) {
                 return None;
             }
@@ -331,6 +348,33 @@ fn apposition_pair(
     };
     let name_like =
         |t: &Token| t.is_capitalised() || !t.is_word() || words::is_name_connector(t.text);
+    // "The site engineer for the contractor, Kwabena Owusu of Owusu-Bekoe Construction Ltd, said":
+    // a name opening the segment, followed by its employer.
+    let leading_name = inner_tokens.iter().take_while(|t| is_name_word(t)).count();
+    if leading_name >= 2
+        && inner_tokens
+            .get(leading_name)
+            .is_some_and(|t| ["of", "from", "at"].contains(&t.text))
+        && let Some(outer) = outer
+            .as_ref()
+            .filter(|o| !tokens[o.start + 1..o.end].iter().any(is_name_word))
+    {
+        return Some(SpeakerPhrase {
+            phrase: outer.clone(),
+            apposition: Some(inner.start..inner.start + leading_name),
+        });
+    }
+    // "Farmers in Rongai, Nakuru County, say": a place after "in PLACE" widens the place; a group
+    // in a place takes no name in apposition.
+    if let Some(o) = outer.as_ref()
+        && let Some(p) = (o.start + 1..o.end).find(|&k| ["in", "at"].contains(&tokens[k].text))
+        && (is_plural_noun(&tokens[p - 1])
+            || (p - 1 == o.start && tokens[p - 1].lower().ends_with('s')))
+        && tokens[p + 1..o.end].iter().all(|t| t.is_capitalised())
+        && inner_tokens.iter().all(|t| t.is_capitalised())
+    {
+        return Some(SpeakerPhrase::plain(o.clone()));
+    }
     if inner_tokens.iter().all(name_like) && named(&inner) {
         // "The store's owner, Vikram Sethi, said"
         return Some(match outer {
@@ -531,6 +575,16 @@ fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
             i -= 1;
             continue;
         }
+        // "and herders in Turkana say": a plural common noun before "in PLACE" is the head.
+        if i < end
+            && i >= floor + 2
+            && ["in", "at", "from", "of"].contains(&t.lower().as_str())
+            && tokens[i..end].iter().any(|w| w.is_capitalised())
+            && is_plural_noun(&tokens[i - 2])
+        {
+            i -= 2;
+            continue;
+        }
         // "residents of Velachery and Madipakkam", "co-founder and CEO Priya Raman".
         if t.is("and")
             && i >= floor + 2
@@ -544,7 +598,11 @@ fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
             continue;
         }
         // "An emergency official", "The hackers": unknown words right after a determiner.
-        if t.is_word() && !t.is_capitalised() && !words::is_cue_verb(t.text) && !is_bridge(t) {
+        if t.is_word()
+            && !t.is_capitalised()
+            && !words::is_cue_verb(t.text)
+            && !is_bridge_at(tokens, i - 1, floor)
+        {
             let det = (i.saturating_sub(6).max(floor)..i).rev().find(|&k| {
                 tokens[k].is_word() && ["a", "an", "the"].contains(&tokens[k].lower().as_str())
             });
@@ -611,6 +669,19 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             && !tokens[i + 1].is_capitalised()
         {
             i += 1; // "in the besieged city"
+        } else if i > start
+            && is_phrase_word(&tokens[i - 1])
+            && t.is_word()
+            && !t.is_capitalised()
+            && t.text.len() > 3
+            && !words::is_cue_verb(t.text)
+            && !is_bridge(t)
+            && !is_preposition(t)
+            && i + 2 < ceil
+            && is_name_word(&tokens[i + 1])
+            && is_name_word(&tokens[i + 2])
+        {
+            i += 1; // "said chief restorer Paola Guerrini": an unknown role noun before a name.
         } else if is_determiner(&tokens[start])
             && t.is_word()
             && !t.is_capitalised()
@@ -702,6 +773,19 @@ pub fn is_cue(tokens: &[Token], c: usize) -> bool {
     !noun_context && !indefinite
 }
 
+/// `is_bridge` for the token at `k`, except that a word in "-ly" right after a determiner or a
+/// possessive is a noun, not an adverb: "The family said", "the man's family said".
+fn is_bridge_at(tokens: &[Token], k: usize, floor: usize) -> bool {
+    let t = &tokens[k];
+    if !is_bridge(t) {
+        return false;
+    }
+    let ly_noun = !words::is_bridge_word(t.text)
+        && k > floor
+        && (is_determiner(&tokens[k - 1]) || tokens[k - 1].is_possessive());
+    !ly_noun
+}
+
 /// Adverbs and auxiliaries allowed between a speaker and the speech verb.
 pub fn is_bridge(t: &Token) -> bool {
     t.is_word()
@@ -776,6 +860,40 @@ mod tests {
     }
 
     #[test]
+    fn determiner_or_possessive_with_ly_noun_is_the_speaker() {
+        assert_eq!(back("The family said").0, "The family");
+        assert_eq!(back("His family said").0, "His family");
+        assert_eq!(back("the man's family said").0, "the man's family");
+        assert_eq!(back("Smith angrily said").0, "Smith");
+    }
+
+    #[test]
+    fn plural_group_in_place_is_the_speaker() {
+        assert_eq!(back("and herders in Turkana say").0, "herders in Turkana");
+        assert_eq!(
+            back("But hoteliers in Trastevere say").0,
+            "hoteliers in Trastevere"
+        );
+        assert_eq!(
+            back("Farmers in Rongai, Nakuru County, say"),
+            ("Farmers in Rongai".into(), None)
+        );
+    }
+
+    #[test]
+    fn apposition_of_name_with_employer() {
+        assert_eq!(
+            back(
+                "The site engineer for the contractor, Kwabena Owusu of Owusu-Bekoe Construction Ltd, said"
+            ),
+            (
+                "The site engineer for the contractor".into(),
+                Some("Kwabena Owusu".into())
+            )
+        );
+    }
+
+    #[test]
     fn negated_verbs_have_no_speaker() {
         let tokens = tokenize("Police have not said");
         assert!(backward(&tokens, tokens.len() - 1, 0).is_none());
@@ -801,6 +919,16 @@ mod tests {
         assert_eq!(
             text_of(&tokens, found.apposition.expect("apposition")),
             "Professor Alan Reeve"
+        );
+    }
+
+    #[test]
+    fn unknown_role_noun_between_title_and_name() {
+        let tokens = tokenize("chief restorer Paola Guerrini, who led the team.");
+        let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+        assert_eq!(
+            text_of(&tokens, found.phrase),
+            "chief restorer Paola Guerrini"
         );
     }
 
