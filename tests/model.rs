@@ -484,6 +484,37 @@ fn tampered_weights_are_refused() {
     );
 }
 
+/// Two processes fetching into one cold cache at once (shards started together) both succeed,
+/// and neither pulls the model folder from under the other: the second keeps the first's
+/// verified copy instead of replacing it.
+#[test]
+fn concurrent_fetches_into_a_cold_cache_both_succeed() {
+    let home = tempfile::tempdir().unwrap();
+    let fetch = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("quotestance"))
+            .env("QUOTESTANCE_HOME", home.path())
+            .args(["models", "fetch"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (fetch(), fetch());
+    for child in [first, second] {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Command::cargo_bin("quotestance")
+        .unwrap()
+        .env("QUOTESTANCE_HOME", home.path())
+        .args(["models", "verify"])
+        .assert()
+        .success();
+}
+
 /// Every file the encoder reads is pinned: halving the attention heads in config.json or
 /// turning off lower-casing in tokenizer.json changes every label, so `models verify` and every
 /// load refuse the edited copy.
