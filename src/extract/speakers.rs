@@ -75,6 +75,37 @@ fn is_role_word(t: &Token) -> bool {
             || is_family_description(word))
 }
 
+/// "Sergeant Col Brennan", "Dive operator Col Brennan": a rank abbreviation that is also a given
+/// name, written without a full stop, before a lone surname and not after "Lt" ("Lt Col Smith").
+/// Whether it is the name is for the caller to decide from the article's other mentions.
+fn given_name_rank(phrase: &[Token], k: usize) -> bool {
+    let t = &phrase[k];
+    let after_lieutenant = k > 0 && {
+        let prev = strip_title(phrase[k - 1].bare());
+        ["lt", "lieutenant", "lieut"].contains(&prev.as_str())
+    };
+    t.is_capitalised()
+        && !t.text.ends_with('.')
+        && words::is_given_name_rank(t.text)
+        && phrase
+            .get(k + 1)
+            .is_some_and(|n| is_name_token(n) && !is_role_word(n) && !n.text.ends_with('.'))
+        && phrase.get(k + 2).is_none_or(|n| !is_name_token(n))
+        && !after_lieutenant
+}
+
+/// "ADO II Samuel Tetteh": a roman-numeral grade after a rank, before a name, closes the rank.
+fn is_grade_before_name(phrase: &[Token], k: usize) -> bool {
+    k > 0
+        && phrase[k].is_word()
+        && phrase[k].text.chars().all(|c| c.is_ascii_uppercase())
+        && words::is_grade_numeral(phrase[k].text)
+        && (is_role_word(&phrase[k - 1]) || is_acronym(phrase[k - 1].bare()))
+        && phrase
+            .get(k + 1)
+            .is_some_and(|n| is_name_token(n) && !is_role_word(n))
+}
+
 /// "Mother-of-two", "father-of-three": a person noun, "of" and a number word.
 fn is_family_description(word: &str) -> bool {
     let lower = word.to_lowercase();
@@ -470,10 +501,20 @@ fn is_local_number(tokens: &[Token], k: usize) -> bool {
 /// initials before a surname ("S.K. Raghavan").
 fn names_organisation(name: &[&Token]) -> bool {
     name.iter().enumerate().any(|(k, t)| {
-        words::is_organisation_word(t.bare())
+        (words::is_organisation_word(t.bare()) && !is_name_particle(t))
             || (t.is("Local") && name.get(k + 1).is_some_and(|n| is_number(n)))
             || (is_acronym(t.bare()) && !(is_initials(t.text) && k + 1 < name.len()))
     })
+}
+
+/// "Boubacar Ag Mohamed": a two-letter company form ("AG", "SA") written with one capital is a
+/// name particle, not the form.
+fn is_name_particle(t: &Token) -> bool {
+    let word = t.bare();
+    word.len() == 2
+        && t.is_capitalised()
+        && word.chars().skip(1).all(char::is_lowercase)
+        && ["ag", "sa", "nv", "bv", "ab"].contains(&word.to_lowercase().as_str())
 }
 
 fn is_acronym(word: &str) -> bool {
@@ -513,6 +554,47 @@ fn first_name_gender(name: &str) -> Option<Gender> {
     }
 }
 
+/// "and" (or "&") inside an organisation's name, at `j` in a run from `start`: after "of"/"for"
+/// that follows a body word ("National Federation of Port and Dock Workers", "Department of Health
+/// and Social Care"), or between capitalised words when the words after it end in a body word
+/// ("Mercer and Hale Ltd", "Oil Spill Detection and Response Agency"). A first name after "and"
+/// starts another person ("Acme Corp and John Smith").
+fn org_name_and(tokens: &[Token], start: usize, j: usize, sentence_end: usize) -> bool {
+    let t = &tokens[j];
+    let Some(next) = tokens.get(j + 1) else {
+        return false;
+    };
+    if !(t.is("and") || t.text == "&")
+        || !is_name_token(next)
+        || is_role_word(next)
+        || first_name_gender(&next.lower()).is_some()
+    {
+        return false;
+    }
+    let before = &tokens[start..j];
+    let in_org_tail = before.iter().enumerate().any(|(k, r)| {
+        (r.is("of") || r.is("for"))
+            && before[..k]
+                .iter()
+                .any(|o| o.is_capitalised() && words::is_organisation_word(o.bare()))
+    });
+    if in_org_tail {
+        return true;
+    }
+    // The capitalised words after "and", up to the first other token, end in a body word.
+    let names_only = before
+        .iter()
+        .all(|r| is_name_token(r) && !is_role_word(r) && !r.is_possessive());
+    let after = tokens[j + 1..]
+        .iter()
+        .take_while(|r| r.start < sentence_end && is_name_token(r) && !r.is_possessive())
+        .count();
+    names_only
+        && after > 0
+        && words::is_organisation_word(tokens[j + after].bare())
+        && !is_acronym(tokens[j + after].bare())
+}
+
 /// Where a run of titles, roles and names that starts at `start` ends (exclusive): it stops at
 /// the sentence's end, at a skipped token, after a possessive, and at the first token that is
 /// none of name, role, connector between names, "of" inside an organisation's name, a title's
@@ -546,12 +628,14 @@ fn run_end(
         // "Director General of Minerals and Coal Sutrisno Wibowo": "and" inside it.
         let portfolio_and = in_portfolio && (t.is("and") || t.text == "&") && next_is_name;
         in_portfolio |= portfolio;
+        let org_and = j > start && org_name_and(tokens, start, j, sentence_end);
         if is_name_token(t)
             || is_role_word(t)
             || connector
             || of_org
             || portfolio
             || portfolio_and
+            || org_and
             || local_number
         {
             j += 1;
@@ -638,9 +722,13 @@ impl Resolver {
     /// Peskov" or "Smith". Returns the entity it names, if any.
     fn add_run(&mut self, run: &[Token], owner: Option<&Token>) -> Option<usize> {
         let run = without_post_nominals(run);
-        let last_title = run
-            .iter()
-            .rposition(is_role_word)
+        // "Col Brennan" at its first mention is a given name; later, the name we know.
+        let rank_name = |k: usize| {
+            given_name_rank(run, k)
+                && (self.find_by_part(run[k + 1].bare()).is_none() || self.is_rank_name(run, k))
+        };
+        let last_title = (0..run.len())
+            .rposition(|k| (is_role_word(&run[k]) && !rank_name(k)) || is_grade_before_name(run, k))
             .or_else(|| is_person_noun_before_name(run, 0).then_some(0))
             .or_else(|| party_label_count(run).checked_sub(1));
         let (role, name) = match last_title {
@@ -713,6 +801,15 @@ impl Resolver {
         }
         self.add_mention(name[0].start, entity, false);
         Some(entity)
+    }
+
+    /// True when the rank at `k` of `phrase` is the given name of a person the article knows by
+    /// it ("Col Brennan").
+    fn is_rank_name(&self, phrase: &[Token], k: usize) -> bool {
+        given_name_rank(phrase, k) && {
+            let name = format!("{} {}", phrase[k].text, phrase[k + 1].bare());
+            self.entities.iter().any(|e| e.is_person && e.name == name)
+        }
     }
 
     /// "the minister, John Howard," and "John Howard, the minister," give John Howard that role.
@@ -998,7 +1095,10 @@ impl Resolver {
         let last_title = (0..phrase.len())
             .rposition(|k| {
                 let t = &phrase[k];
-                (is_role_word(t) && !is_portfolio_in_name(phrase, k))
+                (is_role_word(t)
+                    && !is_portfolio_in_name(phrase, k)
+                    && !self.is_rank_name(phrase, k))
+                || is_grade_before_name(phrase, k)
                 || t.text.ends_with("-based") // "Hong Kong-based Pearl River Labour Watch"
                 || (!t.is_capitalised()
                     && t.is_word()
@@ -1900,5 +2000,61 @@ mod tests {
             resolve_in(text, "The union", "spoke."),
             "Transit Workers Local 1127"
         );
+    }
+
+    #[test]
+    fn a_rank_abbreviation_that_is_a_given_name_before_a_lone_surname() {
+        let text =
+            "Sergeant Col Brennan of Yanungul police spoke. Col Brennan said the road was shut.";
+        assert_eq!(resolve_in(text, "Col Brennan", "spoke."), "Col Brennan");
+        let text = "Dive operator Col Brennan spoke. Mr Brennan said the reef was fine.";
+        assert_eq!(resolve_in(text, "Mr Brennan", "spoke."), "Col Brennan");
+        // A rank with a full stop, after "Lt", or before a full name stays a rank.
+        let text = "Army spokesman Col. Rajiv Mehta spoke. Col. Mehta said troops fired.";
+        assert_eq!(resolve_in(text, "Col. Mehta", "spoke."), "Rajiv Mehta");
+        let text = "Lt Col Neil Harrowby spoke. Lt Col Harrowby said men were missing.";
+        assert_eq!(
+            resolve_in(text, "Lt Col Harrowby", "spoke."),
+            "Neil Harrowby"
+        );
+        let text = "Army spokesman Col Rajiv Mehta spoke. Col Mehta said troops fired.";
+        assert_eq!(resolve_in(text, "Col Mehta", "spoke."), "Rajiv Mehta");
+    }
+
+    #[test]
+    fn a_roman_numeral_grade_after_a_rank_is_not_part_of_the_name() {
+        let text = "The Municipal Fire Officer, ADO II Samuel Tetteh, spoke. He said it burned.";
+        assert_eq!(
+            resolve_in(text, "ADO II Samuel Tetteh", "Officer,"),
+            "Samuel Tetteh"
+        );
+        assert_eq!(resolve_in(text, "He", "spoke."), "Samuel Tetteh");
+    }
+
+    #[test]
+    fn and_inside_an_organisation_name_does_not_cut_it() {
+        let text = "Dockers joined the National Federation of Port and Dock Workers on Monday. \
+                    The union said the plan would cut jobs.";
+        assert_eq!(
+            resolve_in(text, "The union", "Monday."),
+            "National Federation of Port and Dock Workers"
+        );
+        let text = "Officials of the National Oil Spill Detection and Response Agency came. \
+                    The agency said the spill was contained.";
+        assert_eq!(
+            resolve_in(text, "The agency", "came."),
+            "National Oil Spill Detection and Response Agency"
+        );
+        let text = "Shares of Mercer and Hale Ltd fell. The company said the deal was off.";
+        assert_eq!(
+            resolve_in(text, "The company", "fell."),
+            "Mercer and Hale Ltd"
+        );
+    }
+
+    #[test]
+    fn a_company_form_written_as_a_name_particle_is_part_of_a_person_name() {
+        let text = "The mediator, Mr. Boubacar Ag Mohamed, spoke. He said the talks would resume.";
+        assert_eq!(resolve_in(text, "He", "spoke."), "Boubacar Ag Mohamed");
     }
 }

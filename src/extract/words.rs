@@ -159,6 +159,18 @@ word_set!(
 );
 
 word_set!(
+    /// Rank abbreviations that are also given names ("Col" for Colin): "Sergeant Col Brennan".
+    is_given_name_rank,
+    &["col"]
+);
+
+word_set!(
+    /// Roman-numeral grades closing a rank before a name ("ADO II Samuel Tetteh", "Officer III").
+    is_grade_numeral,
+    &["ii", "iii", "iv", "vi", "vii", "viii", "ix"]
+);
+
+word_set!(
     /// Party and faction labels written before a politician's name ("Progressive Conservative Wes
     /// Tollefson", "Social Democrat Anna Lindqvist"): a description, not part of the name.
     is_party_label,

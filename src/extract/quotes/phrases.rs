@@ -483,6 +483,11 @@ const NOT_SUBJECT_START: &[&str] = &[
 ];
 
 /// Auxiliaries that show a verb inside a stretch, which a subject never holds.
+/// True for an auxiliary or modal verb ("was", "will", "must"): a word no noun phrase contains.
+pub fn is_auxiliary(t: &Token) -> bool {
+    t.is_word() && AUXILIARIES.iter().any(|a| t.is(a))
+}
+
 const AUXILIARIES: &[&str] = &[
     "is", "was", "are", "were", "has", "have", "had", "will", "would", "been", "did", "does", "do",
     "can", "could", "should", "may", "might", "must", "not",
