@@ -398,6 +398,12 @@ fn follows_closely(text: &str, end: usize, start: usize) -> bool {
     !gap.contains("\n\n") && words <= 12 && gap.matches(['.', '!', '?']).count() <= 2
 }
 
+/// True when nothing but quote marks, spaces and punctuation lies between two quotations: the
+/// second follows the first with no narrative words in between.
+fn only_marks_between(text: &str, end: usize, start: usize) -> bool {
+    text.get(end..start).is_some_and(|gap| word_count(gap) == 0)
+}
+
 /// Resolves every candidate's speaker, in text order, so that pronouns and inherited speakers see
 /// the speakers before them.
 fn resolve(
@@ -440,6 +446,19 @@ fn resolve(
                     && candidates[j].kind == QuoteKind::Direct
                     && !candidates[j].cue.is_empty()
             });
+        // Only a quote that runs straight on into the attributed one ("A." "B," she said.) is
+        // that speaker's: a narrative sentence in between means a new speaker is introduced
+        // after it, as in copy flattened onto one line where the whole article is one paragraph.
+        let runs_into_next = same_paragraph_next.filter(|&j| {
+            (k..j).all(|i| {
+                (i == k || (candidates[i].kind == QuoteKind::Direct && speakers[i].is_none()))
+                    && only_marks_between(
+                        article.text,
+                        candidates[i].span.end,
+                        candidates[i + 1].span.start,
+                    )
+            })
+        });
         let previous = (0..k)
             .rev()
             .find(|&j| speakers[j].is_some())
@@ -451,7 +470,7 @@ fn resolve(
         let chosen = if c.continued || reopened {
             previous.or(same_paragraph_next)
         } else {
-            same_paragraph_next.or(previous)
+            runs_into_next.or(previous).or(same_paragraph_next)
         };
         let name = match chosen {
             Some(j) => speakers[j].clone().unwrap_or_default(),
@@ -540,6 +559,42 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].1, QuoteKind::Mixed);
         assert_eq!(found[0].2, "Bill Ames");
+    }
+
+    #[test]
+    fn standalone_quote_after_reported_speech_in_flattened_copy_keeps_the_previous_speaker() {
+        let found = quotes(
+            "Mayor Marjorie Hutt says the community hall has been turned into a shelter. \
+             \"People are exhausted, but this community has pulled together.\" \
+             \"I've never been prouder of this town.\" Dairy farmer Luc Brissette says he has \
+             dumped milk. \"We had nowhere to put it,\" said farmer Luc Brissette.",
+        );
+        let speakers: Vec<&str> = found.iter().map(|q| q.2.as_str()).collect();
+        assert_eq!(
+            speakers,
+            [
+                "Marjorie Hutt",
+                "Marjorie Hutt",
+                "Marjorie Hutt",
+                "Luc Brissette",
+                "Luc Brissette"
+            ],
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn quote_running_straight_into_an_attributed_one_takes_its_speaker() {
+        let found = quotes(
+            "Mayor John Reed said the road was closed. \"We waited all night for help.\" \
+             \"Nobody came, nobody called,\" said farmer Jane Holt.",
+        );
+        let speakers: Vec<&str> = found.iter().map(|q| q.2.as_str()).collect();
+        assert_eq!(
+            speakers,
+            ["John Reed", "Jane Holt", "Jane Holt"],
+            "{found:?}"
+        );
     }
 
     #[test]
