@@ -301,7 +301,45 @@ fn attribution_after(article: &Article, q: &Quotation) -> Option<(String, Source
     }
     let phrase = phrases::forward(tokens, i, ceil)?;
     let cue = phrases::cue_after(tokens, &phrase, ceil)?;
+    if ends_question_or_exclamation(article.text, q) && opens_new_report(tokens, cue, ceil) {
+        return None;
+    }
     Some((tokens[cue].lower(), Source::Phrase(phrase)))
+}
+
+/// True when the quotation's words end in "?" or "!", which can close a sentence inside the marks.
+fn ends_question_or_exclamation(text: &str, q: &Quotation) -> bool {
+    text[q.inner.start..q.inner.end]
+        .trim_end()
+        .ends_with(['?', '!'])
+}
+
+/// "…?" The army denies any patrols …: after a question or exclamation, a subject and a speech
+/// verb with its own object start a new sentence of reported speech rather than attribute the
+/// quote; "…?" Mr Tamasu asked / "…!" she told reporters still attribute it.
+fn opens_new_report(tokens: &[Token], cue: usize, ceil: usize) -> bool {
+    const ATTRIBUTING: &[&str] = &[
+        "said",
+        "says",
+        "say",
+        "asked",
+        "asks",
+        "ask",
+        "told",
+        "tells",
+        "added",
+        "adds",
+        "wrote",
+        "writes",
+        "wondered",
+        "replied",
+        "exclaimed",
+        "shouted",
+        "continued",
+        "insisted",
+    ];
+    let verb = tokens[cue].lower();
+    !ATTRIBUTING.contains(&verb.as_str()) && cue + 1 < ceil && tokens[cue + 1].is_word()
 }
 
 /// Smith said: "…" / Putin stated, "…" / He put it bluntly: "…"
@@ -594,6 +632,30 @@ mod tests {
             speakers,
             ["John Reed", "Jane Holt", "Jane Holt"],
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn question_quote_followed_by_a_new_report_keeps_the_previous_speaker() {
+        let found = quotes(
+            "\"They talk about peace and send soldiers into our gardens,\" Mr Joseph Tamasu \
+             says. \"How can our people trust that?\" The Defence Force denies any patrols \
+             have entered the zone.",
+        );
+        assert_eq!(found[1].0, "How can our people trust that?");
+        assert_eq!(
+            (found[1].2.as_str(), found[1].3.as_str()),
+            ("Joseph Tamasu", "")
+        );
+    }
+
+    #[test]
+    fn question_quote_with_a_trailing_attribution_keeps_it() {
+        let found = quotes("Officials met. \"Where is the money?\" farmer Jane Holt demanded.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].2.as_str(), found[0].3.as_str()),
+            ("Jane Holt", "demanded")
         );
     }
 
