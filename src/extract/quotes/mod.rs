@@ -301,7 +301,45 @@ fn attribution_after(article: &Article, q: &Quotation) -> Option<(String, Source
     }
     let phrase = phrases::forward(tokens, i, ceil)?;
     let cue = phrases::cue_after(tokens, &phrase, ceil)?;
+    if ends_question_or_exclamation(article.text, q) && opens_new_report(tokens, cue, ceil) {
+        return None;
+    }
     Some((tokens[cue].lower(), Source::Phrase(phrase)))
+}
+
+/// True when the quotation's words end in "?" or "!", which can close a sentence inside the marks.
+fn ends_question_or_exclamation(text: &str, q: &Quotation) -> bool {
+    text[q.inner.start..q.inner.end]
+        .trim_end()
+        .ends_with(['?', '!'])
+}
+
+/// "…?" The army denies any patrols …: after a question or exclamation, a subject and a speech
+/// verb with its own object start a new sentence of reported speech rather than attribute the
+/// quote; "…?" Mr Tamasu asked / "…!" she told reporters still attribute it.
+fn opens_new_report(tokens: &[Token], cue: usize, ceil: usize) -> bool {
+    const ATTRIBUTING: &[&str] = &[
+        "said",
+        "says",
+        "say",
+        "asked",
+        "asks",
+        "ask",
+        "told",
+        "tells",
+        "added",
+        "adds",
+        "wrote",
+        "writes",
+        "wondered",
+        "replied",
+        "exclaimed",
+        "shouted",
+        "continued",
+        "insisted",
+    ];
+    let verb = tokens[cue].lower();
+    !ATTRIBUTING.contains(&verb.as_str()) && cue + 1 < ceil && tokens[cue + 1].is_word()
 }
 
 /// Smith said: "…" / Putin stated, "…" / He put it bluntly: "…"
@@ -398,6 +436,117 @@ fn follows_closely(text: &str, end: usize, start: usize) -> bool {
     !gap.contains("\n\n") && words <= 12 && gap.matches(['.', '!', '?']).count() <= 2
 }
 
+/// Who speaks through a document named as the speaker ("the statement said").
+enum Issuer<'t, 'a> {
+    /// "a statement from the ministry", "the union's statement": the body named with it.
+    Phrase(&'t [Token<'a>]),
+    /// "the statement", "the report": the body named earlier as issuing it.
+    Earlier,
+}
+
+/// "statement", "communique", "report": a document that speaks for whoever issued it.
+fn is_document_noun(t: &Token) -> bool {
+    t.is_word()
+        && matches!(
+            t.bare().to_lowercase().as_str(),
+            "statement" | "communique" | "communiqué" | "report" | "release" | "declaration"
+        )
+}
+
+/// The issuer of a document phrase: the phrase after "from"/"of"/"by", the owner before a
+/// possessive, or one named earlier; `None` when the phrase names no document.
+fn document_speaker<'t, 'a>(tokens: &'t [Token<'a>]) -> Option<Issuer<'t, 'a>> {
+    let d = tokens.iter().position(is_document_noun)?;
+    if let Some(after) = tokens.get(d + 2..)
+        && ["from", "of", "by"].contains(&tokens[d + 1].lower().as_str())
+        && !after.is_empty()
+    {
+        return Some(Issuer::Phrase(after));
+    }
+    if let Some(p) = tokens[..d].iter().rposition(Token::is_possessive) {
+        return Some(Issuer::Phrase(&tokens[..=p]));
+    }
+    // Only a determiner and modifiers before the noun: "the statement", "the annual report".
+    let bare = d + 1 == tokens.len()
+        && tokens[..d]
+            .iter()
+            .all(|t| (t.is_word() && !t.is_capitalised()) || phrases::is_determiner(t));
+    bare.then_some(Issuer::Earlier)
+}
+
+/// The issuer of "the statement" at `phrase`: the body that a document noun in one of the few
+/// sentences before was from ("a statement from X", "In a statement, X denied …").
+fn issuer_before(
+    article: &Article,
+    resolver: &mut Resolver,
+    sentence_speakers: &[(usize, String)],
+    phrase: &SpeakerPhrase,
+) -> Option<String> {
+    const SENTENCES_BACK: usize = 10;
+    let tokens = &article.tokens;
+    let start = tokens.get(phrase.phrase.start)?.start;
+    let here = article.sentences.partition_point(|s| s.end <= start);
+    let floor_sentence = here.saturating_sub(SENTENCES_BACK);
+    let floor = article
+        .sentences
+        .get(floor_sentence)
+        .map_or(0, |s| article.token_at(s.start));
+    let d = (floor..phrase.phrase.start)
+        .rev()
+        .find(|&d| is_document_noun(&tokens[d]))?;
+    if d + 2 < tokens.len()
+        && ["from", "of", "by"].contains(&tokens[d + 1].lower().as_str())
+        && let Some(owner) = phrases::forward(tokens, d + 2, tokens.len().min(d + 12))
+    {
+        let found = &tokens[owner.phrase.clone()];
+        let pos = found.first().map_or(0, |t| t.start);
+        return Some(without_possessive(resolver.resolve(found, None, pos)));
+    }
+    let sentence = article
+        .sentences
+        .partition_point(|s| s.end <= tokens[d].start);
+    sentence_speakers
+        .iter()
+        .rev()
+        .find(|(s, _)| *s == sentence)
+        .map(|(_, name)| name.clone())
+}
+
+/// A phrase as the article writes it, the leading determiner in lower case ("the statement").
+fn phrase_as_written(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            if k == 0 && phrases::is_determiner(t) {
+                t.lower()
+            } else {
+                t.text.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "the Port Alder Police Service's" → "the Port Alder Police Service": an owner stands for its
+/// document.
+fn without_possessive(name: String) -> String {
+    for suffix in ["'s", "’s", "'", "’"] {
+        if let Some(stem) = name.strip_suffix(suffix)
+            && !stem.is_empty()
+        {
+            return stem.to_string();
+        }
+    }
+    name
+}
+
+/// True when nothing but quote marks, spaces and punctuation lies between two quotations: the
+/// second follows the first with no narrative words in between.
+fn only_marks_between(text: &str, end: usize, start: usize) -> bool {
+    text.get(end..start).is_some_and(|gap| word_count(gap) == 0)
+}
+
 /// Resolves every candidate's speaker, in text order, so that pronouns and inherited speakers see
 /// the speakers before them.
 fn resolve(
@@ -408,13 +557,29 @@ fn resolve(
     let exclude: Vec<Span> = quotations.iter().map(|q| q.inner).collect();
     let mut resolver = Resolver::new(&article.tokens, &article.sentences, &exclude);
     let mut speakers: Vec<Option<String>> = vec![None; candidates.len()];
+    // The first speaker resolved in each sentence, by sentence index, for "the statement said".
+    let mut sentence_speakers: Vec<(usize, String)> = Vec::new();
     for (k, c) in candidates.iter().enumerate() {
         let speaker = match &c.source {
             Source::Phrase(phrase) => {
                 let tokens = &article.tokens[phrase.phrase.clone()];
                 let apposition = phrase.apposition.clone().map(|r| &article.tokens[r]);
                 let pos = tokens.first().map_or(c.span.start, |t| t.start);
-                Some(resolver.resolve(tokens, apposition, pos))
+                let name = match document_speaker(tokens) {
+                    Some(Issuer::Phrase(owner)) => {
+                        without_possessive(resolver.resolve(owner, None, pos))
+                    }
+                    Some(Issuer::Earlier) => {
+                        issuer_before(article, &mut resolver, &sentence_speakers, phrase)
+                            .unwrap_or_else(|| phrase_as_written(tokens))
+                    }
+                    None if tokens.last().is_some_and(Token::is_possessive) => {
+                        // "according to the police service's annual report": the owner speaks.
+                        without_possessive(resolver.resolve(tokens, apposition, pos))
+                    }
+                    None => resolver.resolve(tokens, apposition, pos),
+                };
+                Some(name)
             }
             Source::Subject(pos) => Some(resolver.subject_at(&article.tokens, *pos, false)),
             Source::BeforeColon(pos) => Some(resolver.subject_at(&article.tokens, *pos, true)),
@@ -422,6 +587,10 @@ fn resolve(
         };
         if let Some(name) = &speaker {
             resolver.note_speaker(name, c.span.start);
+            let sentence = article.sentences.partition_point(|s| s.end <= c.span.start);
+            if !name.is_empty() && sentence_speakers.last().is_none_or(|l| l.0 != sentence) {
+                sentence_speakers.push((sentence, name.clone()));
+            }
         }
         speakers[k] = speaker;
     }
@@ -440,6 +609,19 @@ fn resolve(
                     && candidates[j].kind == QuoteKind::Direct
                     && !candidates[j].cue.is_empty()
             });
+        // Only a quote that runs straight on into the attributed one ("A." "B," she said.) is
+        // that speaker's: a narrative sentence in between means a new speaker is introduced
+        // after it, as in copy flattened onto one line where the whole article is one paragraph.
+        let runs_into_next = same_paragraph_next.filter(|&j| {
+            (k..j).all(|i| {
+                (i == k || (candidates[i].kind == QuoteKind::Direct && speakers[i].is_none()))
+                    && only_marks_between(
+                        article.text,
+                        candidates[i].span.end,
+                        candidates[i + 1].span.start,
+                    )
+            })
+        });
         let previous = (0..k)
             .rev()
             .find(|&j| speakers[j].is_some())
@@ -451,7 +633,7 @@ fn resolve(
         let chosen = if c.continued || reopened {
             previous.or(same_paragraph_next)
         } else {
-            same_paragraph_next.or(previous)
+            runs_into_next.or(previous).or(same_paragraph_next)
         };
         let name = match chosen {
             Some(j) => speakers[j].clone().unwrap_or_default(),
@@ -540,6 +722,116 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].1, QuoteKind::Mixed);
         assert_eq!(found[0].2, "Bill Ames");
+    }
+
+    #[test]
+    fn standalone_quote_after_reported_speech_in_flattened_copy_keeps_the_previous_speaker() {
+        let found = quotes(
+            "Mayor Marjorie Hutt says the community hall has been turned into a shelter. \
+             \"People are exhausted, but this community has pulled together.\" \
+             \"I've never been prouder of this town.\" Dairy farmer Luc Brissette says he has \
+             dumped milk. \"We had nowhere to put it,\" said farmer Luc Brissette.",
+        );
+        let speakers: Vec<&str> = found.iter().map(|q| q.2.as_str()).collect();
+        assert_eq!(
+            speakers,
+            [
+                "Marjorie Hutt",
+                "Marjorie Hutt",
+                "Marjorie Hutt",
+                "Luc Brissette",
+                "Luc Brissette"
+            ],
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn quote_running_straight_into_an_attributed_one_takes_its_speaker() {
+        let found = quotes(
+            "Mayor John Reed said the road was closed. \"We waited all night for help.\" \
+             \"Nobody came, nobody called,\" said farmer Jane Holt.",
+        );
+        let speakers: Vec<&str> = found.iter().map(|q| q.2.as_str()).collect();
+        assert_eq!(
+            speakers,
+            ["John Reed", "Jane Holt", "Jane Holt"],
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn question_quote_followed_by_a_new_report_keeps_the_previous_speaker() {
+        let found = quotes(
+            "\"They talk about peace and send soldiers into our gardens,\" Mr Joseph Tamasu \
+             says. \"How can our people trust that?\" The Defence Force denies any patrols \
+             have entered the zone.",
+        );
+        assert_eq!(found[1].0, "How can our people trust that?");
+        assert_eq!(
+            (found[1].2.as_str(), found[1].3.as_str()),
+            ("Joseph Tamasu", "")
+        );
+    }
+
+    #[test]
+    fn question_quote_with_a_trailing_attribution_keeps_it() {
+        let found = quotes("Officials met. \"Where is the money?\" farmer Jane Holt demanded.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].2.as_str(), found[0].3.as_str()),
+            ("Jane Holt", "demanded")
+        );
+    }
+
+    #[test]
+    fn the_statement_said_goes_to_the_body_that_issued_it() {
+        let found = quotes(
+            "Councillor Paddy Brogan said the plan was a disgrace. In a statement, the \
+             Shannon-Erne Health Board denied any decision had been taken. \"The board is \
+             carrying out a review of emergency services,\" the statement said.",
+        );
+        let last = found.last().map(|q| (q.2.as_str(), q.3.as_str()));
+        assert_eq!(
+            last,
+            Some(("the Shannon-Erne Health Board", "said")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_statement_from_a_body_goes_to_the_body() {
+        let found = quotes(
+            "The Dongguan municipal labour bureau said it had sent inspectors to the factory. \
+             A statement from the bureau called on the company to pay all outstanding overtime.",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found.iter().all(|q| q
+                .2
+                .eq_ignore_ascii_case("the Dongguan municipal labour bureau")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn the_statement_said_with_no_issuer_named_stays_as_written() {
+        let found = quotes(
+            "Officials met on Monday. \"The talks will resume next week in Geneva,\" the \
+             statement said.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "the statement");
+    }
+
+    #[test]
+    fn according_to_an_owners_report_goes_to_the_owner() {
+        let found = quotes(
+            "Break-ins fell by 18 per cent last year, according to the Port Alder Police \
+             Service's annual report.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "the Port Alder Police Service");
     }
 
     #[test]
