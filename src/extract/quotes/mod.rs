@@ -739,6 +739,15 @@ mod tests {
     }
 
     #[test]
+    fn on_inside_a_body_name_after_according_to() {
+        let found = quotes(
+            "Some 40 projects were overpriced, according to a 2005 report of the Commission on Audit.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "the Commission on Audit");
+    }
+
+    #[test]
     fn split_quote_gives_two_rows_with_one_speaker() {
         let found = quotes("Mayor John Reed spoke. “We tried,” he said, “and we failed.”");
         assert_eq!(found.len(), 2);

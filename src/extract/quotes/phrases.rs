@@ -664,6 +664,8 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             && (words::is_title(tokens[i + 1].text) || portfolio_and(tokens, start, i))
         {
             i += 1; // "co-founder and CEO Priya Raman", "Director General of Minerals and Coal"
+        } else if is_on_in_name(tokens, start, i, ceil) {
+            i += 1; // "the Commission on Audit", "the Committee on Foreign Relations"
         } else if is_particle_in_name(tokens, start, i, ceil) {
             i += 1; // "chairman Bertrand de Sauveterre", "van Wyk told"
         } else if i > start
@@ -751,6 +753,18 @@ fn portfolio_and(tokens: &[Token], start: usize, i: usize) -> bool {
     tokens[i - 1].is_capitalised()
         && tokens[i + 1].is_capitalised()
         && tokens[start..i].iter().any(|t| t.is("of"))
+}
+
+/// "on" inside a body's name: after a capitalised organisation word and before a capitalised word
+/// that is no day ("the Commission on Audit", but not "said the Commission on Monday").
+fn is_on_in_name(tokens: &[Token], start: usize, i: usize, ceil: usize) -> bool {
+    i > start
+        && i + 1 < ceil
+        && tokens[i].is("on")
+        && tokens[i - 1].is_capitalised()
+        && words::is_organisation_word(&tokens[i - 1].lower())
+        && is_name_word(&tokens[i + 1])
+        && !is_time_word(&tokens[i + 1])
 }
 
 /// A lower-case particle inside a person's name ("Bertrand de Sauveterre", "Ursula von der
