@@ -748,6 +748,18 @@ mod tests {
     }
 
     #[test]
+    fn owners_body_speaks_as_written_and_the_body_noun_points_back_to_it() {
+        let found = quotes(
+            "LIMA, June 10 - Peru's central bank raised its benchmark rate on Thursday, saying it wanted to stop a weaker sol from pushing inflation. In a statement, the bank said inflation expectations had risen for four months.",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found.iter().all(|q| q.2 == "Peru's central bank"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn split_quote_gives_two_rows_with_one_speaker() {
         let found = quotes("Mayor John Reed spoke. “We tried,” he said, “and we failed.”");
         assert_eq!(found.len(), 2);
