@@ -695,6 +695,7 @@ impl Resolver {
         }
         resolver.add_appositions(tokens, &inside);
         resolver.add_definite_organisations(tokens, &inside);
+        resolver.add_owned_organisations(tokens, &inside);
         resolver.add_business_kinds(tokens, &inside);
         resolver
     }
@@ -884,6 +885,51 @@ impl Resolver {
             let name = phrase_text(&tokens[k..k + 2 + caps]).to_lowercase_first();
             let entity = self.entity(&name, false, true);
             self.add_mention(tokens[k].start, entity, false);
+        }
+    }
+
+    /// "Peru's central bank", "Russia's interior ministry": an owner's body named by a common noun.
+    /// It speaks as written ("Peru's central bank raised rates, saying …"), and "the bank" or "the
+    /// central bank" later points back at it.
+    fn add_owned_organisations(&mut self, tokens: &[Token], inside: &dyn Fn(usize) -> bool) {
+        for k in 0..tokens.len().saturating_sub(1) {
+            let owner = &tokens[k];
+            if !owner.is_possessive()
+                || !owner.is_capitalised()
+                || is_plural_possessive(owner)
+                || inside(owner.start)
+            {
+                continue;
+            }
+            // "The UN's humanitarian office", "the European Union's mission": a longer or definite
+            // owner stays with the phrase as the article writes it.
+            if k > 0
+                && (tokens[k - 1].is_capitalised() || words::is_determiner(&tokens[k - 1].lower()))
+            {
+                continue;
+            }
+            let words_after = tokens[k + 1..]
+                .iter()
+                .take(3)
+                .take_while(|t| {
+                    t.is_word()
+                        && !t.is_capitalised()
+                        && !t.is_possessive()
+                        && !words::is_determiner(&t.lower())
+                        && !words::is_cue_verb(t.text)
+                })
+                .count();
+            let Some(head) = (1..=words_after)
+                .rev()
+                .find(|&n| words::is_organisation_word(tokens[k + n].text))
+            else {
+                continue;
+            };
+            let body = &tokens[k + 1..=k + head];
+            let name = phrase_text(&tokens[k..=k + head]);
+            let entity = self.entity(&name, false, true);
+            self.roles.entry(role_key(body)).or_insert(entity);
+            self.add_mention(owner.start, entity, false);
         }
     }
 

@@ -693,6 +693,72 @@ mod tests {
         );
     }
 
+    /// The speaker of the one quote in `text`, with its cue.
+    fn speaker_of(text: &str) -> (String, String) {
+        let found = quotes(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        (found[0].2.clone(), found[0].3.clone())
+    }
+
+    #[test]
+    fn trailing_said_with_an_unknown_role_noun_before_the_name() {
+        for (text, name) in [
+            (
+                "Images came back. \"It is a very good day for the team,\" said flight director Ingrid Sandvik.",
+                "Ingrid Sandvik",
+            ),
+            (
+                "The poll was out. \"The race has tightened since Labor Day,\" said pollster Gary Weintraub, whose firm ran it.",
+                "Gary Weintraub",
+            ),
+        ] {
+            assert_eq!(speaker_of(text), (name.into(), "said".into()), "{text}");
+        }
+    }
+
+    #[test]
+    fn trailing_attribution_by_a_name_with_a_lower_case_particle() {
+        for (text, name) in [
+            (
+                "Profit rose. \"Japan is our first market by far,\" chairman Bertrand de Sauveterre told a news conference.",
+                "Bertrand de Sauveterre",
+            ),
+            (
+                "He was charged. \"He is a sick man and should stay here,\" van Wyk told reporters.",
+                "van Wyk",
+            ),
+        ] {
+            assert_eq!(speaker_of(text), (name.into(), "told".into()), "{text}");
+        }
+    }
+
+    #[test]
+    fn trailing_attribution_by_a_long_title_with_and_before_the_name() {
+        let text = "Firms resisted. \"Companies that fail will lose their permits,\" Director General of Minerals and Coal Sutrisno Wibowo told reporters.";
+        assert_eq!(speaker_of(text), ("Sutrisno Wibowo".into(), "told".into()));
+    }
+
+    #[test]
+    fn on_inside_a_body_name_after_according_to() {
+        let found = quotes(
+            "Some 40 projects were overpriced, according to a 2005 report of the Commission on Audit.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "the Commission on Audit");
+    }
+
+    #[test]
+    fn owners_body_speaks_as_written_and_the_body_noun_points_back_to_it() {
+        let found = quotes(
+            "LIMA, June 10 - Peru's central bank raised its benchmark rate on Thursday, saying it wanted to stop a weaker sol from pushing inflation. In a statement, the bank said inflation expectations had risen for four months.",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found.iter().all(|q| q.2 == "Peru's central bank"),
+            "{found:?}"
+        );
+    }
+
     #[test]
     fn split_quote_gives_two_rows_with_one_speaker() {
         let found = quotes("Mayor John Reed spoke. “We tried,” he said, “and we failed.”");

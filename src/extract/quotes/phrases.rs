@@ -661,9 +661,13 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             && i + 1 < ceil
             && is_phrase_word(&tokens[i - 1])
             && is_phrase_word(&tokens[i + 1])
-            && words::is_title(tokens[i + 1].text)
+            && (words::is_title(tokens[i + 1].text) || portfolio_and(tokens, start, i))
         {
-            i += 1; // "co-founder and CEO Priya Raman"
+            i += 1; // "co-founder and CEO Priya Raman", "Director General of Minerals and Coal"
+        } else if is_on_in_name(tokens, start, i, ceil) {
+            i += 1; // "the Commission on Audit", "the Committee on Foreign Relations"
+        } else if is_particle_in_name(tokens, start, i, ceil) {
+            i += 1; // "chairman Bertrand de Sauveterre", "van Wyk told"
         } else if i > start
             && is_determiner(&tokens[i - 1])
             && t.is_word()
@@ -674,19 +678,19 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             && !tokens[i + 1].is_capitalised()
         {
             i += 1; // "in the besieged city"
-        } else if i > start
-            && is_phrase_word(&tokens[i - 1])
+        } else if (i == start || is_phrase_word(&tokens[i - 1]))
             && t.is_word()
             && !t.is_capitalised()
             && t.text.len() > 3
             && !words::is_cue_verb(t.text)
             && !is_bridge(t)
             && !is_preposition(t)
-            && i + 2 < ceil
-            && is_name_word(&tokens[i + 1])
-            && is_name_word(&tokens[i + 2])
+            && !is_determiner(t)
+            && role_noun_before_name(tokens, i, ceil)
         {
-            i += 1; // "said chief restorer Paola Guerrini": an unknown role noun before a name.
+            // "said chief restorer Paola Guerrini", "said pollster Gary Weintraub", "said flight
+            // director Ingrid Sandvik": an unknown role noun before a name.
+            i += 1;
         } else if is_determiner(&tokens[start])
             && t.is_word()
             && !t.is_capitalised()
@@ -729,6 +733,54 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         phrase: start..end,
         apposition,
     })
+}
+
+/// True when the unknown word at `i` is followed by a name of two words, or by a title and such a
+/// name: the word is a role noun ("pollster Gary Weintraub", "flight director Ingrid Sandvik").
+fn role_noun_before_name(tokens: &[Token], i: usize, ceil: usize) -> bool {
+    let name_at =
+        |k: usize| k + 1 < ceil && is_name_word(&tokens[k]) && is_name_word(&tokens[k + 1]);
+    name_at(i + 1)
+        || (i + 1 < ceil
+            && !tokens[i + 1].is_capitalised()
+            && words::is_title(tokens[i + 1].text)
+            && name_at(i + 2))
+}
+
+/// "Minerals and Coal" in "Director General of Minerals and Coal": "and" between capitalised
+/// words after an "of" in the phrase joins the parts of a portfolio or body's name.
+fn portfolio_and(tokens: &[Token], start: usize, i: usize) -> bool {
+    tokens[i - 1].is_capitalised()
+        && tokens[i + 1].is_capitalised()
+        && tokens[start..i].iter().any(|t| t.is("of"))
+}
+
+/// "on" inside a body's name: after a capitalised organisation word and before a capitalised word
+/// that is no day ("the Commission on Audit", but not "said the Commission on Monday").
+fn is_on_in_name(tokens: &[Token], start: usize, i: usize, ceil: usize) -> bool {
+    i > start
+        && i + 1 < ceil
+        && tokens[i].is("on")
+        && tokens[i - 1].is_capitalised()
+        && words::is_organisation_word(&tokens[i - 1].lower())
+        && is_name_word(&tokens[i + 1])
+        && !is_time_word(&tokens[i + 1])
+}
+
+/// A lower-case particle inside a person's name ("Bertrand de Sauveterre", "Ursula von der
+/// Leyen"), or opening it ("van Wyk told"): after a name word or at the phrase's start, and before
+/// a capitalised name (possibly after a second particle).
+fn is_particle_in_name(tokens: &[Token], start: usize, i: usize, ceil: usize) -> bool {
+    let t = &tokens[i];
+    if !t.is_word() || t.is_capitalised() || !words::is_name_connector(t.text) || t.is("y") {
+        return false;
+    }
+    let after = i == start || is_name_word(&tokens[i - 1]);
+    let mut k = i + 1;
+    if k < ceil && tokens[k].is_word() && words::is_name_connector(tokens[k].text) {
+        k += 1;
+    }
+    after && k < ceil && is_name_word(&tokens[k])
 }
 
 /// The index of the cue verb after a speaker phrase, skipping bridges and an aside in commas

@@ -839,6 +839,9 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
     if NOT_CONTENT_START.contains(&after.lower().as_str()) && !quantity {
         return None;
     }
+    if lemma == "reply" && opens_reply(tokens, c + 1, last) {
+        return Some(c + 1);
+    }
     if words::cue_needs_that(lemma) || !CONTENT_AFTER.contains(&lemma) {
         return None;
     }
@@ -850,6 +853,23 @@ fn content_start(tokens: &[Token], c: usize, lemma: &str, last: usize) -> Option
         .then_some(after);
     }
     Some(c + 1)
+}
+
+/// "The minister replied an anaesthetist had been posted …": "replied" without "that" reports a
+/// clause when a determiner or pronoun opens it and an auxiliary follows within a few words ("replied
+/// to the question" and "replied the minister" do not).
+fn opens_reply(tokens: &[Token], from: usize, last: usize) -> bool {
+    let Some(first) = tokens.get(from).filter(|t| from < last && t.is_word()) else {
+        return false;
+    };
+    let opener = [
+        "the", "a", "an", "he", "she", "it", "they", "we", "i", "there", "his", "her",
+    ]
+    .contains(&first.lower().as_str());
+    opener
+        && (from + 1..(from + 8).min(last))
+            .take_while(|&k| tokens[k].is_word())
+            .any(|k| phrases::is_auxiliary(&tokens[k]))
 }
 
 /// Cues whose reported content is the object or complement after them, with no "that": "rejected
@@ -955,6 +975,19 @@ mod tests {
             reported("Finance Minister Ana Ruiz said that the budget would be balanced by 2027."),
             one("the budget would be balanced by 2027", "Ana Ruiz", "said")
         );
+    }
+
+    #[test]
+    fn replied_without_that_reports_a_clause_but_not_a_prepositional_phrase() {
+        assert_eq!(
+            reported("Minister Abdul Rahim replied an anaesthetist had been posted in January."),
+            one(
+                "an anaesthetist had been posted in January",
+                "Abdul Rahim",
+                "replied"
+            )
+        );
+        assert!(reported("Minister Abdul Rahim replied to the question at length.").is_empty());
     }
 
     #[test]
