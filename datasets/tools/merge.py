@@ -2,10 +2,12 @@
 """Compare writers' and second annotators' labels; write adjudication items; build the final gold.
 usage: merge.py adjudicate OUTDIR w1 w2 ...   -> OUTDIR/items.jsonl (disagreements, the two labels in random order)
        merge.py final        -> final/<prefix>_gold.csv, final/annotations.csv, agreement figures
-Pairs: w1/a1, w2/a2, w3/a3, w4/a4."""
+Pairs: w1/a1, w2/a2, w3/a3, w4/a4; w1 and w2 wrote the natural half. SET names the set
+(heldout4 by default; SET=heldout5 made the fourth held-out set)."""
 import csv, json, os, random, sys, collections
 PAIRS = [("w1", "a1"), ("w2", "a2"), ("w3", "a3"), ("w4", "a4")]
 random.seed(20261207)
+SET = os.environ.get("SET", "heldout4")
 
 def load(pairs=PAIRS):
     rows = []
@@ -57,12 +59,12 @@ def final():
         out["unsure"] = str(int(g["unsure"] == "1" or l["unsure"] == "1" or g["stance"] != l["stance"]))
         mix = "natural" if w in ("w1", "w2") else "acts"
         by_prefix[mix].append(out)
-        ann.append(["heldout4-" + mix, g["article_id"], g["start"], g["end"], g["stance"], l["stance"], out["stance"],
+        ann.append([SET + "-" + mix, g["article_id"], g["start"], g["end"], g["stance"], l["stance"], out["stance"],
                     g["sentiment"], l["sentiment"], out["sentiment"], g["unsure"], l["unsure"], out["unsure"]])
     cols = ["article_id", "quote_index", "start", "end", "kind", "speaker", "cue", "quote", "stance",
             "stance_score", "sentiment", "sentiment_score", "unsure"]
     for mix, rows in by_prefix.items():
-        with open(f"final/heldout4-{mix}_gold.csv", "w", newline="", encoding="utf-8") as f:
+        with open(f"final/{SET}-{mix}_gold.csv", "w", newline="", encoding="utf-8") as f:
             wr = csv.DictWriter(f, cols, lineterminator="\n", extrasaction="ignore"); wr.writeheader(); wr.writerows(rows)
     with open("final/annotations.csv", "w", newline="", encoding="utf-8") as f:
         csv.writer(f, lineterminator="\r\n").writerows(ann)
