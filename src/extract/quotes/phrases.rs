@@ -195,6 +195,9 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
         return Some(SpeakerPhrase::plain(phrase_end - 1..phrase_end));
     }
     let plain = backward_plain(tokens, phrase_end, floor);
+    if let Some(start) = plain.and_then(|p| over_name_list(tokens, p, phrase_end, floor)) {
+        return Some(SpeakerPhrase::plain(start..phrase_end));
+    }
     if let Some(start) = whole_subject(tokens, floor, phrase_end)
         && plain.is_none_or(|p| start < p)
     {
@@ -204,6 +207,37 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
         return Some(SpeakerPhrase::plain(start..phrase_end));
     }
     backward_in_commas(tokens, phrase_end, floor)
+}
+
+/// "a spokesman for the Department for Trade, Energy, Skills and Sport said": a body's name that
+/// lists its portfolios in commas, where the walk back stopped at the last comma ("Skills and
+/// Sport"). When single capitalised words in commas lead back to "of" or "for", returns the start
+/// of the phrase before that preposition, so the whole name and its owner stay together.
+fn over_name_list(tokens: &[Token], start: usize, end: usize, floor: usize) -> Option<usize> {
+    let tail = &tokens[start..end];
+    let capitalised_and = tail.first().is_some_and(|t| t.is_capitalised())
+        && tail.last().is_some_and(|t| t.is_capitalised())
+        && tail.iter().any(|t| t.is("and"))
+        && tail.iter().all(|t| t.is_capitalised() || t.is("and"));
+    if !capitalised_and {
+        return None;
+    }
+    let mut k = start;
+    while k >= floor + 2
+        && tokens[k - 1].text == ","
+        && tokens[k - 2].is_word()
+        && tokens[k - 2].is_capitalised()
+    {
+        k -= 2;
+    }
+    if k == start || k < floor + 2 || !(tokens[k - 1].is("of") || tokens[k - 1].is("for")) {
+        return None;
+    }
+    let head = backward_plain(tokens, k - 1, floor)?;
+    tokens[head..k - 1]
+        .iter()
+        .any(|t| t.is_capitalised() && words::is_organisation_word(t.bare()))
+        .then_some(head)
 }
 
 /// Steps back from the cue at `end` over what may stand between a subject and its verb (adverbs
@@ -922,6 +956,18 @@ mod tests {
         assert_eq!(back("His family said").0, "His family");
         assert_eq!(back("the man's family said").0, "the man's family");
         assert_eq!(back("Smith angrily said").0, "Smith");
+    }
+
+    #[test]
+    fn body_name_listing_portfolios_in_commas_stays_whole() {
+        assert_eq!(
+            back("A spokesman for the Department for Trade, Energy, Skills and Sport said").0,
+            "A spokesman for the Department for Trade , Energy , Skills and Sport"
+        );
+        assert_eq!(
+            back("An official at the Ministry of Water, Land and Forests said").0,
+            "An official at the Ministry of Water , Land and Forests"
+        );
     }
 
     #[test]

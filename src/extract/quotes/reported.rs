@@ -679,6 +679,14 @@ impl Cues<'_, '_> {
                 None => Some(Source::Subject(t.start)),
             };
         }
+        if previous_source.is_none() && follows_coordinator(tokens, c, floor) {
+            // "The speaker suspended the sitting and warned that …": the cue shares the
+            // sentence's subject with a verb before it, not the object before "and".
+            return Some(
+                coordinated_subject(tokens, floor, c)
+                    .map_or(Source::Subject(t.start), Source::Phrase),
+            );
+        }
         match phrases::backward(tokens, c, floor) {
             Some(phrase)
                 if !starts_relative(tokens, &phrase)
@@ -721,6 +729,32 @@ impl Cues<'_, '_> {
             }
         })
     }
+}
+
+/// True when the cue at `c` follows "and" or "but" (adverbs between allowed) after some words of
+/// the sentence: "paid a fee and said", "admitted the trips took place but said". The cue is
+/// coordinated with the verb before it.
+fn follows_coordinator(tokens: &[Token], c: usize, floor: usize) -> bool {
+    let mut k = c;
+    while k > floor && phrases::is_bridge(&tokens[k - 1]) {
+        k -= 1;
+    }
+    k > floor + 1 && (tokens[k - 1].is("and") || tokens[k - 1].is("but"))
+}
+
+/// The subject opening the sentence (from `floor`) whose verb the cue at `c` is coordinated with:
+/// "Gianni Rossi, spokesman for the residents, welcomed the plan but said …". The phrase must be
+/// followed (after any aside in commas) by a lower-case word, its verb.
+fn coordinated_subject(tokens: &[Token], floor: usize, c: usize) -> Option<SpeakerPhrase> {
+    let phrase = phrases::forward(tokens, floor, c)?;
+    let mut j = phrase.end();
+    if j < c && tokens[j].text == "," {
+        j = match phrase.apposition {
+            Some(_) => j + 1, // "The speaker, Jo Bloggs, suspended …"
+            None => (j + 1..c).find(|&k| tokens[k].text == ",")? + 1,
+        };
+    }
+    (j < c && tokens[j].is_word() && !tokens[j].is_capitalised()).then_some(phrase)
 }
 
 /// `"…," he said in a video`: a cue whose speaker phrase follows a closing quotation attributes that
