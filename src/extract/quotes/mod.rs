@@ -704,12 +704,23 @@ mod tests {
     fn cue_coordinated_with_an_earlier_verb_speaks_for_the_subject() {
         for text in [
             "Tom Baker paid a fine and said the matter was closed.",
-            "Tom Baker admitted the trips had taken place but insisted they were legitimate.",
+            "Tom Baker visited the site twice but insisted it was safe.",
             "Tom Baker, spokesman for a residents' group, welcomed the plan but said it came late.",
             "The group's envoy in Lisbon, Tom Baker, welcomed the plan and said it came late.",
         ] {
             assert_eq!(speaker_of(text).0, "Tom Baker", "{text}");
         }
+    }
+
+    #[test]
+    fn participle_after_a_comma_speaks_for_the_subject_opening_the_sentence() {
+        let text = "The deal was signed in May. Staff of the Kisumu Water Board yesterday \
+                    walked out, saying the deal had cut their pay.";
+        assert_eq!(
+            speaker_of(text).0,
+            "Staff of the Kisumu Water Board",
+            "{text}"
+        );
     }
 
     #[test]
@@ -928,4 +939,3 @@ mod tests {
         assert!(quotes("The so-called \"peace plan\" was published on Monday.").is_empty());
     }
 }
-

@@ -676,7 +676,10 @@ impl Cues<'_, '_> {
                 Some(k) => phrases::backward(tokens, k, floor)
                     .map(Source::Phrase)
                     .or(Some(Source::Subject(t.start))),
-                None => Some(Source::Subject(t.start)),
+                None => Some(
+                    participle_subject(tokens, floor, c - 1)
+                        .map_or(Source::Subject(t.start), Source::Phrase),
+                ),
             };
         }
         if previous_source.is_none() && follows_coordinator(tokens, c, floor) {
@@ -746,7 +749,29 @@ fn follows_coordinator(tokens: &[Token], c: usize, floor: usize) -> bool {
 /// "Gianni Rossi, spokesman for the residents, welcomed the plan but said …". The phrase must be
 /// followed (after any aside in commas) by a lower-case word, its verb.
 fn coordinated_subject(tokens: &[Token], floor: usize, c: usize) -> Option<SpeakerPhrase> {
-    let phrase = phrases::forward(tokens, floor, c)?;
+    subject_and_verb(tokens, floor, c).map(|(phrase, _)| phrase)
+}
+
+/// "Members of the Kisumu County Assembly yesterday tabled a motion, accusing …": the subject
+/// opening the sentence speaks for a participle after a comma, when a word that is surely a verb
+/// (a past form in "-ed", a speech verb, an auxiliary or adverb) follows it; "Brazil's" before
+/// "central bank" is no subject.
+fn participle_subject(tokens: &[Token], floor: usize, comma: usize) -> Option<SpeakerPhrase> {
+    let (phrase, verb) = subject_and_verb(tokens, floor, comma)?;
+    let t = &tokens[verb];
+    let surely_verb = t.text.ends_with("ed")
+        || phrases::is_cue(tokens, verb)
+        || phrases::is_bridge(t)
+        || ["yesterday", "today", "on"].contains(&t.text);
+    let owner = tokens[phrase.phrase.end - 1].is_possessive();
+    (surely_verb && !owner).then_some(phrase)
+}
+
+/// The phrase opening the sentence (after any dateline) and the index of the word after it and
+/// any aside in commas, which must be a lower-case word.
+fn subject_and_verb(tokens: &[Token], floor: usize, c: usize) -> Option<(SpeakerPhrase, usize)> {
+    let from = after_dateline(tokens, floor, c);
+    let phrase = phrases::forward(tokens, from, c)?;
     let mut j = phrase.end();
     if j < c && tokens[j].text == "," {
         j = match phrase.apposition {
@@ -754,7 +779,7 @@ fn coordinated_subject(tokens: &[Token], floor: usize, c: usize) -> Option<Speak
             None => (j + 1..c).find(|&k| tokens[k].text == ",")? + 1,
         };
     }
-    (j < c && tokens[j].is_word() && !tokens[j].is_capitalised()).then_some(phrase)
+    (j < c && tokens[j].is_word() && !tokens[j].is_capitalised()).then_some((phrase, j))
 }
 
 /// `"…," he said in a video`: a cue whose speaker phrase follows a closing quotation attributes that
