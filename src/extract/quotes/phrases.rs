@@ -561,6 +561,9 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
                 .get(k + 1)
                 .is_some_and(|n| is_preposition(n) || n.is("on") || n.is("by") || n.is("at"))
     });
+    if joins_two_clauses(words) {
+        return None;
+    }
     let adverbial = NOT_SUBJECT_START.contains(&first.lower().as_str())
         || (first.is_capitalised() && words::is_capitalised_non_name(first.bare()));
     let opens = !adverbial;
@@ -574,6 +577,25 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
         && !is_determiner(last)
         && !last.is("and"))
     .then_some(floor)
+}
+
+/// "The centre opened at noon and the Red Cross says": a past verb, then "and"/"but" and a
+/// determiner opening a second clause, whose subject alone speaks.
+fn joins_two_clauses(words: &[Token]) -> bool {
+    words.windows(2).enumerate().any(|(k, w)| {
+        (w[0].is("and") || w[0].is("but"))
+            && is_determiner(&w[1])
+            && words[..k].iter().enumerate().any(|(j, t)| {
+                let lower = t.lower();
+                j > 0
+                    && !t.is_capitalised()
+                    && lower.ends_with("ed")
+                    && lower.len() > 4
+                    && !words::is_np_adjective(&lower)
+                    && !is_determiner(&words[j - 1])
+                    && !words.get(j + 1).is_some_and(|n| n.is("by")) // "reached by phone"
+            })
+    })
 }
 
 /// The last word of a subject is its head or the object of a preposition ("on the island", "by
@@ -956,6 +978,18 @@ mod tests {
         assert_eq!(back("His family said").0, "His family");
         assert_eq!(back("the man's family said").0, "the man's family");
         assert_eq!(back("Smith angrily said").0, "Smith");
+    }
+
+    #[test]
+    fn second_clause_after_a_past_verb_and_a_determiner_gives_the_subject() {
+        assert_eq!(
+            back("The shelter opened at noon and the Red Cross says").0,
+            "the Red Cross"
+        );
+        assert_eq!(
+            back("Residents reached by telephone and the mayor said").0,
+            "Residents reached by telephone and the mayor"
+        );
     }
 
     #[test]
