@@ -1663,11 +1663,35 @@ fn is_unnamed_with_preposition(phrase: &[Token]) -> bool {
         || words::is_group_noun(&first.lower())
         // "Traders in Kuala Lumpur", "Neighbours on Calle Defensa": capitalised only because
         // the sentence starts there.
-        || words::is_person_noun_any_number(first.bare()) && !words::is_title(&first.lower());
+        || words::is_person_noun_any_number(first.bare()) && !words::is_title(&first.lower())
+        || is_plural_noun_before_preposition(phrase);
     let is_prep =
         |t: &Token| t.is_word() && ["of", "for", "at", "from", "in", "with"].contains(&t.text);
     let has_preposition = phrase.iter().any(is_prep);
     descriptive && has_preposition && !named_before_preposition(phrase, is_prep)
+}
+
+/// "Geologists at the University of Lima", "Economists at the Institute of Policy Studies": a
+/// capitalised plural common noun opening the phrase (capitalised only because the sentence starts
+/// there) and followed by a preposition is a group of people from somewhere, not a name.
+fn is_plural_noun_before_preposition(phrase: &[Token]) -> bool {
+    let [first, prep, ..] = phrase else {
+        return false;
+    };
+    let lower = first.bare().to_lowercase();
+    first.is_capitalised()
+        && !first.is_possessive()
+        && !is_all_caps_word(first)
+        && lower.len() > 5
+        // Suffixes of plural role nouns that surnames seldom have ("Peters", "Connors" do).
+        && ["ists", "ians", "ants", "ents", "ives", "ees"]
+            .iter()
+            .any(|s| lower.ends_with(s))
+        && !words::is_organisation_word(&lower)
+        && !words::is_title(&lower)
+        && !words::is_capitalised_non_name(first.bare())
+        && prep.is_word()
+        && ["of", "at", "in", "from", "on"].contains(&prep.text)
 }
 
 /// "political scientist Anne-Marie Roy of Fundy Community College": a name before the

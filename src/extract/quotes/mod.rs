@@ -701,6 +701,40 @@ mod tests {
     }
 
     #[test]
+    fn cue_coordinated_with_an_earlier_verb_speaks_for_the_subject() {
+        for text in [
+            "Tom Baker paid a fine and said the matter was closed.",
+            "Tom Baker visited the site twice but insisted it was safe.",
+            "Tom Baker, spokesman for a residents' group, welcomed the plan but said it came late.",
+            "The group's envoy in Lisbon, Tom Baker, welcomed the plan and said it came late.",
+        ] {
+            assert_eq!(speaker_of(text).0, "Tom Baker", "{text}");
+        }
+    }
+
+    #[test]
+    fn participle_after_a_comma_speaks_for_the_subject_opening_the_sentence() {
+        let text = "The deal was signed in May. Staff of the Kisumu Water Board yesterday \
+                    walked out, saying the deal had cut their pay.";
+        assert_eq!(
+            speaker_of(text).0,
+            "Staff of the Kisumu Water Board",
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn capitalised_plural_role_noun_with_a_place_is_an_unnamed_group() {
+        let text = "The quake struck at noon. Geologists at the University of Lima said strong \
+                    tremors would continue.";
+        assert_eq!(
+            speaker_of(text).0,
+            "Geologists at the University of Lima",
+            "{text}"
+        );
+    }
+
+    #[test]
     fn trailing_said_with_an_unknown_role_noun_before_the_name() {
         for (text, name) in [
             (

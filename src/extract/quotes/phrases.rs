@@ -195,6 +195,9 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
         return Some(SpeakerPhrase::plain(phrase_end - 1..phrase_end));
     }
     let plain = backward_plain(tokens, phrase_end, floor);
+    if let Some(start) = plain.and_then(|p| over_name_list(tokens, p, phrase_end, floor)) {
+        return Some(SpeakerPhrase::plain(start..phrase_end));
+    }
     if let Some(start) = whole_subject(tokens, floor, phrase_end)
         && plain.is_none_or(|p| start < p)
     {
@@ -204,6 +207,37 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
         return Some(SpeakerPhrase::plain(start..phrase_end));
     }
     backward_in_commas(tokens, phrase_end, floor)
+}
+
+/// "a spokesman for the Department for Trade, Energy, Skills and Sport said": a body's name that
+/// lists its portfolios in commas, where the walk back stopped at the last comma ("Skills and
+/// Sport"). When single capitalised words in commas lead back to "of" or "for", returns the start
+/// of the phrase before that preposition, so the whole name and its owner stay together.
+fn over_name_list(tokens: &[Token], start: usize, end: usize, floor: usize) -> Option<usize> {
+    let tail = &tokens[start..end];
+    let capitalised_and = tail.first().is_some_and(|t| t.is_capitalised())
+        && tail.last().is_some_and(|t| t.is_capitalised())
+        && tail.iter().any(|t| t.is("and"))
+        && tail.iter().all(|t| t.is_capitalised() || t.is("and"));
+    if !capitalised_and {
+        return None;
+    }
+    let mut k = start;
+    while k >= floor + 2
+        && tokens[k - 1].text == ","
+        && tokens[k - 2].is_word()
+        && tokens[k - 2].is_capitalised()
+    {
+        k -= 2;
+    }
+    if k == start || k < floor + 2 || !(tokens[k - 1].is("of") || tokens[k - 1].is("for")) {
+        return None;
+    }
+    let head = backward_plain(tokens, k - 1, floor)?;
+    tokens[head..k - 1]
+        .iter()
+        .any(|t| t.is_capitalised() && words::is_organisation_word(t.bare()))
+        .then_some(head)
 }
 
 /// Steps back from the cue at `end` over what may stand between a subject and its verb (adverbs
@@ -527,6 +561,9 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
                 .get(k + 1)
                 .is_some_and(|n| is_preposition(n) || n.is("on") || n.is("by") || n.is("at"))
     });
+    if joins_two_clauses(words) {
+        return None;
+    }
     let adverbial = NOT_SUBJECT_START.contains(&first.lower().as_str())
         || (first.is_capitalised() && words::is_capitalised_non_name(first.bare()));
     let opens = !adverbial;
@@ -540,6 +577,25 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
         && !is_determiner(last)
         && !last.is("and"))
     .then_some(floor)
+}
+
+/// "The centre opened at noon and the Red Cross says": a past verb, then "and"/"but" and a
+/// determiner opening a second clause, whose subject alone speaks.
+fn joins_two_clauses(words: &[Token]) -> bool {
+    words.windows(2).enumerate().any(|(k, w)| {
+        (w[0].is("and") || w[0].is("but"))
+            && is_determiner(&w[1])
+            && words[..k].iter().enumerate().any(|(j, t)| {
+                let lower = t.lower();
+                j > 0
+                    && !t.is_capitalised()
+                    && lower.ends_with("ed")
+                    && lower.len() > 4
+                    && !words::is_np_adjective(&lower)
+                    && !is_determiner(&words[j - 1])
+                    && !words.get(j + 1).is_some_and(|n| n.is("by")) // "reached by phone"
+            })
+    })
 }
 
 /// The last word of a subject is its head or the object of a preposition ("on the island", "by
@@ -922,6 +978,30 @@ mod tests {
         assert_eq!(back("His family said").0, "His family");
         assert_eq!(back("the man's family said").0, "the man's family");
         assert_eq!(back("Smith angrily said").0, "Smith");
+    }
+
+    #[test]
+    fn second_clause_after_a_past_verb_and_a_determiner_gives_the_subject() {
+        assert_eq!(
+            back("The shelter opened at noon and the Red Cross says").0,
+            "the Red Cross"
+        );
+        assert_eq!(
+            back("Residents reached by telephone and the mayor said").0,
+            "Residents reached by telephone and the mayor"
+        );
+    }
+
+    #[test]
+    fn body_name_listing_portfolios_in_commas_stays_whole() {
+        assert_eq!(
+            back("A spokesman for the Department for Trade, Energy, Skills and Sport said").0,
+            "A spokesman for the Department for Trade , Energy , Skills and Sport"
+        );
+        assert_eq!(
+            back("An official at the Ministry of Water, Land and Forests said").0,
+            "An official at the Ministry of Water , Land and Forests"
+        );
     }
 
     #[test]

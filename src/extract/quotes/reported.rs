@@ -676,8 +676,19 @@ impl Cues<'_, '_> {
                 Some(k) => phrases::backward(tokens, k, floor)
                     .map(Source::Phrase)
                     .or(Some(Source::Subject(t.start))),
-                None => Some(Source::Subject(t.start)),
+                None => Some(
+                    participle_subject(tokens, floor, c - 1)
+                        .map_or(Source::Subject(t.start), Source::Phrase),
+                ),
             };
+        }
+        if previous_source.is_none() && follows_coordinator(tokens, c, floor) {
+            // "The speaker suspended the sitting and warned that …": the cue shares the
+            // sentence's subject with a verb before it, not the object before "and".
+            return Some(
+                coordinated_subject(tokens, floor, c)
+                    .map_or(Source::Subject(t.start), Source::Phrase),
+            );
         }
         match phrases::backward(tokens, c, floor) {
             Some(phrase)
@@ -721,6 +732,54 @@ impl Cues<'_, '_> {
             }
         })
     }
+}
+
+/// True when the cue at `c` follows "and" or "but" (adverbs between allowed) after some words of
+/// the sentence: "paid a fee and said", "admitted the trips took place but said". The cue is
+/// coordinated with the verb before it.
+fn follows_coordinator(tokens: &[Token], c: usize, floor: usize) -> bool {
+    let mut k = c;
+    while k > floor && phrases::is_bridge(&tokens[k - 1]) {
+        k -= 1;
+    }
+    k > floor + 1 && (tokens[k - 1].is("and") || tokens[k - 1].is("but"))
+}
+
+/// The subject opening the sentence (from `floor`) whose verb the cue at `c` is coordinated with:
+/// "Gianni Rossi, spokesman for the residents, welcomed the plan but said …". The phrase must be
+/// followed (after any aside in commas) by a lower-case word, its verb.
+fn coordinated_subject(tokens: &[Token], floor: usize, c: usize) -> Option<SpeakerPhrase> {
+    subject_and_verb(tokens, floor, c).map(|(phrase, _)| phrase)
+}
+
+/// "Members of the Kisumu County Assembly yesterday tabled a motion, accusing …": the subject
+/// opening the sentence speaks for a participle after a comma, when a word that is surely a verb
+/// (a past form in "-ed", a speech verb, an auxiliary or adverb) follows it; "Brazil's" before
+/// "central bank" is no subject.
+fn participle_subject(tokens: &[Token], floor: usize, comma: usize) -> Option<SpeakerPhrase> {
+    let (phrase, verb) = subject_and_verb(tokens, floor, comma)?;
+    let t = &tokens[verb];
+    let surely_verb = t.text.ends_with("ed")
+        || phrases::is_cue(tokens, verb)
+        || phrases::is_bridge(t)
+        || ["yesterday", "today", "on"].contains(&t.text);
+    let owner = tokens[phrase.phrase.end - 1].is_possessive();
+    (surely_verb && !owner).then_some(phrase)
+}
+
+/// The phrase opening the sentence (after any dateline) and the index of the word after it and
+/// any aside in commas, which must be a lower-case word.
+fn subject_and_verb(tokens: &[Token], floor: usize, c: usize) -> Option<(SpeakerPhrase, usize)> {
+    let from = after_dateline(tokens, floor, c);
+    let phrase = phrases::forward(tokens, from, c)?;
+    let mut j = phrase.end();
+    if j < c && tokens[j].text == "," {
+        j = match phrase.apposition {
+            Some(_) => j + 1, // "The speaker, Jo Bloggs, suspended …"
+            None => (j + 1..c).find(|&k| tokens[k].text == ",")? + 1,
+        };
+    }
+    (j < c && tokens[j].is_word() && !tokens[j].is_capitalised()).then_some((phrase, j))
 }
 
 /// `"…," he said in a video`: a cue whose speaker phrase follows a closing quotation attributes that
