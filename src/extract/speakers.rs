@@ -2116,6 +2116,32 @@ mod tests {
     }
 
     #[test]
+    fn the_consortium_is_the_consortium_named_before() {
+        let text = "Amir Dahl, who runs logistics for the Sahel Grain Consortium, said the \
+                    trucks came. According to the consortium, many families arrived.";
+        assert_eq!(
+            resolve_in(text, "the consortium", "According to"),
+            "Sahel Grain Consortium"
+        );
+    }
+
+    #[test]
+    fn the_agency_is_a_body_of_no_kind_heard_as_a_speaker() {
+        let text = "Elections Yukon said polls would open. Turnout was up, the agency said.";
+        let tokens = tokenize(text);
+        let spans = sentences(text);
+        let mut resolver = Resolver::new(&tokens, &spans, &[]);
+        resolver.note_speaker("Elections Yukon", 0);
+        let start = text.find("the agency").unwrap();
+        let phrase: Vec<Token> = tokens
+            .iter()
+            .filter(|t| t.start >= start && t.end <= start + "the agency".len())
+            .cloned()
+            .collect();
+        assert_eq!(resolver.resolve(&phrase, None, start), "Elections Yukon");
+    }
+
+    #[test]
     fn a_plural_group_at_a_sentence_start_keeps_its_place() {
         let text = "Palm oil fell. Traders in Kuala Lumpur said demand had slowed.";
         assert_eq!(
