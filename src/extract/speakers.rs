@@ -1454,7 +1454,7 @@ impl Resolver {
                     && e.is_person
                     && (e.confirmed
                         || (is_age_description(&head)
-                            && !e.name.split(' ').any(|w| words::is_determiner(w))))
+                            && !e.name.split(' ').any(words::is_determiner)))
                     && e.name.contains(' ')
                 {
                     return e.name.clone(); // "The researcher said" after naming her
