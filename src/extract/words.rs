@@ -246,7 +246,7 @@ pub fn body_kind(word: &str) -> Option<&'static str> {
         "club" | "fc" | "cf" | "afc" | "united" | "rovers" | "wanderers" | "athletic" => "club",
         "union" | "federation" | "association" | "guild" | "confederation" | "local" => "union",
         "group" | "organisation" | "organization" => "any",
-        "regulator" | "watchdog" | "authority" | "commission" => "regulator",
+        "regulator" | "watchdog" | "authority" | "commission" | "agency" => "regulator",
         w if is_business_kind(w) => "business",
         _ => return None,
     };
@@ -278,7 +278,7 @@ word_set!(
         "commonwealth", "republic", "state", "states", "kingdom", "federal", "royal",
         "secretariat", "prosecutors", "prosecution", "investigators", "officials", "authorities",
         "headquarters", "firm", "lab", "studio",
-        "studios", "unit", "division", "camp", "campaign",
+        "studios", "unit", "division", "camp", "campaign", "consortium",
     ]
 );
 
