@@ -291,7 +291,7 @@ fn skip_to_phrase_end(tokens: &[Token], end: usize, floor: usize) -> Option<usiz
     }
 }
 
-/// `whole_subject`, tried from the sentence's start and then, when a dateline ("PINE RIDGE, Ore.
+/// `subject_shape`, tried from the sentence's start and then, when a dateline ("PINE RIDGE, Ore.
 /// —", "OSLO, May 2 (Wire) -", "TUMKUR:") or a headline before one opens the sentence, from just
 /// after the dateline's dash or colon: "PINE RIDGE, Ore. — A group of farmers in the valley said".
 fn whole_subject_after_dateline(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
@@ -587,11 +587,7 @@ const AUXILIARIES: &[&str] = &[
 /// said", "Residents reached by telephone said", "Hanoi police warned", "Officials from both
 /// countries said". The stretch from `floor` (the sentence's start) to `end` must hold words only,
 /// open like a noun phrase, carry no auxiliary or speech verb, and end in a noun.
-fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
-    subject_shape(tokens, floor, end, true)
-}
-
-/// `whole_subject`'s test; `noun_end` false when an aside in commas follows ("A porter on the
+/// `noun_end` is false when an aside in commas follows ("A porter on the
 /// night shift, who asked not to be named, said"), which shows where the noun phrase ends.
 fn subject_shape(tokens: &[Token], floor: usize, end: usize, noun_end: bool) -> Option<usize> {
     if end < floor + 2 || end > floor + 14 {
