@@ -160,10 +160,14 @@ fn is_time_word(t: &Token) -> bool {
 }
 
 /// True when the comma-delimited segment starting at `k` is a clause or aside rather than a name or
-/// role: "who hosted the summit", "speaking in Kyiv", "for his part", "which oversees referees".
+/// role: "who hosted the summit", "speaking in Kyiv", "for his part", "which oversees referees",
+/// "many of which export".
 fn is_aside(tokens: &[Token], k: usize) -> bool {
     let t = &tokens[k];
     let lower = t.lower();
+    if is_partitive_relative(tokens, k) {
+        return true;
+    }
     t.is_word()
         && !t.is_capitalised()
         && ([
@@ -185,6 +189,16 @@ fn is_aside(tokens: &[Token], k: usize) -> bool {
             || (lower.ends_with("ed") && lower.len() > 4 && !words::is_np_adjective(&lower)))
 }
 
+/// A relative clause opened by a quantity: "many of which", "some of whom".
+fn is_partitive_relative(tokens: &[Token], k: usize) -> bool {
+    tokens[k].is_word()
+        && !tokens[k].is_capitalised()
+        && tokens.get(k + 1).is_some_and(|t| t.is("of"))
+        && tokens
+            .get(k + 2)
+            .is_some_and(|t| t.is("which") || t.is("whom"))
+}
+
 /// The speaker phrase that ends just before `end` (the cue), not reaching below `floor`. Adverbs
 /// and auxiliaries between the phrase and the verb are skipped ("Smith later told", "The Kremlin,
 /// however, denied"), as are asides in commas ("Anwar Ibrahim, who hosted the summit, urged").
@@ -198,7 +212,7 @@ pub fn backward(tokens: &[Token], end: usize, floor: usize) -> Option<SpeakerPhr
     if let Some(start) = plain.and_then(|p| over_name_list(tokens, p, phrase_end, floor)) {
         return Some(SpeakerPhrase::plain(start..phrase_end));
     }
-    if let Some(start) = whole_subject(tokens, floor, phrase_end)
+    if let Some(start) = whole_subject_after_dateline(tokens, floor, phrase_end)
         && plain.is_none_or(|p| start < p)
     {
         return Some(SpeakerPhrase::plain(start..phrase_end));
@@ -277,6 +291,41 @@ fn skip_to_phrase_end(tokens: &[Token], end: usize, floor: usize) -> Option<usiz
     }
 }
 
+/// `subject_shape`, tried from the sentence's start and then, when a dateline ("PINE RIDGE, Ore.
+/// —", "OSLO, May 2 (Wire) -", "TUMKUR:") or a headline before one opens the sentence, from just
+/// after the dateline's dash or colon: "PINE RIDGE, Ore. — A group of farmers in the valley said".
+fn whole_subject_after_dateline(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
+    subject_after_dateline(tokens, floor, end, true)
+}
+
+fn subject_after_dateline(
+    tokens: &[Token],
+    floor: usize,
+    end: usize,
+    noun_end: bool,
+) -> Option<usize> {
+    subject_shape(tokens, floor, end, noun_end).or_else(|| {
+        let mark = dateline_end(tokens, floor, end)?;
+        subject_shape(tokens, mark + 1, end, noun_end)
+    })
+}
+
+/// The dash or colon closing a dateline between `floor` and `end`: the last such mark that has an
+/// all-capitals place name of three letters or more within the eight tokens before it.
+fn dateline_end(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
+    let mark = (floor + 1..end)
+        .rev()
+        .find(|&k| matches!(tokens[k].text, "—" | "–" | "-" | ":"))?;
+    tokens[floor.max(mark.saturating_sub(8))..mark]
+        .iter()
+        .any(|t| {
+            t.is_word()
+                && t.text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && !t.text.chars().any(char::is_lowercase)
+        })
+        .then_some(mark)
+}
+
 /// The speaker phrase when a segment in commas stands right before the verb ("X, Y, said"): either
 /// an aside after the speaker or a name and role in apposition, told apart by the segment's shape.
 fn backward_in_commas(tokens: &[Token], phrase_end: usize, floor: usize) -> Option<SpeakerPhrase> {
@@ -293,6 +342,13 @@ fn backward_in_commas(tokens: &[Token], phrase_end: usize, floor: usize) -> Opti
         return None;
     }
     if is_aside(tokens, inner.start) {
+        let outer_start = match (
+            outer_start,
+            subject_after_dateline(tokens, floor, inner_start, false),
+        ) {
+            (Some(plain), Some(whole)) => Some(plain.min(whole)),
+            (plain, whole) => plain.or(whole),
+        };
         let outer = outer_start.map(|s| s..inner_start)?;
         return Some(speaker_before_aside(tokens, floor, outer));
     }
@@ -531,7 +587,9 @@ const AUXILIARIES: &[&str] = &[
 /// said", "Residents reached by telephone said", "Hanoi police warned", "Officials from both
 /// countries said". The stretch from `floor` (the sentence's start) to `end` must hold words only,
 /// open like a noun phrase, carry no auxiliary or speech verb, and end in a noun.
-fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
+/// `noun_end` is false when an aside in commas follows ("A porter on the
+/// night shift, who asked not to be named, said"), which shows where the noun phrase ends.
+fn subject_shape(tokens: &[Token], floor: usize, end: usize, noun_end: bool) -> Option<usize> {
     if end < floor + 2 || end > floor + 14 {
         return None;
     }
@@ -572,7 +630,7 @@ fn whole_subject(tokens: &[Token], floor: usize, end: usize) -> Option<usize> {
         && opens
         && (2..=14).contains(&words.len())
         && words.iter().any(head)
-        && ends_in_noun(words)
+        && (!noun_end || ends_in_noun(words))
         && !is_preposition(last)
         && !is_determiner(last)
         && !last.is("and"))
@@ -1014,6 +1072,42 @@ mod tests {
         assert_eq!(
             back("Farmers in Rongai, Nakuru County, say"),
             ("Farmers in Rongai".into(), None)
+        );
+    }
+
+    #[test]
+    fn whole_subject_after_a_dateline_or_a_headline_keeps_its_head() {
+        assert_eq!(
+            back("PINE RIDGE, Ore. — A group of sheep farmers in the lower Alder valley said").0,
+            "A group of sheep farmers in the lower Alder valley"
+        );
+        assert_eq!(
+            back("OSLO, May 2 (Wire) - Dock workers camped on the edge of Bergen said").0,
+            "Dock workers camped on the edge of Bergen"
+        );
+        assert_eq!(
+            back("TUMKUR: Growers in the dry villages of the Kavari canal have threatened").0,
+            "Growers in the dry villages of the Kavari canal"
+        );
+    }
+
+    #[test]
+    fn whole_subject_before_an_aside_in_commas() {
+        assert_eq!(
+            back("A porter on the night shift, who asked not to be named, said").0,
+            "A porter on the night shift"
+        );
+        assert_eq!(
+            back("Tile makers in the Dunmore trade park, many of which export, said").0,
+            "Tile makers in the Dunmore trade park"
+        );
+    }
+
+    #[test]
+    fn whole_subject_with_a_relative_clause() {
+        assert_eq!(
+            back("A group of tenants who came from Leeds for the vote said").0,
+            "A group of tenants who came from Leeds for the vote"
         );
     }
 
