@@ -1256,9 +1256,14 @@ impl Resolver {
             && !resolved.is_empty()
             && let Some(k) = self.entities.iter().position(|e| e.name == resolved)
         {
-            self.roles.insert(role, k);
             self.entities[k].confirmed = true;
-            self.entities[k].titled = true;
+            if is_body_description(&role) {
+                self.entities[k].is_person = false;
+                self.entities[k].gender = None;
+            } else {
+                self.entities[k].titled = true;
+            }
+            self.roles.insert(role, k);
         }
         resolved
     }
@@ -1970,6 +1975,25 @@ fn definite_role_before(tokens: &[Token], comma: usize) -> Option<String> {
 }
 
 /// "21-year-old", "six-year-old": an age that stands for a person ("The 21-year-old said").
+/// "a tannery upstream", "the developer": a role whose nouns say a kind of business or body, so
+/// the name set beside it is an organisation, not a titled person.
+fn is_body_description(role: &str) -> bool {
+    let words: Vec<&str> = role.split(' ').collect();
+    words
+        .iter()
+        .any(|w| words::body_kind(w) == Some("business"))
+        && !words.iter().any(|w| {
+            words::is_title(w)
+                || words::is_person_noun(w)
+                || is_role_word_text(w)
+                || w.contains('\'')
+        })
+}
+
+fn is_role_word_text(word: &str) -> bool {
+    words::is_person_noun_any_number(word) || words::is_organisation_word(word)
+}
+
 fn is_age_description(word: &str) -> bool {
     word.strip_suffix("-year-old")
         .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '-'))
@@ -2327,6 +2351,35 @@ mod tests {
             resolve_in(text, "The company", "spoke."),
             "Pennant Components"
         );
+    }
+
+    #[test]
+    fn the_company_is_the_business_named_beside_a_business_noun_in_apposition() {
+        let text = "A brewery downriver, Osprey Hollow Ales, said in a statement that it had done \
+                    nothing wrong. The company said it had shared its records.";
+        let tokens = tokenize(text);
+        let mut resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        let span = |from: usize, words: &str| -> Vec<Token> {
+            let start = from + text[from..].find(words).expect("in text");
+            let end = start + words.len();
+            tokens
+                .iter()
+                .filter(|t| t.start >= start && t.end <= end)
+                .cloned()
+                .collect()
+        };
+        let role = span(0, "A brewery downriver");
+        let name = span(0, "Osprey Hollow Ales");
+        let first = resolver.resolve(&role, Some(&name), 0);
+        assert_eq!(first, "Osprey Hollow Ales");
+        resolver.note_speaker(&first, text.find("that").expect("cue"));
+        let company = span(text.find("wrong.").expect("end"), "The company");
+        let at = company[0].start;
+        assert_eq!(resolver.resolve(&company, None, at), "Osprey Hollow Ales");
+        // A person set beside a title is still a person: "the company" is not her.
+        let text = "The firm's chief executive, Nora Ellery, said sales fell. The company said \
+                    it would cut jobs.";
+        assert_eq!(resolve_in(text, "The company", "fell."), "The company");
     }
 
     #[test]

@@ -221,7 +221,7 @@ word_set!(
     &[
         "company", "firm", "carmaker", "automaker", "airline", "retailer", "lender", "insurer",
         "manufacturer", "broadcaster", "utility", "conglomerate", "chipmaker", "drugmaker",
-        "brewer", "refiner",
+        "brewer", "refiner", "tannery",
     ]
 );
 
