@@ -724,6 +724,16 @@ mod tests {
     }
 
     #[test]
+    fn threatening_a_noun_after_a_comma_is_no_speech_of_the_subject() {
+        let text = "Storm upgraded\n\nMIAMI, Fla. — Hurricane Orla strengthened over warm water on \
+                    Monday, threatening a surge of ten feet along the coast.";
+        assert!(quotes(text).is_empty(), "{:?}", quotes(text));
+        let text = "Talks failed. Dock workers walked out on Monday, threatening to close the port \
+                    for a week.";
+        assert_eq!(speaker_of(text).0, "Dock workers", "{text}");
+    }
+
+    #[test]
     fn capitalised_plural_role_noun_with_a_place_is_an_unnamed_group() {
         let text = "The quake struck at noon. Geologists at the University of Lima said strong \
                     tremors would continue.";

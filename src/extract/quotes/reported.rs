@@ -678,6 +678,7 @@ impl Cues<'_, '_> {
                     .or(Some(Source::Subject(t.start))),
                 None => Some(
                     participle_subject(tokens, floor, c - 1)
+                        .filter(|_| !threat_of_harm(tokens, c))
                         .map_or(Source::Subject(t.start), Source::Phrase),
                 ),
             };
@@ -765,6 +766,13 @@ fn participle_subject(tokens: &[Token], floor: usize, comma: usize) -> Option<Sp
         || ["yesterday", "today", "on"].contains(&t.text);
     let owner = tokens[phrase.phrase.end - 1].is_possessive();
     (surely_verb && !owner).then_some(phrase)
+}
+
+/// "…, threatening a storm surge": a participle *threatening* with a noun object reports what a
+/// storm or a crisis may bring, not what someone said (a speaker threatens *to* act), so the
+/// sentence's subject is not taken as its speaker.
+fn threat_of_harm(tokens: &[Token], c: usize) -> bool {
+    tokens[c].is("threatening") && !tokens.get(c + 1).is_some_and(|t| t.is("to"))
 }
 
 /// The phrase opening the sentence (after any dateline) and the index of the word after it and
