@@ -146,7 +146,7 @@ mod news {
         output::read_rows(&root().join(format!("news/{name}_gold.csv"))).unwrap()
     }
 
-    const SETS: [(&str, usize, usize); 10] = [
+    const SETS: [(&str, usize, usize); 12] = [
         ("train", 456, 4916),
         ("dev", 32, 384),
         ("heldout-natural", 24, 266),
@@ -157,9 +157,11 @@ mod news {
         ("heldout4-acts", 24, 278),
         ("heldout5-natural", 24, 254),
         ("heldout5-acts", 24, 281),
+        ("heldout6-natural", 24, 255),
+        ("heldout6-acts", 24, 250),
     ];
 
-    const HELD_OUT: [&str; 8] = [
+    const HELD_OUT: [&str; 10] = [
         "heldout-natural",
         "heldout-acts",
         "heldout3-natural",
@@ -168,6 +170,8 @@ mod news {
         "heldout4-acts",
         "heldout5-natural",
         "heldout5-acts",
+        "heldout6-natural",
+        "heldout6-acts",
     ];
 
     #[test]
@@ -216,13 +220,15 @@ mod news {
                 .count();
             n as f64 / rows.len() as f64
         };
-        // Real copy taken as it comes is 75% neutral; the writers of the third and fourth
-        // held-out sets, asked for that, wrote 68% and 63% (court and strike stories carry acts).
+        // Real copy taken as it comes is 75% neutral; the writers of the third, fourth and fifth
+        // held-out sets, asked for that, wrote 68%, 63% and 64% (court and strike stories carry
+        // acts).
         for name in [
             "heldout-natural",
             "heldout3-natural",
             "heldout4-natural",
             "heldout5-natural",
+            "heldout6-natural",
         ] {
             assert!(neutral(name) >= 0.60, "{name}: {}", neutral(name));
         }
@@ -231,6 +237,7 @@ mod news {
             "heldout3-acts",
             "heldout4-acts",
             "heldout5-acts",
+            "heldout6-acts",
         ] {
             assert!(neutral(name) <= 0.35, "{name}: {}", neutral(name));
         }
@@ -291,7 +298,7 @@ mod news {
         }
         assert_eq!(
             records.len(),
-            4916 + 384 + 266 + 310 + 216 + 241 + 534 + 535
+            4916 + 384 + 266 + 310 + 216 + 241 + 534 + 535 + 505
         );
         assert!(disagreements > 0);
     }
