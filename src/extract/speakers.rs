@@ -502,6 +502,31 @@ fn is_local_number(tokens: &[Token], k: usize) -> bool {
     k > 0 && tokens[k - 1].is("Local") && is_number(&tokens[k])
 }
 
+/// "Ministry of Health", "Department of Labour and Employment", "Delta Crest Energy": a run whose
+/// last role word is a portfolio ("Health", "Energy") after a body's word or after a name is a
+/// body's name, not a title with no one named ("Minister of Health", "Secretary of State").
+fn is_body_with_portfolio(run: &[Token], k: usize) -> bool {
+    let last = &run[k];
+    if !last.is_capitalised() || !words::is_title_modifier(last.bare()) {
+        return false;
+    }
+    let rest = join(run[k + 1..].iter());
+    if first_name_gender(&rest).is_some() {
+        return false;
+    }
+    let plain = |t: &Token| t.is_capitalised() && !is_role_word(t);
+    // "Ministry of Health": a body's word before the portfolio.
+    let body_before = run[..k]
+        .iter()
+        .any(|t| plain(t) && words::is_organisation_word(t.bare()));
+    // "Delta Crest Energy": names, then a portfolio that is also a body's word, last.
+    let named_body = k > 0
+        && k + 1 == run.len()
+        && words::is_organisation_word(last.bare())
+        && run[..k].iter().all(|t| plain(t) && is_name_token(t));
+    body_before || named_body
+}
+
 /// True when a name's words make it an organisation: an organisation word or an acronym, but not
 /// initials before a surname ("S.K. Raghavan").
 fn names_organisation(name: &[&Token]) -> bool {
@@ -874,10 +899,11 @@ impl Resolver {
                 .map(|(_, t)| t)
                 .collect(),
         };
-        if name.is_empty() {
+        let body_with_portfolio = last_title.is_some_and(|k| is_body_with_portfolio(run, k));
+        if name.is_empty() && !body_with_portfolio {
             return None;
         }
-        let org = names_organisation(&name);
+        let org = body_with_portfolio || names_organisation(&name);
         if org {
             // Organisations keep their whole run as written ("General Motors", "China's Foreign Ministry").
             let mut text = run.iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
@@ -1309,7 +1335,14 @@ impl Resolver {
                 .filter(|t| is_name_token(t) || is_name_connector(t.text) || t.is("and")),
         );
         let gender = phrase.iter().find_map(|t| honorific_gender(t.bare()));
-        let resolved = self.resolve_name(&name_text, pos);
+        let resolved = match self.namesake(&name_text, gender, pos) {
+            Some(k) => {
+                self.entities[k].confirmed = true;
+                self.add_mention(pos, k, false);
+                self.entities[k].name.clone()
+            }
+            None => self.resolve_name(&name_text, pos),
+        };
         // "chief executive Raymond Goh": a title before the name makes it a person's.
         let titled = last_title.is_some_and(|k| phrase[..=k].iter().any(is_full_title));
         if let Some(k) = self.entities.iter().position(|e| e.name == resolved) {
@@ -1355,6 +1388,43 @@ impl Resolver {
             self.unnamed_at.push(phrase.first().map_or(0, |t| t.start));
         }
         text
+    }
+
+    /// "Ms Okafor" when the article named both "Daniel Okafor" and "Grace Okafor": of the people
+    /// sharing the surname, the one the honorific's gender fits, then the one mentioned last
+    /// before `pos`. None unless two or more known people share it.
+    fn namesake(&self, surname: &str, gender: Option<Gender>, pos: usize) -> Option<usize> {
+        if surname.is_empty() || surname.contains(' ') {
+            return None;
+        }
+        let shares = |e: &Entity| {
+            e.is_person
+                && e.name != surname
+                && e.name
+                    .split(' ')
+                    .next_back()
+                    .is_some_and(|w| w == surname || w.eq_ignore_ascii_case(surname))
+        };
+        let namesakes: Vec<usize> = (0..self.entities.len())
+            .filter(|&k| shares(&self.entities[k]))
+            .collect();
+        if namesakes.len() < 2 {
+            return None;
+        }
+        let fitting: Vec<usize> = namesakes
+            .iter()
+            .copied()
+            .filter(|&k| gender.is_none_or(|g| self.entities[k].gender.is_none_or(|e| e == g)))
+            .collect();
+        if let [only] = fitting[..] {
+            return Some(only);
+        }
+        let before = &self.mentions[..self.mentions.partition_point(|m| m.pos < pos)];
+        before
+            .iter()
+            .rev()
+            .find(|m| fitting.contains(&m.entity))
+            .map(|m| m.entity)
     }
 
     fn resolve_name(&mut self, name: &str, pos: usize) -> String {
@@ -2390,6 +2460,50 @@ mod tests {
             resolve_in(text, "the union", ""),
             "The Millbrook Education Association"
         );
+    }
+
+    #[test]
+    fn a_body_named_with_a_portfolio_opening_a_sentence_is_the_body_named_later() {
+        // "Transport" and "Energy" are portfolios ("Transport Minister"): after a body's word or
+        // a name, the run is the body's name, which "the ministry" and "the company" point to.
+        let text = "Drivers walked out on Monday. The Ministry of Transport and Roads called both \
+                    sides to talks. The ministry urged calm.";
+        assert_eq!(
+            resolve_in(text, "The ministry", "talks."),
+            "The Ministry of Transport and Roads"
+        );
+        let text = "Pickets gathered at the depot. Harland Vale Energy cut 200 jobs last month. \
+                    Later the company said it regretted the cuts.";
+        let (tokens, spans) = (tokenize(text), sentences(text));
+        let resolver = Resolver::new(&tokens, &spans, &[]);
+        let e = resolver
+            .entities
+            .iter()
+            .find(|e| e.name == "Harland Vale Energy")
+            .expect("a body named");
+        assert!(!e.is_person);
+        // A title with its portfolio and no name is still no one's name.
+        let text = "Minister of Transport Ada Brook spoke. Secretary of State Tom Hale spoke. \
+                    Ms Brook said the roads were safe.";
+        assert_eq!(resolve_in(text, "Ms Brook", "spoke."), "Ada Brook");
+        let (tokens, spans) = (tokenize(text), sentences(text));
+        let resolver = Resolver::new(&tokens, &spans, &[]);
+        assert!(resolver.entities.iter().all(|e| e.is_person));
+    }
+
+    #[test]
+    fn a_surname_two_people_share_goes_to_the_honorific_gender_then_the_latest_named() {
+        let text = "Grace Ilve and her father, farmer Thomas Ilve, run the farm. Ms Ilve said the \
+                    frost came early.";
+        assert_eq!(resolve_in(text, "Ms Ilve", "farm."), "Grace Ilve");
+        let text = "Brothers Peeter Ilve and Tomas Ilve were both at the hearing. Peeter Ilve \
+                    spoke first. Later Tomas Ilve took the stand. Mr Ilve said he had seen \
+                    nothing.";
+        assert_eq!(resolve_in(text, "Mr Ilve", "stand."), "Tomas Ilve");
+        let text = "Brothers Peeter Ilve and Tomas Ilve were both at the hearing. Tomas Ilve \
+                    spoke first. Later Peeter Ilve took the stand. Mr Ilve said he had seen \
+                    nothing.";
+        assert_eq!(resolve_in(text, "Mr Ilve", "stand."), "Peeter Ilve");
     }
 
     #[test]
