@@ -1328,6 +1328,15 @@ impl Resolver {
         if names_organisation(&name_tokens) {
             return self.organisation_name(phrase, &name_tokens);
         }
+        // "Kenya's Daniel Kiprop in the final stretch": the owner before a person's name is not
+        // part of it.
+        if let Some(p) = name_tokens
+            .iter()
+            .rposition(|t| t.is_possessive() && !is_plural_possessive(t))
+            && name_tokens[p + 1..].iter().any(|t| is_name_token(t))
+        {
+            name_tokens.drain(..=p);
+        }
         let name_text = join(
             name_tokens
                 .iter()
@@ -2504,6 +2513,26 @@ mod tests {
                     spoke first. Later Peeter Ilve took the stand. Mr Ilve said he had seen \
                     nothing.";
         assert_eq!(resolve_in(text, "Mr Ilve", "stand."), "Peeter Ilve");
+    }
+
+    #[test]
+    fn an_owner_before_a_name_with_a_circumstance_after_it_is_not_part_of_the_name() {
+        let text = "Norway's Ola Brekke led until Chile's Tomas Vidal in the final stretch caught \
+                    him. Vidal said he had saved his legs.";
+        assert_eq!(
+            resolve_in(text, "Chile's Tomas Vidal in the final stretch", ""),
+            "Tomas Vidal"
+        );
+        assert_eq!(
+            resolve_all(text, &["Chile's Tomas Vidal in the final stretch", "Vidal"]),
+            ["Tomas Vidal", "Tomas Vidal"]
+        );
+        // A plural possessive stays inside a body's name.
+        let text = "The Copper Miners' Guild spoke. The Copper Miners' Guild said wages fell.";
+        assert_ne!(
+            resolve_in(text, "The Copper Miners' Guild", "spoke."),
+            "Guild"
+        );
     }
 
     #[test]
