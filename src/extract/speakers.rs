@@ -527,6 +527,22 @@ fn is_body_with_portfolio(run: &[Token], k: usize) -> bool {
     body_before || named_body
 }
 
+/// "The student representative council" for "the university": a body whose name ends in a noun
+/// that names bodies of another kind than `head` is not what a bare "the <head>" stands for.
+fn names_other_body(name: &str, head: &str) -> bool {
+    let Some(last) = name.rsplit(' ').next() else {
+        return false;
+    };
+    let last = last.trim_matches(|c: char| !c.is_alphanumeric());
+    if last.eq_ignore_ascii_case(head) || !words::is_body_noun(last) {
+        return false;
+    }
+    match (words::body_kind(last), words::body_kind(head)) {
+        (Some(a), Some(b)) => a != b && a != "any" && b != "any",
+        _ => true,
+    }
+}
+
 /// True when a name's words make it an organisation: an organisation word or an acronym, but not
 /// initials before a surname ("S.K. Raghavan").
 fn names_organisation(name: &[&Token]) -> bool {
@@ -1000,7 +1016,12 @@ impl Resolver {
                     .rev()
                     .take_while(|t| is_name_token(t))
                     .collect();
-                if !role.is_empty() && names.len() >= 2 {
+                // "Replying to Jo Roe, the minister said": a role opening a clause of its own,
+                // its verb straight after it, is someone else.
+                let own_clause = tokens
+                    .get(k + 2 + role.len())
+                    .is_some_and(|t| t.is_word() && words::is_cue_verb(t.text));
+                if !role.is_empty() && names.len() >= 2 && !own_clause {
                     let name = join(names.iter().rev().copied());
                     let entity = self.entity(&name, true, true);
                     self.entities[entity].titled = true;
@@ -1529,7 +1550,12 @@ impl Resolver {
                 .filter(|m| m.pos < pos && m.sentence + 4 >= here);
             for m in recent {
                 let e = &self.entities[m.entity];
-                if generic_body && !e.is_person && e.name.split(' ').count() >= 2 && e.confirmed {
+                if generic_body
+                    && !e.is_person
+                    && e.name.split(' ').count() >= 2
+                    && e.confirmed
+                    && !names_other_body(&e.name, &head)
+                {
                     return e.name.clone();
                 }
                 // An age is only ever a person's: a full name needs no other proof.
@@ -1845,8 +1871,43 @@ impl Resolver {
                     .unwrap_or_default();
                 self.resolve_pronoun(&word, at)
             }
-            _ => String::new(),
+            _ => self.definite_subject_before(tokens, start, pos),
         }
+    }
+
+    /// "…, the health ministry said on Tuesday, adding …": with no one named, the definite role
+    /// or body that a cue verb before `pos` has as its subject, resolved as a speaker phrase.
+    fn definite_subject_before(&mut self, tokens: &[Token], start: usize, pos: usize) -> String {
+        let from = tokens.partition_point(|t| t.start < start);
+        let to = tokens.partition_point(|t| t.start < pos);
+        // The finite cue, not a participle opening its own clause (", adding that").
+        let Some(cue) = (from..to).rev().find(|&k| {
+            tokens[k].is_word()
+                && words::is_cue_verb(tokens[k].text)
+                && k > from
+                && tokens[k - 1].is_word()
+        }) else {
+            return String::new();
+        };
+        let words_before = tokens[from..cue]
+            .iter()
+            .rev()
+            .take(3)
+            .take_while(|t| t.is_word() && !t.is_capitalised() && !t.is("the"))
+            .count();
+        let det = cue - words_before;
+        if words_before == 0 || det <= from || !tokens[det - 1].is("the") {
+            return String::new();
+        }
+        let head = tokens[cue - 1].bare();
+        let fits = words::is_organisation_word(head)
+            || words::is_title(head)
+            || words::is_person_noun(head);
+        if !fits {
+            return String::new();
+        }
+        let phrase = &tokens[det - 1..cue];
+        self.resolve(phrase, None, phrase[0].start)
     }
 }
 
@@ -2532,6 +2593,56 @@ mod tests {
         assert_ne!(
             resolve_in(text, "The Copper Miners' Guild", "spoke."),
             "Guild"
+        );
+    }
+
+    #[test]
+    fn a_name_then_the_role_and_its_verb_is_no_apposition() {
+        // "…from Jo Roe, the minister said": the minister is not Jo Roe.
+        let text = "Energy Minister Piet Varga spoke in the chamber. Answering a question from \
+                    Maren Holt Dahl, the minister said prices would fall. The minister added that \
+                    taxes would stay.";
+        assert_eq!(resolve_in(text, "The minister", "fall."), "Piet Varga");
+        // "Maren Holt Dahl, the minister, said": an apposition still gives the role.
+        let text = "Maren Holt Dahl, the minister, said prices would fall. The minister added \
+                    that taxes would stay.";
+        assert_eq!(resolve_in(text, "The minister", "fall."), "Maren Holt Dahl");
+    }
+
+    #[test]
+    fn a_participle_clause_with_no_name_takes_the_definite_subject_of_the_cue_before_it() {
+        let text = "Two cases were found in the port town of Lorne Bay, the health ministry said \
+                    on Monday, adding that more tests were under way.";
+        let tokens = tokenize(text);
+        let mut resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        let pos = text.find("that more").expect("clause");
+        assert_eq!(
+            resolver.subject_at(&tokens, pos, false),
+            "the health ministry"
+        );
+        // A sentence with no cue before the clause still has no subject.
+        let text = "Rain fell across the hills on Monday, flooding the valley roads.";
+        let tokens = tokenize(text);
+        let mut resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        let pos = text.find("the valley").expect("clause");
+        assert_eq!(resolver.subject_at(&tokens, pos, false), "");
+    }
+
+    #[test]
+    fn the_university_is_not_a_council_that_spoke_just_before() {
+        let text = "Students marched on Friday. The Student Representative Council called for \
+                    calm. The university said lectures would resume.";
+        let resolved = resolve_all(
+            text,
+            &["The Student Representative Council", "The university"],
+        );
+        assert_eq!(resolved[1], "The university");
+        // The police are still "the force".
+        let text = "Six people were hurt, British Transport Police said. None was badly hurt, \
+                    the force said.";
+        assert_eq!(
+            resolve_in(text, "the force", "Police said."),
+            "British Transport Police"
         );
     }
 
