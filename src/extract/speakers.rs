@@ -502,6 +502,47 @@ fn is_local_number(tokens: &[Token], k: usize) -> bool {
     k > 0 && tokens[k - 1].is("Local") && is_number(&tokens[k])
 }
 
+/// "Ministry of Health", "Department of Labour and Employment", "Delta Crest Energy": a run whose
+/// last role word is a portfolio ("Health", "Energy") after a body's word or after a name is a
+/// body's name, not a title with no one named ("Minister of Health", "Secretary of State").
+fn is_body_with_portfolio(run: &[Token], k: usize) -> bool {
+    let last = &run[k];
+    if !last.is_capitalised() || !words::is_title_modifier(last.bare()) {
+        return false;
+    }
+    let rest = join(run[k + 1..].iter());
+    if first_name_gender(&rest).is_some() {
+        return false;
+    }
+    let plain = |t: &Token| t.is_capitalised() && !is_role_word(t);
+    // "Ministry of Health": a body's word before the portfolio.
+    let body_before = run[..k]
+        .iter()
+        .any(|t| plain(t) && words::is_organisation_word(t.bare()));
+    // "Delta Crest Energy": names, then a portfolio that is also a body's word, last.
+    let named_body = k > 0
+        && k + 1 == run.len()
+        && words::is_organisation_word(last.bare())
+        && run[..k].iter().all(|t| plain(t) && is_name_token(t));
+    body_before || named_body
+}
+
+/// "The student representative council" for "the university": a body whose name ends in a noun
+/// that names bodies of another kind than `head` is not what a bare "the <head>" stands for.
+fn names_other_body(name: &str, head: &str) -> bool {
+    let Some(last) = name.rsplit(' ').next() else {
+        return false;
+    };
+    let last = last.trim_matches(|c: char| !c.is_alphanumeric());
+    if last.eq_ignore_ascii_case(head) || !words::is_body_noun(last) {
+        return false;
+    }
+    match (words::body_kind(last), words::body_kind(head)) {
+        (Some(a), Some(b)) => a != b && a != "any" && b != "any",
+        _ => true,
+    }
+}
+
 /// True when a name's words make it an organisation: an organisation word or an acronym, but not
 /// initials before a surname ("S.K. Raghavan").
 fn names_organisation(name: &[&Token]) -> bool {
@@ -874,10 +915,11 @@ impl Resolver {
                 .map(|(_, t)| t)
                 .collect(),
         };
-        if name.is_empty() {
+        let body_with_portfolio = last_title.is_some_and(|k| is_body_with_portfolio(run, k));
+        if name.is_empty() && !body_with_portfolio {
             return None;
         }
-        let org = names_organisation(&name);
+        let org = body_with_portfolio || names_organisation(&name);
         if org {
             // Organisations keep their whole run as written ("General Motors", "China's Foreign Ministry").
             let mut text = run.iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
@@ -974,7 +1016,12 @@ impl Resolver {
                     .rev()
                     .take_while(|t| is_name_token(t))
                     .collect();
-                if !role.is_empty() && names.len() >= 2 {
+                // "Replying to Jo Roe, the minister said": a role opening a clause of its own,
+                // its verb straight after it, is someone else.
+                let own_clause = tokens
+                    .get(k + 2 + role.len())
+                    .is_some_and(|t| t.is_word() && words::is_cue_verb(t.text));
+                if !role.is_empty() && names.len() >= 2 && !own_clause {
                     let name = join(names.iter().rev().copied());
                     let entity = self.entity(&name, true, true);
                     self.entities[entity].titled = true;
@@ -1302,6 +1349,15 @@ impl Resolver {
         if names_organisation(&name_tokens) {
             return self.organisation_name(phrase, &name_tokens);
         }
+        // "Kenya's Daniel Kiprop in the final stretch": the owner before a person's name is not
+        // part of it.
+        if let Some(p) = name_tokens
+            .iter()
+            .rposition(|t| t.is_possessive() && !is_plural_possessive(t))
+            && name_tokens[p + 1..].iter().any(|t| is_name_token(t))
+        {
+            name_tokens.drain(..=p);
+        }
         let name_text = join(
             name_tokens
                 .iter()
@@ -1309,7 +1365,14 @@ impl Resolver {
                 .filter(|t| is_name_token(t) || is_name_connector(t.text) || t.is("and")),
         );
         let gender = phrase.iter().find_map(|t| honorific_gender(t.bare()));
-        let resolved = self.resolve_name(&name_text, pos);
+        let resolved = match self.namesake(&name_text, gender, pos) {
+            Some(k) => {
+                self.entities[k].confirmed = true;
+                self.add_mention(pos, k, false);
+                self.entities[k].name.clone()
+            }
+            None => self.resolve_name(&name_text, pos),
+        };
         // "chief executive Raymond Goh": a title before the name makes it a person's.
         let titled = last_title.is_some_and(|k| phrase[..=k].iter().any(is_full_title));
         if let Some(k) = self.entities.iter().position(|e| e.name == resolved) {
@@ -1355,6 +1418,43 @@ impl Resolver {
             self.unnamed_at.push(phrase.first().map_or(0, |t| t.start));
         }
         text
+    }
+
+    /// "Ms Okafor" when the article named both "Daniel Okafor" and "Grace Okafor": of the people
+    /// sharing the surname, the one the honorific's gender fits, then the one mentioned last
+    /// before `pos`. None unless two or more known people share it.
+    fn namesake(&self, surname: &str, gender: Option<Gender>, pos: usize) -> Option<usize> {
+        if surname.is_empty() || surname.contains(' ') {
+            return None;
+        }
+        let shares = |e: &Entity| {
+            e.is_person
+                && e.name != surname
+                && e.name
+                    .split(' ')
+                    .next_back()
+                    .is_some_and(|w| w == surname || w.eq_ignore_ascii_case(surname))
+        };
+        let namesakes: Vec<usize> = (0..self.entities.len())
+            .filter(|&k| shares(&self.entities[k]))
+            .collect();
+        if namesakes.len() < 2 {
+            return None;
+        }
+        let fitting: Vec<usize> = namesakes
+            .iter()
+            .copied()
+            .filter(|&k| gender.is_none_or(|g| self.entities[k].gender.is_none_or(|e| e == g)))
+            .collect();
+        if let [only] = fitting[..] {
+            return Some(only);
+        }
+        let before = &self.mentions[..self.mentions.partition_point(|m| m.pos < pos)];
+        before
+            .iter()
+            .rev()
+            .find(|m| fitting.contains(&m.entity))
+            .map(|m| m.entity)
     }
 
     fn resolve_name(&mut self, name: &str, pos: usize) -> String {
@@ -1450,7 +1550,12 @@ impl Resolver {
                 .filter(|m| m.pos < pos && m.sentence + 4 >= here);
             for m in recent {
                 let e = &self.entities[m.entity];
-                if generic_body && !e.is_person && e.name.split(' ').count() >= 2 && e.confirmed {
+                if generic_body
+                    && !e.is_person
+                    && e.name.split(' ').count() >= 2
+                    && e.confirmed
+                    && !names_other_body(&e.name, &head)
+                {
                     return e.name.clone();
                 }
                 // An age is only ever a person's: a full name needs no other proof.
@@ -1766,8 +1871,43 @@ impl Resolver {
                     .unwrap_or_default();
                 self.resolve_pronoun(&word, at)
             }
-            _ => String::new(),
+            _ => self.definite_subject_before(tokens, start, pos),
         }
+    }
+
+    /// "…, the health ministry said on Tuesday, adding …": with no one named, the definite role
+    /// or body that a cue verb before `pos` has as its subject, resolved as a speaker phrase.
+    fn definite_subject_before(&mut self, tokens: &[Token], start: usize, pos: usize) -> String {
+        let from = tokens.partition_point(|t| t.start < start);
+        let to = tokens.partition_point(|t| t.start < pos);
+        // The finite cue, not a participle opening its own clause (", adding that").
+        let Some(cue) = (from..to).rev().find(|&k| {
+            tokens[k].is_word()
+                && words::is_cue_verb(tokens[k].text)
+                && k > from
+                && tokens[k - 1].is_word()
+        }) else {
+            return String::new();
+        };
+        let words_before = tokens[from..cue]
+            .iter()
+            .rev()
+            .take(3)
+            .take_while(|t| t.is_word() && !t.is_capitalised() && !t.is("the"))
+            .count();
+        let det = cue - words_before;
+        if words_before == 0 || det <= from || !tokens[det - 1].is("the") {
+            return String::new();
+        }
+        let head = tokens[cue - 1].bare();
+        let fits = words::is_organisation_word(head)
+            || words::is_title(head)
+            || words::is_person_noun(head);
+        if !fits {
+            return String::new();
+        }
+        let phrase = &tokens[det - 1..cue];
+        self.resolve(phrase, None, phrase[0].start)
     }
 }
 
@@ -2389,6 +2529,120 @@ mod tests {
         assert_eq!(
             resolve_in(text, "the union", ""),
             "The Millbrook Education Association"
+        );
+    }
+
+    #[test]
+    fn a_body_named_with_a_portfolio_opening_a_sentence_is_the_body_named_later() {
+        // "Transport" and "Energy" are portfolios ("Transport Minister"): after a body's word or
+        // a name, the run is the body's name, which "the ministry" and "the company" point to.
+        let text = "Drivers walked out on Monday. The Ministry of Transport and Roads called both \
+                    sides to talks. The ministry urged calm.";
+        assert_eq!(
+            resolve_in(text, "The ministry", "talks."),
+            "The Ministry of Transport and Roads"
+        );
+        let text = "Pickets gathered at the depot. Harland Vale Energy cut 200 jobs last month. \
+                    Later the company said it regretted the cuts.";
+        let (tokens, spans) = (tokenize(text), sentences(text));
+        let resolver = Resolver::new(&tokens, &spans, &[]);
+        let e = resolver
+            .entities
+            .iter()
+            .find(|e| e.name == "Harland Vale Energy")
+            .expect("a body named");
+        assert!(!e.is_person);
+        // A title with its portfolio and no name is still no one's name.
+        let text = "Minister of Transport Ada Brook spoke. Secretary of State Tom Hale spoke. \
+                    Ms Brook said the roads were safe.";
+        assert_eq!(resolve_in(text, "Ms Brook", "spoke."), "Ada Brook");
+        let (tokens, spans) = (tokenize(text), sentences(text));
+        let resolver = Resolver::new(&tokens, &spans, &[]);
+        assert!(resolver.entities.iter().all(|e| e.is_person));
+    }
+
+    #[test]
+    fn a_surname_two_people_share_goes_to_the_honorific_gender_then_the_latest_named() {
+        let text = "Grace Ilve and her father, farmer Thomas Ilve, run the farm. Ms Ilve said the \
+                    frost came early.";
+        assert_eq!(resolve_in(text, "Ms Ilve", "farm."), "Grace Ilve");
+        let text = "Brothers Peeter Ilve and Tomas Ilve were both at the hearing. Peeter Ilve \
+                    spoke first. Later Tomas Ilve took the stand. Mr Ilve said he had seen \
+                    nothing.";
+        assert_eq!(resolve_in(text, "Mr Ilve", "stand."), "Tomas Ilve");
+        let text = "Brothers Peeter Ilve and Tomas Ilve were both at the hearing. Tomas Ilve \
+                    spoke first. Later Peeter Ilve took the stand. Mr Ilve said he had seen \
+                    nothing.";
+        assert_eq!(resolve_in(text, "Mr Ilve", "stand."), "Peeter Ilve");
+    }
+
+    #[test]
+    fn an_owner_before_a_name_with_a_circumstance_after_it_is_not_part_of_the_name() {
+        let text = "Norway's Ola Brekke led until Chile's Tomas Vidal in the final stretch caught \
+                    him. Vidal said he had saved his legs.";
+        assert_eq!(
+            resolve_in(text, "Chile's Tomas Vidal in the final stretch", ""),
+            "Tomas Vidal"
+        );
+        assert_eq!(
+            resolve_all(text, &["Chile's Tomas Vidal in the final stretch", "Vidal"]),
+            ["Tomas Vidal", "Tomas Vidal"]
+        );
+        // A plural possessive stays inside a body's name.
+        let text = "The Copper Miners' Guild spoke. The Copper Miners' Guild said wages fell.";
+        assert_ne!(
+            resolve_in(text, "The Copper Miners' Guild", "spoke."),
+            "Guild"
+        );
+    }
+
+    #[test]
+    fn a_name_then_the_role_and_its_verb_is_no_apposition() {
+        // "…from Jo Roe, the minister said": the minister is not Jo Roe.
+        let text = "Energy Minister Piet Varga spoke in the chamber. Answering a question from \
+                    Maren Holt Dahl, the minister said prices would fall. The minister added that \
+                    taxes would stay.";
+        assert_eq!(resolve_in(text, "The minister", "fall."), "Piet Varga");
+        // "Maren Holt Dahl, the minister, said": an apposition still gives the role.
+        let text = "Maren Holt Dahl, the minister, said prices would fall. The minister added \
+                    that taxes would stay.";
+        assert_eq!(resolve_in(text, "The minister", "fall."), "Maren Holt Dahl");
+    }
+
+    #[test]
+    fn a_participle_clause_with_no_name_takes_the_definite_subject_of_the_cue_before_it() {
+        let text = "Two cases were found in the port town of Lorne Bay, the health ministry said \
+                    on Monday, adding that more tests were under way.";
+        let tokens = tokenize(text);
+        let mut resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        let pos = text.find("that more").expect("clause");
+        assert_eq!(
+            resolver.subject_at(&tokens, pos, false),
+            "the health ministry"
+        );
+        // A sentence with no cue before the clause still has no subject.
+        let text = "Rain fell across the hills on Monday, flooding the valley roads.";
+        let tokens = tokenize(text);
+        let mut resolver = Resolver::new(&tokens, &sentences(text), &[]);
+        let pos = text.find("the valley").expect("clause");
+        assert_eq!(resolver.subject_at(&tokens, pos, false), "");
+    }
+
+    #[test]
+    fn the_university_is_not_a_council_that_spoke_just_before() {
+        let text = "Students marched on Friday. The Student Representative Council called for \
+                    calm. The university said lectures would resume.";
+        let resolved = resolve_all(
+            text,
+            &["The Student Representative Council", "The university"],
+        );
+        assert_eq!(resolved[1], "The university");
+        // The police are still "the force".
+        let text = "Six people were hurt, British Transport Police said. None was badly hurt, \
+                    the force said.";
+        assert_eq!(
+            resolve_in(text, "the force", "Police said."),
+            "British Transport Police"
         );
     }
 
