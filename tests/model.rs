@@ -633,7 +633,7 @@ fn a_higher_neutral_share_calls_fewer_quotes_acts() {
 }
 
 /// The shipped heads' scores in fp32 (`eval --quotes datasets/stance/news-dev.csv --backend
-/// ort-fp32`; the README's int8 figures are 0.722 and 0.763 on an AMD EPYC).
+/// ort-fp32`; the README's int8 figures are 0.722 and 0.763 on an Intel Xeon).
 const DEV_STANCE: f64 = 0.732;
 const DEV_SENTIMENT: f64 = 0.756;
 
