@@ -72,6 +72,14 @@ fn job_titles_and_honorifics_glued_before_a_name_are_dropped() {
             "Rosario Villanueva",
         ),
         (
+            "County Supervisor Dale Rourke denied the city had been kept in the dark.",
+            "Dale Rourke",
+        ),
+        (
+            "\"They want peace,\" says Anglican priest Father Tomas Weka.",
+            "Tomas Weka",
+        ),
+        (
             "Pensioner Doris Whiteley, 81, said the detour would make her journey longer.",
             "Doris Whiteley",
         ),

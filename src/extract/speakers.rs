@@ -58,6 +58,9 @@ pub struct Resolver {
     /// said", "The spokesman, Jane Roe, said", "The Growers Federation said").
     openers: Vec<Option<usize>>,
     sentences: Vec<Span>,
+    /// Where people are from, as the article writes it before their name ("Kenya's Daniel
+    /// Kiprop"): the place's first four letters, lower case, and the entity.
+    origins: Vec<(String, usize)>,
 }
 
 use crate::extract::words::is_name_connector;
@@ -830,7 +833,15 @@ impl Resolver {
     /// sentence names at its opening, with a name of the same kind (a person for a person noun, a body for a body noun)
     /// that the article had not named before.
     fn named_in_next_sentence(&self, phrase: &[Token], pos: usize) -> Option<String> {
-        if !phrase.first().is_some_and(|t| t.is("a") || t.is("an")) {
+        let first = phrase.first()?;
+        let indefinite = first.is("a") || first.is("an");
+        // "The director of the festival says … . Jo Roe says …": a definite role in the lead
+        // that the article gives nobody else, then a bare new name opening the next sentence.
+        let definite = first.is("the") || (first.is_possessive() && first.is_capitalised());
+        if !indefinite && !definite {
+            return None;
+        }
+        if definite && self.roles.contains_key(&role_key(phrase)) {
             return None;
         }
         let head = phrase
@@ -859,9 +870,9 @@ impl Resolver {
         let start = self.sentences[next].start;
         let new = !self.mentions.iter().any(|m| m.entity == k && m.pos < start);
         let fits = if person {
-            e.is_person && e.name.contains(' ')
+            e.is_person && e.name.contains(' ') && !(definite && e.titled)
         } else {
-            !e.is_person
+            !e.is_person && !definite
         };
         (new && fits).then(|| e.name.clone())
     }
@@ -950,6 +961,9 @@ impl Resolver {
         let gender = honorific.or_else(|| first_name_gender(&self.entities[entity].name));
         if let Some(g) = gender {
             self.entities[entity].gender.get_or_insert(g);
+        }
+        if let Some(stem) = owner.and_then(|o| origin_stem(o.bare())) {
+            self.origins.push((stem, entity));
         }
         if role.iter().any(is_full_title) {
             self.entities[entity].titled = true;
@@ -1272,6 +1286,10 @@ impl Resolver {
         let phrase = without_circumstance(without_post_nominals(phrase), |name| {
             self.find_by_part(name).is_some() || self.find_fuller(name).is_some()
         });
+        if let Some(k) = self.person_by_origin(phrase, pos) {
+            self.add_mention(pos, k, false);
+            return self.entities[k].name.clone();
+        }
         if let Some(start) = organisation_with_connectors(phrase) {
             // "the Association of Brazilian Exporters", "Britain's Department for International
             // Development": an organisation's name with small words inside stays whole.
@@ -1284,6 +1302,9 @@ impl Resolver {
             if let Some(name) = self.named_in_next_sentence(phrase, pos) {
                 return name;
             }
+            if let Some(k) = self.titled_person_of_body(phrase) {
+                return self.entities[k].name.clone();
+            }
             // "a spokesman for the Kremlin", "Lawyers for Pinecrest", "The UK Chamber of Shipping".
             return self.unnamed_speaker(phrase);
         }
@@ -1293,6 +1314,56 @@ impl Resolver {
             return self.resolve_role(phrase, pos);
         }
         self.resolve_named(phrase, pos)
+    }
+
+    /// "the Kenyan said" after "Kenya's Daniel Kiprop": a nationality standing for a person is the
+    /// one the article said was from that country, the latest mentioned before `pos`.
+    fn person_by_origin(&self, phrase: &[Token], pos: usize) -> Option<usize> {
+        let [det, demonym] = phrase else {
+            return None;
+        };
+        if !det.is("the") || demonym.is_possessive() || !is_demonym_shape(demonym.text) {
+            return None;
+        }
+        let stem = origin_stem(demonym.text)?;
+        let candidates: Vec<usize> = self
+            .origins
+            .iter()
+            .filter(|(s, k)| *s == stem && self.entities[*k].is_person)
+            .map(|&(_, k)| k)
+            .collect();
+        let before = &self.mentions[..self.mentions.partition_point(|m| m.pos < pos)];
+        before
+            .iter()
+            .rev()
+            .find(|m| candidates.contains(&m.entity))
+            .map(|m| m.entity)
+    }
+
+    /// "The mayor of Saguaro Springs said" when the article names "Mayor Rachel Roe": a definite
+    /// title with the body it serves is the one person the article gives that title.
+    fn titled_person_of_body(&self, phrase: &[Token]) -> Option<usize> {
+        let (det, rest) = phrase.split_first()?;
+        let [title, prep, ..] = rest else {
+            return None;
+        };
+        if !det.is("the")
+            || title.is_capitalised()
+            || !is_full_title(title)
+            || !(prep.is("of") || prep.is("for"))
+        {
+            return None;
+        }
+        let head = strip_title(title.bare());
+        let mut people = self
+            .roles
+            .iter()
+            .filter(|(role, k)| {
+                role.split(' ').next_back() == Some(head.as_str()) && self.entities[**k].is_person
+            })
+            .map(|(_, &k)| k);
+        let first = people.next()?;
+        people.all(|k| k == first).then_some(first)
     }
 
     /// "the minister, Jo Bloggs": the name is the speaker, and the role now points at it.
@@ -1510,6 +1581,9 @@ impl Resolver {
         let definite = phrase.first().is_some_and(|t| t.is("the"));
         let key = role_key(phrase);
         if let Some(name) = self.named_body(phrase, pos) {
+            return name;
+        }
+        if definite && let Some(name) = self.named_in_next_sentence(phrase, pos) {
             return name;
         }
         if definite && !key.is_empty() {
@@ -2134,6 +2208,25 @@ fn is_role_word_text(word: &str) -> bool {
     words::is_person_noun_any_number(word) || words::is_organisation_word(word)
 }
 
+/// The first four letters of a place or its people, lower case ("Kenya's", "Kenyan" -> "keny"),
+/// which is how most demonyms in English begin.
+fn origin_stem(word: &str) -> Option<String> {
+    let lower: String = word.chars().take(4).collect::<String>().to_lowercase();
+    (lower.chars().count() == 4
+        && lower.chars().all(char::is_alphabetic)
+        && word.chars().next().is_some_and(char::is_uppercase))
+    .then_some(lower)
+}
+
+/// A capitalised word shaped like a nationality ("Kenyan", "Faroese", "British", "Iraqi").
+fn is_demonym_shape(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+        && word.len() >= 5
+        && ["an", "ese", "ish", "i", "ch"]
+            .iter()
+            .any(|s| word.ends_with(s))
+}
+
 fn is_age_description(word: &str) -> bool {
     word.strip_suffix("-year-old")
         .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '-'))
@@ -2710,5 +2803,35 @@ mod tests {
     fn a_company_form_written_as_a_name_particle_is_part_of_a_person_name() {
         let text = "The mediator, Mr. Boubacar Ag Mohamed, spoke. He said the talks would resume.";
         assert_eq!(resolve_in(text, "He", "spoke."), "Boubacar Ag Mohamed");
+    }
+
+    #[test]
+    fn a_nationality_standing_for_a_person_is_the_person_from_there() {
+        let text = "Peru's Ana Quispe beat Chile's Rosa Vidal in the final. Quispe said she was \
+                    tired. The Chilean said she would return.";
+        assert_eq!(resolve_in(text, "The Chilean", ""), "Rosa Vidal");
+    }
+
+    #[test]
+    fn a_definite_title_of_a_body_is_the_one_person_given_that_title() {
+        let text = "The mayor of Lakeview accused the county of haste. Mayor Dana Price told \
+                    reporters the city would sue.";
+        assert_eq!(resolve_in(text, "The mayor of Lakeview", ""), "Dana Price");
+    }
+
+    #[test]
+    fn a_definite_role_in_the_lead_takes_the_bare_name_opening_the_next_sentence() {
+        let text = "Festival sells out\n\nThe director of the Harbour Film Festival says bookings \
+                    are at a record. Ines Moreau says more than 20,000 tickets have been sold.";
+        assert_eq!(
+            resolve_in(text, "The director of the Harbour Film Festival", ""),
+            "Ines Moreau"
+        );
+        let text = "Festival sells out\n\nThe county hurling manager says his side is ready. \
+                    Ger Nolan says training went well.";
+        assert_eq!(
+            resolve_in(text, "The county hurling manager", ""),
+            "Ger Nolan"
+        );
     }
 }

@@ -151,6 +151,10 @@ word_set!(
         // Religious and customary forms of address, and offices glued before a name.
         "sister", "monsignor", "msgr", "pastor", "deacon", "vicar", "canon", "abba", "pa",
         "trustee", "clerk",
+        // Local offices and clergy written before a name ("County Supervisor Dale Roe",
+        // "Catholic priest Father Luke Roe").
+        "supervisor", "councilwoman", "councilman", "alderman", "alderwoman", "selectman",
+        "priest",
         "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
         "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
         "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",

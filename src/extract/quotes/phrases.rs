@@ -353,7 +353,65 @@ fn backward_in_commas(tokens: &[Token], phrase_end: usize, floor: usize) -> Opti
         return Some(speaker_before_aside(tokens, floor, outer));
     }
     let outer = outer_start.map(|s| s..inner_start);
+    // "The chairman of the inquiry, retired judge Samuel Lagat, said": a role, then a description
+    // and a name in commas. The description may look like an aside ("retired") and the role may
+    // hold a name ("the CPI"), but the name closing the segment is the speaker.
+    if let Some(outer) = outer.clone().filter(|o| opens_role(&tokens[o.start]))
+        && let Some(name) = described_name(tokens, inner.clone())
+    {
+        return Some(SpeakerPhrase {
+            phrase: outer,
+            apposition: Some(name),
+        });
+    }
     apposition_pair(tokens, inner, outer)
+}
+
+/// A determiner or a possessive opening a phrase makes it a role ("the director of the festival",
+/// "The ranchers' attorney", "Acme's chief engineer"), not a name.
+fn opens_role(t: &Token) -> bool {
+    is_determiner(t) || (t.is_word() && t.is_possessive())
+}
+
+/// "farm owner Michael Tobin", "retired judge Samuel Lagat", "Reno water lawyer Douglas Petrie": a
+/// segment of at most four description words, the last a lower-case noun, closed by a name of two
+/// words or more. Returns the name's range.
+fn described_name(tokens: &[Token], segment: Range<usize>) -> Option<Range<usize>> {
+    let words = &tokens[segment.clone()];
+    let mut name = words
+        .iter()
+        .rev()
+        .take_while(|t| is_name_word(t) || (t.is_word() && words::is_name_connector(t.text)))
+        .count();
+    // A particle cannot open the name ("van" in "lawyer van Loon" can, but is rare enough).
+    while name > 0 && !is_name_word(&words[words.len() - name]) {
+        name -= 1;
+    }
+    if name < 2 || name >= words.len() || words.len() - name > 4 {
+        return None;
+    }
+    let descriptors = &words[..words.len() - name];
+    let last = descriptors.last()?;
+    let plain = |t: &Token| {
+        t.is_word()
+            && !is_preposition(t)
+            && !is_determiner(t)
+            && !t.is_possessive()
+            && !words::is_cue_verb(t.text)
+            && !AUXILIARIES.iter().any(|a| t.is(a))
+            && !["who", "which", "and", "or", "named", "called", "by", "as"]
+                .iter()
+                .any(|w| t.is(w))
+    };
+    let name_range = segment.end - name..segment.end;
+    let organisation = tokens[name_range.clone()]
+        .iter()
+        .any(|t| words::is_organisation_word(t.bare()));
+    (descriptors.iter().all(plain)
+        && !last.is_capitalised()
+        && !words::is_name_connector(last.text)
+        && !organisation)
+        .then_some(name_range)
 }
 
 /// The comma that opens the segment closed by the comma at `inner_end`, and the segment's words.
@@ -841,6 +899,14 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         if j > name_start && closes && role_first && tokens[name_start..j].iter().any(is_name_word)
         {
             apposition = Some(name_start..j);
+        } else if role_first && opens_role(&tokens[start]) {
+            // "said the camp's coordinator, teacher Amanda Reilly, …"
+            let close = (name_start..ceil.min(name_start + 8))
+                .find(|&k| !tokens[k].is_word())
+                .unwrap_or(ceil.min(name_start + 8));
+            if close >= ceil || !tokens[close].is_word() {
+                apposition = described_name(tokens, name_start..close);
+            }
         }
     }
     Some(SpeakerPhrase {
@@ -1150,6 +1216,29 @@ mod tests {
         assert_eq!(
             text_of(&tokens, found.apposition.expect("apposition")),
             "Professor Alan Reeve"
+        );
+    }
+
+    #[test]
+    fn a_role_then_a_described_name_in_commas_gives_the_name() {
+        assert_eq!(
+            back("The head of the tribunal, retired judge Ewan Marsh, said"),
+            ("The head of the tribunal".into(), Some("Ewan Marsh".into()))
+        );
+        assert_eq!(
+            back("The chair of the NRB, councillor Mia Lund, said"),
+            ("The chair of the NRB".into(), Some("Mia Lund".into()))
+        );
+        assert_eq!(
+            back("The tenants' lawyer, Leeds housing solicitor Omar Reid, said").1,
+            Some("Omar Reid".into())
+        );
+        let tokens = tokenize("the club's physio, former sprinter Kay Obi, told the panel.");
+        let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+        assert_eq!(text_of(&tokens, found.phrase), "the club's physio");
+        assert_eq!(
+            text_of(&tokens, found.apposition.expect("apposition")),
+            "Kay Obi"
         );
     }
 
