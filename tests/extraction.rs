@@ -421,3 +421,18 @@ fn the_company_resolves_to_the_name_after_a_business_noun() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].2, "Torvane Motors");
 }
+
+#[test]
+fn a_pronoun_after_an_unnamed_official_with_a_capitalised_body_is_that_official() {
+    let text = "Opposition MP Edwin Carr accused ministers of hiding the waiting lists.\n\n\
+                A Department of Transport spokesman denied any figures had been withheld. \
+                \"Every list is audited,\" he said.";
+    assert_eq!(
+        speakers(text),
+        vec![
+            "Edwin Carr",
+            "A Department of Transport spokesman",
+            "A Department of Transport spokesman"
+        ]
+    );
+}

@@ -28,6 +28,8 @@ struct Mention {
     sentence: usize,
     /// The entity spoke here (a resolved speaker), rather than being mentioned.
     speaker: bool,
+    /// Named as an owner ("Hayes's mother"): the sentence is about someone else.
+    owner: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -878,7 +880,7 @@ impl Resolver {
     }
 
     /// Records a mention, keeping mentions sorted by position (lookups binary-search them).
-    fn add_mention(&mut self, pos: usize, entity: usize, speaker: bool) {
+    fn add_mention(&mut self, pos: usize, entity: usize, speaker: bool) -> usize {
         let sentence = self.sentence_of(pos);
         let at = self.mentions.partition_point(|m| m.pos <= pos);
         self.mentions.insert(
@@ -888,8 +890,10 @@ impl Resolver {
                 entity,
                 sentence,
                 speaker,
+                owner: false,
             },
         );
+        at
     }
 
     fn sentence_of(&self, pos: usize) -> usize {
@@ -981,7 +985,8 @@ impl Resolver {
                 self.roles.insert(role_words.join(" "), entity);
             }
         }
-        self.add_mention(name[0].start, entity, false);
+        let at = self.add_mention(name[0].start, entity, false);
+        self.mentions[at].owner = run.last().is_some_and(Token::is_possessive);
         Some(entity)
     }
 
@@ -1234,11 +1239,22 @@ impl Resolver {
         if let Some(k) = self.find_acronym(part) {
             return Some(k);
         }
-        // "Al-Otaibi" opening a sentence is "al-Otaibi".
-        let same = |w: &str| w == part || w.eq_ignore_ascii_case(part);
-        let by_last = self.entities.iter().rposition(|e| {
-            e.is_person && e.name.split(' ').next_back().is_some_and(same) && e.name != part
-        });
+        // "Al-Otaibi" opening a sentence is "al-Otaibi", and "Mr Hamdi" is "Ahmed al-Hamdi".
+        let same = |w: &str| {
+            w == part || w.eq_ignore_ascii_case(part) || without_arabic_article(w) == Some(part)
+        };
+        // "Nana Ofori" for "Kwaku Ofori II": a grade numeral closing a name is no surname.
+        let surname = |name: &str| {
+            name.split(' ')
+                .rev()
+                .find(|w| !words::is_grade_numeral(w))
+                .unwrap_or_default()
+                .to_string()
+        };
+        let by_last = self
+            .entities
+            .iter()
+            .rposition(|e| e.is_person && same(&surname(&e.name)) && e.name != part);
         let by_middle = || {
             self.entities.iter().rposition(|e| {
                 let (Some(a), Some(b)) = (e.name.find(' '), e.name.rfind(' ')) else {
@@ -1824,6 +1840,7 @@ impl Resolver {
                 .iter()
                 .filter(|m| m.sentence == sentence);
             let mut fallback = None;
+            let mut owner_fallback = None;
             for m in in_sentence {
                 let e = &self.entities[m.entity];
                 let fits = if want_person {
@@ -1831,6 +1848,12 @@ impl Resolver {
                 } else {
                     !e.is_person
                 };
+                // "Hayes's mother, Annette Hayes, …. She said": the owner is not who the
+                // sentence is about, so it is taken only when no one else fits.
+                if fits && m.owner {
+                    owner_fallback = owner_fallback.or(Some(m.entity));
+                    continue;
+                }
                 if fits && (e.confirmed || !want_person) {
                     let k = m.entity;
                     if let Some(g) = gender {
@@ -1842,7 +1865,7 @@ impl Resolver {
                     fallback = Some(m.entity);
                 }
             }
-            if let Some(k) = fallback {
+            if let Some(k) = fallback.or(owner_fallback) {
                 if let Some(g) = gender {
                     self.entities[k].gender.get_or_insert(g);
                 }
@@ -1864,9 +1887,16 @@ impl Resolver {
                 let before_preposition = words
                     .iter()
                     .take_while(|w| !["of", "for", "at", "from", "in", "with"].contains(w));
+                let lower = |w: &&&str| w.chars().next().is_some_and(char::is_lowercase);
+                // "A Department of Health spokesman": the head may follow the preposition.
                 let head = before_preposition
-                    .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+                    .filter(lower)
                     .last()
+                    .or_else(|| {
+                        words.iter().filter(lower).rfind(|w| {
+                            !["of", "for", "at", "from", "in", "with", "the"].contains(*w)
+                        })
+                    })
                     .map(|w| w.to_lowercase());
                 let capitalised = words
                     .iter()
@@ -1880,6 +1910,16 @@ impl Resolver {
                         && !words::is_group_noun(h)
                 });
                 let is_person = (capitalised && !org_word) || person_noun;
+                // "A spokesman for Ansar al-Wadi … denied": kept for "the spokesman" later.
+                let indefinite = words
+                    .first()
+                    .is_some_and(|w| ["a", "an"].contains(&w.to_lowercase().as_str()));
+                if let Some(h) = head.as_ref().filter(|_| indefinite)
+                    && !self.unnamed.iter().any(|(_, text)| text == name)
+                {
+                    self.unnamed.push((h.clone(), name.to_string()));
+                    self.unnamed_at.push(pos);
+                }
                 self.entities.push(Entity {
                     name: name.to_string(),
                     is_person,
@@ -2225,6 +2265,14 @@ fn is_demonym_shape(word: &str) -> bool {
         && ["an", "ese", "ish", "i", "ch"]
             .iter()
             .any(|s| word.ends_with(s))
+}
+
+/// "al-Hamdi" -> "Hamdi": a surname with its Arabic article, which later mentions often drop.
+fn without_arabic_article(word: &str) -> Option<&str> {
+    ["al-", "el-", "Al-", "El-"]
+        .iter()
+        .find_map(|p| word.strip_prefix(p))
+        .filter(|rest| rest.chars().next().is_some_and(char::is_uppercase))
 }
 
 fn is_age_description(word: &str) -> bool {
@@ -2833,5 +2881,19 @@ mod tests {
             resolve_in(text, "The county hurling manager", ""),
             "Ger Nolan"
         );
+    }
+
+    #[test]
+    fn a_pronoun_skips_a_name_written_as_an_owner() {
+        let text = "Dale Marsh was shot on Sunday. Marsh's mother, Ruth Marsh, joined the march. \
+                    She said she wanted the truth.";
+        assert_eq!(resolve_in(text, "She", "march."), "Ruth Marsh");
+    }
+
+    #[test]
+    fn a_surname_without_its_arabic_article_is_the_full_name() {
+        let text = "A rebel spokesman, Omar al-Harbi, denied the attack. Mr Harbi said the talks \
+                    would go on.";
+        assert_eq!(resolve_in(text, "Mr Harbi", "attack."), "Omar al-Harbi");
     }
 }

@@ -893,9 +893,20 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             j += 1;
         }
         let closes = j >= ceil || !tokens[j].is_word();
+        // "Mr Dorgan's father, Tadhg Dorgan": an owner and role nouns are a role too.
+        let owned_role = tokens[start..end]
+            .iter()
+            .rposition(Token::is_possessive)
+            .is_some_and(|p| {
+                start + p + 1 < end
+                    && tokens[start + p + 1..end]
+                        .iter()
+                        .all(|t| !t.is_capitalised())
+            });
         let role_first = !tokens[start..end].iter().any(is_name_word)
             || is_determiner(&tokens[start])
-            || (tokens[start].is_possessive() && tokens[start].is_capitalised());
+            || (tokens[start].is_possessive() && tokens[start].is_capitalised())
+            || owned_role;
         if j > name_start && closes && role_first && tokens[name_start..j].iter().any(is_name_word)
         {
             apposition = Some(name_start..j);
@@ -1239,6 +1250,16 @@ mod tests {
         assert_eq!(
             text_of(&tokens, found.apposition.expect("apposition")),
             "Kay Obi"
+        );
+    }
+
+    #[test]
+    fn an_owner_and_a_role_take_the_name_in_commas_after_them() {
+        let tokens = tokenize("Mr Kane's brother, Liam Kane, said outside court.");
+        let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+        assert_eq!(
+            text_of(&tokens, found.apposition.expect("apposition")),
+            "Liam Kane"
         );
     }
 
