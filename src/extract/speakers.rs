@@ -871,8 +871,14 @@ impl Resolver {
         let e = &self.entities[k];
         let start = self.sentences[next].start;
         let new = !self.mentions.iter().any(|m| m.entity == k && m.pos < start);
+        // For a definite role, the name must open the sentence bare ("Jo Roe says"): "Cork
+        // manager Jo Roe says" brings in someone else.
+        let bare = self
+            .mentions
+            .iter()
+            .any(|m| m.entity == k && m.pos == start);
         let fits = if person {
-            e.is_person && e.name.contains(' ') && !(definite && e.titled)
+            e.is_person && e.name.contains(' ') && (!definite || bare)
         } else {
             !e.is_person && !definite
         };

@@ -818,6 +818,9 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         return Some(SpeakerPhrase::plain(start..start + 1));
     }
     let mut i = start;
+    // The last unknown word taken as a role noun, so that a second one may follow it ("hardware
+    // shop owner Seán Gleeson").
+    let mut role_noun_at = None;
     while i < ceil && i - start < 9 {
         let t = &tokens[i];
         let joins = is_determiner(t)
@@ -850,7 +853,7 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             && !tokens[i + 1].is_capitalised()
         {
             i += 1; // "in the besieged city"
-        } else if (i == start || is_phrase_word(&tokens[i - 1]))
+        } else if (i == start || is_phrase_word(&tokens[i - 1]) || role_noun_at == Some(i - 1))
             && t.is_word()
             && !t.is_capitalised()
             && t.text.len() > 3
@@ -862,6 +865,7 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         {
             // "said chief restorer Paola Guerrini", "said pollster Gary Weintraub", "said flight
             // director Ingrid Sandvik": an unknown role noun before a name.
+            role_noun_at = Some(i);
             i += 1;
         } else if is_determiner(&tokens[start])
             && t.is_word()
@@ -931,11 +935,30 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
 fn role_noun_before_name(tokens: &[Token], i: usize, ceil: usize) -> bool {
     let name_at =
         |k: usize| k + 1 < ceil && is_name_word(&tokens[k]) && is_name_word(&tokens[k + 1]);
-    name_at(i + 1)
-        || (i + 1 < ceil
-            && !tokens[i + 1].is_capitalised()
-            && words::is_title(tokens[i + 1].text)
-            && name_at(i + 2))
+    // Up to three more role words may stand between: unknown nouns and titles of either case
+    // ("utility planning manager Rodrigo Fuenzalida", "junta spokesman Colonel Issoufou Garba").
+    let mut k = i + 1;
+    while k < ceil && k <= i + 3 && !name_at(k) {
+        let t = &tokens[k];
+        let title = t.is_word() && words::is_title(t.bare().trim_end_matches('.'));
+        let noun = t.is_word()
+            && !t.is_capitalised()
+            && t.text.len() > 3
+            && !t.is_possessive()
+            && !words::is_cue_verb(t.text)
+            && !is_bridge(t)
+            && !is_preposition(t)
+            && !is_determiner(t)
+            && !AUXILIARIES.iter().any(|a| t.is(a))
+            && !["and", "or", "who", "which", "that", "with"]
+                .iter()
+                .any(|w| t.is(w));
+        if !(title || noun) {
+            return false;
+        }
+        k += 1;
+    }
+    name_at(k)
 }
 
 /// "Minerals and Coal" in "Director General of Minerals and Coal": "and" between capitalised
@@ -1261,6 +1284,28 @@ mod tests {
             text_of(&tokens, found.apposition.expect("apposition")),
             "Liam Kane"
         );
+    }
+
+    #[test]
+    fn several_role_words_before_a_name_after_the_cue() {
+        for (text, phrase) in [
+            (
+                "hardware shop owner Ronan Keane.",
+                "hardware shop owner Ronan Keane",
+            ),
+            (
+                "junta spokesman Colonel Amadou Sidibe said.",
+                "junta spokesman Colonel Amadou Sidibe",
+            ),
+            (
+                "water utility planning manager Ines Vidal said.",
+                "water utility planning manager Ines Vidal",
+            ),
+        ] {
+            let tokens = tokenize(text);
+            let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+            assert_eq!(text_of(&tokens, found.phrase), phrase);
+        }
     }
 
     #[test]
