@@ -76,6 +76,14 @@ fn job_titles_and_honorifics_glued_before_a_name_are_dropped() {
             "Dale Rourke",
         ),
         (
+            "DSP Musa Bello said the suspects were arrested at a checkpoint.",
+            "Musa Bello",
+        ),
+        (
+            "Opposite Ana Lopes, named most valuable player, said she played through pain.",
+            "Ana Lopes",
+        ),
+        (
             "\"They want peace,\" says Anglican priest Father Tomas Weka.",
             "Tomas Weka",
         ),

@@ -954,6 +954,17 @@ impl Resolver {
             self.add_mention(run[0].start, entity, false);
             return Some(entity);
         }
+        // "The Faroese fisheries minister": a capitalised "The" opening a sentence is no part of
+        // a person's name, and a place ("Sabina Park", "Thunder Bay") is no person.
+        let name: Vec<&Token> = name
+            .into_iter()
+            .skip_while(|t| words::is_determiner(t.text))
+            .collect();
+        if name.is_empty()
+            || (last_title.is_none() && name.last().is_some_and(|t| is_place_noun(t.bare())))
+        {
+            return None;
+        }
         let name_text = join(name.iter().copied());
         let honorific = role.iter().find_map(|t| honorific_gender(t.bare()));
         let known_first = first_name_gender(&name_text).is_some() && name.len() >= 2;
@@ -2220,10 +2231,17 @@ fn role_key(phrase: &[Token]) -> String {
 
 fn definite_role_before(tokens: &[Token], comma: usize) -> Option<String> {
     let mut i = comma;
+    // "the Faroese fisheries minister": portfolio nouns and a nationality belong to the role.
     while i > 0
         && tokens[i - 1].is_word()
-        && !tokens[i - 1].is_capitalised()
-        && (is_role_word(&tokens[i - 1]) || words::is_np_adjective(&tokens[i - 1].lower()))
+        && ((!tokens[i - 1].is_capitalised()
+            && (is_role_word(&tokens[i - 1])
+                || words::is_np_adjective(&tokens[i - 1].lower())
+                || words::is_portfolio_noun(tokens[i - 1].text)))
+            || (i < comma
+                && is_demonym_shape(tokens[i - 1].text)
+                && i > 1
+                && tokens[i - 2].is("the")))
     {
         i -= 1;
     }
@@ -2262,6 +2280,40 @@ fn origin_stem(word: &str) -> Option<String> {
         && lower.chars().all(char::is_alphabetic)
         && word.chars().next().is_some_and(char::is_uppercase))
     .then_some(lower)
+}
+
+/// Nouns that close the name of a place, not a person ("Sabina Park", "Thunder Bay").
+fn is_place_noun(word: &str) -> bool {
+    [
+        "Park",
+        "Stadium",
+        "Street",
+        "Road",
+        "Avenue",
+        "Square",
+        "Airport",
+        "Station",
+        "Bridge",
+        "Arena",
+        "Oval",
+        "Valley",
+        "Bay",
+        "Lake",
+        "River",
+        "Beach",
+        "Harbour",
+        "Harbor",
+        "Island",
+        "Islands",
+        "Mountains",
+        "Hills",
+        "Highway",
+        "Boulevard",
+        "Plaza",
+        "Ground",
+        "Stadion",
+    ]
+    .contains(&word)
 }
 
 /// A capitalised word shaped like a nationality ("Kenyan", "Faroese", "British", "Iraqi").
@@ -2901,5 +2953,19 @@ mod tests {
         let text = "A rebel spokesman, Omar al-Harbi, denied the attack. Mr Harbi said the talks \
                     would go on.";
         assert_eq!(resolve_in(text, "Mr Harbi", "attack."), "Omar al-Harbi");
+    }
+
+    #[test]
+    fn a_place_named_like_a_person_is_no_antecedent() {
+        let text = "Delroy Marsh was cleared on Monday. The hearing was held at Kingsmead Park. \
+                    He said he was relieved.";
+        assert_eq!(resolve_in(text, "He", "Park."), "Delroy Marsh");
+    }
+
+    #[test]
+    fn a_sentence_opening_the_is_no_part_of_a_name_and_a_nationality_is_part_of_a_role() {
+        let text = "The Faroese fisheries minister, Jakob Olsen, called the ban unfair. He said \
+                    the quota was sound.";
+        assert_eq!(resolve_in(text, "He", "unfair."), "Jakob Olsen");
     }
 }

@@ -155,6 +155,10 @@ word_set!(
         // "Catholic priest Father Luke Roe").
         "supervisor", "councilwoman", "councilman", "alderman", "alderwoman", "selectman",
         "priest",
+        // Police ranks written as initials ("ASP Lim", "DSP Musa"), religious forms of address
+        // ("Qari", "Maulana") and court positions ("Opposite Ana Roe", "setter").
+        "asp", "dsp", "acp", "dcp", "ssp", "qari", "maulana", "mullah", "mufti", "opposite",
+        "setter", "libero",
         "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
         "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
         "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",
