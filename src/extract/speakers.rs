@@ -954,12 +954,13 @@ impl Resolver {
             self.add_mention(run[0].start, entity, false);
             return Some(entity);
         }
-        // "The Faroese fisheries minister": a capitalised "The" opening a sentence is no part of
-        // a person's name, and a place ("Sabina Park", "Thunder Bay") is no person.
-        let name: Vec<&Token> = name
-            .into_iter()
-            .skip_while(|t| words::is_determiner(t.text))
-            .collect();
+        // "The Faroese fisheries minister": a capitalised "The" opening a sentence before one
+        // word is no name ("The Social Democrats" stays whole), and a place ("Sabina Park",
+        // "Thunder Bay") is no person.
+        let name: Vec<&Token> = match name[..] {
+            [the, word] if words::is_determiner(the.text) => vec![word],
+            _ => name,
+        };
         if name.is_empty()
             || (last_title.is_none() && name.last().is_some_and(|t| is_place_noun(t.bare())))
         {
