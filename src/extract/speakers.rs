@@ -749,7 +749,55 @@ impl Resolver {
         resolver.add_owned_organisations(tokens, &inside);
         resolver.add_business_kinds(tokens, &inside);
         resolver.add_sentence_openers(tokens);
+        resolver.add_unnamed_openers(tokens, &inside);
         resolver
+    }
+
+    /// "A spokesman for Ansar al-Wadi, the armed group …, denied …": an indefinite role for a
+    /// named body opening a sentence is an unnamed speaker that a later "the spokesman" means,
+    /// even where no quote of its own was found.
+    fn add_unnamed_openers(&mut self, tokens: &[Token], inside: &dyn Fn(usize) -> bool) {
+        for s in 0..self.sentences.len() {
+            let span = self.sentences[s];
+            let from = tokens.partition_point(|t| t.start < span.start);
+            let Some(first) = tokens.get(from).filter(|t| t.is("a") || t.is("an")) else {
+                continue;
+            };
+            if inside(first.start) {
+                continue;
+            }
+            let Some(prep) = (from + 1..(from + 5).min(tokens.len())).find(|&k| {
+                tokens[k].is_word() && ["for", "of", "at", "from"].contains(&tokens[k].text)
+            }) else {
+                continue;
+            };
+            let head = &tokens[prep - 1];
+            let roles_only = tokens[from + 1..prep]
+                .iter()
+                .all(|t| t.is_word() && !words::is_cue_verb(t.text));
+            if !roles_only
+                || head.is_capitalised()
+                || !(words::is_title(head.text) || words::is_person_noun(head.text))
+            {
+                continue;
+            }
+            let mut end = prep + 1;
+            if tokens.get(end).is_some_and(|t| t.is("the")) {
+                end += 1;
+            }
+            let body = tokens[end..]
+                .iter()
+                .take_while(|t| t.start < span.end && (is_name_token(t) || is_org_connector(t)))
+                .count();
+            if body == 0 {
+                continue;
+            }
+            let text = phrase_text(&tokens[from..end + body]);
+            if !self.unnamed.iter().any(|(_, t)| *t == text) {
+                self.unnamed.push((head.lower(), text));
+                self.unnamed_at.push(first.start);
+            }
+        }
     }
 
     /// Notes, per sentence, the entity named at its opening: the name first ("Jane Roe, 31,
@@ -1650,6 +1698,49 @@ impl Resolver {
                 || words::is_person_noun(&head)
                 || is_age_description(&head))
                 && !words::is_organisation_word(&head);
+            // "The committee's chairman said": a role a body or place owns is an office, not
+            // whoever was mentioned last ("the defendant's lawyer" may well be).
+            let office = phrase.iter().any(|t| {
+                let owner = t.bare().to_lowercase();
+                t.is_possessive()
+                    && (words::is_organisation_word(&owner)
+                        || words::body_kind(&owner).is_some()
+                        || [
+                            "district",
+                            "city",
+                            "county",
+                            "state",
+                            "province",
+                            "region",
+                            "town",
+                            "country",
+                            "village",
+                            "federation",
+                            "committee",
+                        ]
+                        .contains(&owner.as_str()))
+            });
+            // "the man's family", "the postmistress's son": kin named by whom they belong to
+            // are not the person named before, who is most often that owner.
+            let kin = phrase.iter().any(Token::is_possessive)
+                && [
+                    "family",
+                    "son",
+                    "daughter",
+                    "mother",
+                    "father",
+                    "wife",
+                    "husband",
+                    "brother",
+                    "sister",
+                    "widow",
+                    "parents",
+                    "relatives",
+                    "children",
+                    "partner",
+                ]
+                .contains(&head.as_str());
+            let wanted_person = wanted_person && !office && !kin;
             let here = self.sentence_of(pos);
             let recent = self
                 .mentions
@@ -2968,5 +3059,33 @@ mod tests {
         let text = "The Faroese fisheries minister, Jakob Olsen, called the ban unfair. He said \
                     the quota was sound.";
         assert_eq!(resolve_in(text, "He", "unfair."), "Jakob Olsen");
+    }
+
+    #[test]
+    fn an_office_a_body_owns_is_not_the_person_named_before() {
+        let text = "Club president Marco Bassi said the club would appeal. The federation's \
+                    disciplinary prosecutor said he had opened proceedings.";
+        assert_eq!(
+            resolve_in(text, "The federation's disciplinary prosecutor", ""),
+            "The federation's disciplinary prosecutor"
+        );
+    }
+
+    #[test]
+    fn kin_named_by_their_owner_are_not_the_person_named_before() {
+        let text = "Inspector Jo Reed said the man had died at the scene. The man's family said \
+                    they were devastated.";
+        assert_eq!(resolve_in(text, "The man's family", ""), "The man's family");
+    }
+
+    #[test]
+    fn an_indefinite_role_for_a_body_opening_a_sentence_is_the_later_spokesman() {
+        let text = "Army spokesman Colonel Amadou Sidibe told reporters the rebels fired first. \
+                    A spokesman for Ansar Dine, the armed group, denied the claim. He spoke by \
+                    telephone. The spokesman said the army had fired first.";
+        assert_eq!(
+            resolve_in(text, "The spokesman", "telephone."),
+            "A spokesman for Ansar Dine"
+        );
     }
 }
