@@ -71,6 +71,15 @@ fn is_name_token(t: &Token) -> bool {
     t.is_capitalised() && !words::is_capitalised_non_name(t.bare())
 }
 
+/// "Said Abdurakhmanov", "Khalid bin Said Al Rawahi": the given name Said, which the word lists
+/// take for the verb, before a name that is no title.
+fn is_said_name(tokens: &[Token], k: usize) -> bool {
+    tokens[k].text == "Said"
+        && tokens
+            .get(k + 1)
+            .is_some_and(|n| is_name_token(n) && !is_role_word(n))
+}
+
 fn strip_title(word: &str) -> String {
     word.trim_end_matches('.').to_lowercase()
 }
@@ -554,7 +563,10 @@ fn names_organisation(name: &[&Token]) -> bool {
     name.iter().enumerate().any(|(k, t)| {
         (words::is_organisation_word(t.bare()) && !is_name_particle(t))
             || (t.is("Local") && name.get(k + 1).is_some_and(|n| is_number(n)))
-            || (is_acronym(t.bare()) && !(is_initials(t.text) && k + 1 < name.len()))
+            || (is_acronym(t.bare())
+                && !(is_initials(t.text) && k + 1 < name.len())
+                // "Kwaku Ofori II": a grade numeral after a name is no acronym.
+                && !(k > 0 && words::is_grade_numeral(t.text)))
     })
 }
 
@@ -660,7 +672,8 @@ fn run_end(
     let mut in_portfolio = false;
     while j < tokens.len() && !skip(j) && tokens[j].start < sentence_end {
         let t = &tokens[j];
-        let next_is_name = j + 1 < tokens.len() && is_name_token(&tokens[j + 1]);
+        let next_is_name =
+            j + 1 < tokens.len() && (is_name_token(&tokens[j + 1]) || is_said_name(tokens, j + 1));
         let connector = t.is_word() && is_name_connector(t.text) && next_is_name;
         // "Transit Workers Local 1127": a union local's number is part of its name.
         let local_number = j > start && is_local_number(tokens, j);
@@ -681,6 +694,7 @@ fn run_end(
         in_portfolio |= portfolio;
         let org_and = j > start && org_name_and(tokens, start, j, sentence_end);
         if is_name_token(t)
+            || is_said_name(tokens, j)
             || is_role_word(t)
             || connector
             || of_org
@@ -716,7 +730,11 @@ impl Resolver {
         let skip = |k: usize| inside(tokens[k].start) || dateline.get(k).copied().unwrap_or(false);
         let mut i = 0;
         while i < tokens.len() {
-            if skip(i) || !(is_name_token(&tokens[i]) || is_role_word(&tokens[i])) {
+            if skip(i)
+                || !(is_name_token(&tokens[i])
+                    || is_role_word(&tokens[i])
+                    || is_said_name(tokens, i))
+            {
                 i += 1;
                 continue;
             }
@@ -979,7 +997,10 @@ impl Resolver {
                 .iter()
                 .enumerate()
                 .filter(|&(k, t)| {
-                    is_name_token(t) || is_name_connector(t.text) || is_local_number(name, k)
+                    is_name_token(t)
+                        || is_said_name(name, k)
+                        || is_name_connector(t.text)
+                        || is_local_number(name, k)
                 })
                 .map(|(_, t)| t)
                 .collect(),
@@ -1075,8 +1096,11 @@ impl Resolver {
             if let Some(role) = definite_role_before(tokens, k) {
                 let run: Vec<Token> = tokens[k + 1..]
                     .iter()
-                    .take_while(|t| is_name_token(t) || is_role_word(t))
-                    .cloned()
+                    .enumerate()
+                    .take_while(|&(j, t)| {
+                        is_name_token(t) || is_role_word(t) || is_said_name(tokens, k + 1 + j)
+                    })
+                    .map(|(_, t)| t.clone())
                     .collect();
                 if run.len() >= 2
                     && let Some(entity) = self.add_run(&run, None)
@@ -2151,7 +2175,11 @@ fn described_name_at_end<'t, 'a>(phrase: &'t [Token<'a>]) -> Option<&'t [Token<'
         return None;
     }
     let before = &phrase[phrase.len() - trailing_name - 1];
+    // "the head of the bid for the 2002 Winter Olympics": a year or number before capitalised
+    // words dates an event, it describes no person.
     let descriptor = !before.is_capitalised()
+        && before.is_word()
+        && !before.text.chars().all(|c| c.is_ascii_digit())
         && !is_name_connector(before.text)
         && !["of", "for", "and", "the", "in", "on", "at"].contains(&before.text);
     // "Secretary of State Paul Gagnon", but not "a spokesperson for Minister X".
@@ -3086,6 +3114,23 @@ mod tests {
         assert_eq!(
             resolve_in(text, "The spokesman", "telephone."),
             "A spokesman for Ansar Dine"
+        );
+    }
+
+    #[test]
+    fn the_given_name_said_before_a_surname_is_part_of_the_name() {
+        let text = "The council chairman, Said Gadzhiev, offered himself in exchange. Gadzhiev \
+                    said he was ready.";
+        assert_eq!(resolve_in(text, "Gadzhiev", "exchange."), "Said Gadzhiev");
+    }
+
+    #[test]
+    fn a_grade_numeral_closing_a_name_makes_no_organisation() {
+        let text = "The chief, Nana Kwame Boateng II, opened the festival. Nana Boateng said the \
+                    harvest was good.";
+        assert_eq!(
+            resolve_in(text, "Nana Boateng", "festival."),
+            "Kwame Boateng II"
         );
     }
 }
