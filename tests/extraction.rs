@@ -444,3 +444,23 @@ fn a_pronoun_after_an_unnamed_official_with_a_capitalised_body_is_that_official(
         ]
     );
 }
+
+#[test]
+fn a_firm_joined_by_an_ampersand_after_a_name_is_where_the_speaker_works() {
+    assert_eq!(
+        speakers("Analyst Jo Roe of Hollis & Grant said the results were strong."),
+        vec!["Jo Roe"]
+    );
+}
+
+#[test]
+fn a_group_in_a_place_is_the_group_not_the_place() {
+    assert_eq!(
+        speakers("Hospitals in Leeds say they have cancelled 60 operations."),
+        vec!["Hospitals in Leeds"]
+    );
+    assert_eq!(
+        speakers("Neighbours on Calle Mayor said the noise went on all night."),
+        vec!["Neighbours on Calle Mayor"]
+    );
+}

@@ -1495,6 +1495,9 @@ impl Resolver {
     /// A phrase that holds a name: titles are stripped from a person's, organisations stay as
     /// written.
     fn resolve_named(&mut self, phrase: &[Token], pos: usize) -> String {
+        if is_group_in_place(phrase) {
+            return self.unnamed_speaker(phrase);
+        }
         let last_title = (0..phrase.len())
             .rposition(|k| {
                 let t = &phrase[k];
@@ -2445,6 +2448,41 @@ fn is_demonym_shape(word: &str) -> bool {
             .any(|s| word.ends_with(s))
 }
 
+/// "Hospitals in Leeds", "farmers in south St Elizabeth", "neighbours on Calle Defensa": common
+/// nouns, then a preposition and a place. The people are the speaker, not the place, so the
+/// phrase stays whole. A name or a title before the preposition makes it someone from somewhere.
+fn is_group_in_place(phrase: &[Token]) -> bool {
+    let Some(k) = phrase.iter().position(|t| {
+        t.is_word() && ["in", "on", "at", "from", "of", "near", "outside"].contains(&t.text)
+    }) else {
+        return false;
+    };
+    let Some(first) = phrase.first() else {
+        return false;
+    };
+    let group = if first.is_capitalised() {
+        // Capitalised only because it opens the sentence: a plural common noun.
+        let lower = first.bare().to_lowercase();
+        lower.len() > 4 && lower.ends_with('s') && !lower.ends_with("ss")
+    } else {
+        true
+    };
+    let plain = phrase[..k].iter().enumerate().all(|(j, t)| {
+        t.is_word()
+            && !is_role_word(t)
+            && !t.is_possessive()
+            && !words::is_organisation_word(t.bare())
+            && (j == 0 || !t.is_capitalised())
+    });
+    // A short place after it: a longer tail is a headline run into the sentence.
+    k >= 1
+        && phrase.len() - k <= 6
+        && group
+        && plain
+        && !words::is_determiner(&first.lower())
+        && phrase[k + 1..].iter().any(is_name_token)
+}
+
 /// "al-Hamdi" -> "Hamdi": a surname with its Arabic article, which later mentions often drop.
 fn without_arabic_article(word: &str) -> Option<&str> {
     ["al-", "el-", "Al-", "El-"]
@@ -3131,6 +3169,15 @@ mod tests {
         assert_eq!(
             resolve_in(text, "Nana Boateng", "festival."),
             "Kwame Boateng II"
+        );
+    }
+
+    #[test]
+    fn common_nouns_before_a_place_are_the_speaker() {
+        let text = "Farmers in south St Elizabeth say the drought has ruined their crops.";
+        assert_eq!(
+            resolve_in(text, "Farmers in south St Elizabeth", ""),
+            "Farmers in south St Elizabeth"
         );
     }
 }

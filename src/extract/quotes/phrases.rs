@@ -762,8 +762,9 @@ fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
             i -= 2;
             continue;
         }
-        // "residents of Velachery and Madipakkam", "co-founder and CEO Priya Raman".
-        if t.is("and")
+        // "residents of Velachery and Madipakkam", "co-founder and CEO Priya Raman", "analyst
+        // Jo Roe of Hollis & Grant".
+        if (t.is("and") || t.text == "&")
             && i >= floor + 2
             && i < end
             && is_phrase_word(&tokens[i - 2])
