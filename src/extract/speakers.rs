@@ -1401,6 +1401,9 @@ impl Resolver {
             // Development": an organisation's name with small words inside stays whole.
             return phrase_text(&phrase[start..]);
         }
+        if is_group_in_place(phrase) {
+            return self.unnamed_speaker(phrase);
+        }
         if let Some(name) = described_name_at_end(phrase) {
             return self.resolve_name(&join(name.iter()), pos);
         }
