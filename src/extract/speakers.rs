@@ -286,8 +286,9 @@ fn without_post_nominals<'t, 'a>(run: &'t [Token<'a>]) -> &'t [Token<'a>] {
     let mut end = run.len();
     while end > 1 {
         let word = run[end - 1].bare().trim_end_matches('.').to_lowercase();
+        // "sr" is also a title ("Sr. Lissy Mathew", a nun), so a closing "Sr." goes here.
         let post = [
-            "qc", "kc", "sc", "mp", "mla", "msp", "mep", "td", "obe", "mbe", "cbe", "kbe",
+            "qc", "kc", "sc", "mp", "mla", "msp", "mep", "td", "obe", "mbe", "cbe", "kbe", "sr",
         ]
         .contains(&word.as_str());
         let name_before = run[..end - 1]
@@ -1692,6 +1693,15 @@ impl Resolver {
     fn resolve_role(&mut self, phrase: &[Token], pos: usize) -> String {
         let definite = phrase.first().is_some_and(|t| t.is("the"));
         let key = role_key(phrase);
+        // "his son said" after "His son, Mamadou Diakite, told …": the role as the article gave it.
+        if phrase
+            .first()
+            .is_some_and(|t| ["his", "her", "their"].contains(&t.lower().as_str()))
+            && let Some(&k) = self.roles.get(&role_key(&phrase[1..]))
+            && self.entities[k].is_person
+        {
+            return self.entities[k].name.clone();
+        }
         if let Some(name) = self.named_body(phrase, pos) {
             return name;
         }
@@ -2363,7 +2373,9 @@ fn definite_role_before(tokens: &[Token], comma: usize) -> Option<String> {
         && ((!tokens[i - 1].is_capitalised()
             && (is_role_word(&tokens[i - 1])
                 || words::is_np_adjective(&tokens[i - 1].lower())
-                || words::is_portfolio_noun(tokens[i - 1].text)))
+                || words::is_portfolio_noun(tokens[i - 1].text)
+                // "His son, Mamadou Diakite,": kin and other people nouns are roles too.
+                || (i == comma && words::is_person_noun(&tokens[i - 1].lower()))))
             || (i < comma
                 && is_demonym_shape(tokens[i - 1].text)
                 && i > 1
@@ -3182,5 +3194,18 @@ mod tests {
             resolve_in(text, "Farmers in south St Elizabeth", ""),
             "Farmers in south St Elizabeth"
         );
+    }
+
+    #[test]
+    fn kin_given_a_name_in_commas_are_that_person_later() {
+        let text = "His son, Tiemoko Keita, told a local radio station his father kept teaching. \
+                    Later his son said the house would stay open.";
+        assert_eq!(resolve_in(text, "his son", "teaching."), "Tiemoko Keita");
+    }
+
+    #[test]
+    fn sr_before_a_name_is_the_title_sister() {
+        let text = "Sr. Mary Kurian said the shelter was full.";
+        assert_eq!(resolve_in(text, "Sr. Mary Kurian", ""), "Mary Kurian");
     }
 }

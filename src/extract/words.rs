@@ -158,7 +158,7 @@ word_set!(
         // Police ranks written as initials ("ASP Lim", "DSP Musa"), religious forms of address
         // ("Qari", "Maulana") and court positions ("Opposite Ana Roe", "setter").
         "asp", "dsp", "acp", "dcp", "ssp", "qari", "maulana", "mullah", "mufti", "opposite",
-        "setter", "libero",
+        "setter", "libero", "sr",
         "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
         "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
         "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",
