@@ -671,8 +671,11 @@ fn subject_shape(tokens: &[Token], floor: usize, end: usize, noun_end: bool) -> 
             && (lower.ends_with("ed") || lower.ends_with("ing"))
             && lower.len() > 4
             && !words::is_np_adjective(&lower);
+        // "Altenmoor's failed bid": a participle after an owner or determiner is an adjective.
         !participle
             || k == 0
+            || words[k - 1].is_possessive()
+            || is_determiner(&words[k - 1])
             || words
                 .get(k + 1)
                 .is_some_and(|n| is_preposition(n) || n.is("on") || n.is("by") || n.is("at"))
@@ -1307,6 +1310,14 @@ mod tests {
             let found = forward(&tokens, 0, tokens.len()).expect("phrase");
             assert_eq!(text_of(&tokens, found.phrase), phrase);
         }
+    }
+
+    #[test]
+    fn a_participle_after_an_owner_is_an_adjective_in_a_subject() {
+        assert_eq!(
+            back("The head of Altona's failed bid for the 2030 Games denied").0,
+            "The head of Altona's failed bid for the 2030 Games"
+        );
     }
 
     #[test]
