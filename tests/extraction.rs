@@ -464,3 +464,26 @@ fn a_group_in_a_place_is_the_group_not_the_place() {
         vec!["Neighbours on Calle Mayor"]
     );
 }
+
+#[test]
+fn an_unattributed_quote_after_a_sentence_introducing_someone_is_theirs() {
+    let text = "Margaret Dewhurst said the holes were reported months ago.\n\n\
+                \"They always find the money,\" she said.\n\n\
+                Taxi driver Colin Mayhew, who has replaced two tyres, was more forgiving. \
+                \"The lads are doing their best.\"";
+    assert_eq!(
+        speakers(text),
+        vec!["Margaret Dewhurst", "Margaret Dewhurst", "Colin Mayhew"]
+    );
+}
+
+#[test]
+fn a_definite_role_then_a_description_naming_someone_gives_the_name() {
+    assert_eq!(
+        speakers(
+            "The independent candidate, a retired head teacher named Alan Brough, says he is \
+             standing because the parties ignore the town."
+        ),
+        vec!["Alan Brough"]
+    );
+}

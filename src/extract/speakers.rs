@@ -841,6 +841,16 @@ impl Resolver {
             let opens = match lead {
                 [] => true,
                 [the] => the.is("the"),
+                // "Taxi driver Colin Mayhew, who …": a title with the words that qualify it.
+                [.., last]
+                    if lead.len() <= 4
+                        && is_role_word(last)
+                        && lead.iter().all(|t| {
+                            t.is_word() && !words::is_cue_verb(t.text) && !t.is("the")
+                        }) =>
+                {
+                    true
+                }
                 [the, role @ .., comma] => {
                     the.is("the")
                         && comma.text == ","
@@ -2081,6 +2091,19 @@ impl Resolver {
         };
         self.entities[entity].confirmed = true;
         self.add_mention(pos, entity, true);
+    }
+
+    /// "Taxi driver Jo Roe, who …, was more forgiving. "…"": the person, named in full, who opens
+    /// the sentence just before `pos` when that sentence starts at or after `floor` (the quote's
+    /// paragraph), for a quote with no attribution of its own.
+    pub fn introduced_before(&self, pos: usize, floor: usize) -> Option<String> {
+        let prev = self.sentence_of(pos).checked_sub(1)?;
+        let span = self.sentences.get(prev)?;
+        if span.start < floor || span.end > pos {
+            return None;
+        }
+        let e = &self.entities[(*self.openers.get(prev)?)?];
+        (e.is_person && e.confirmed && e.name.contains(' ')).then(|| e.name.clone())
     }
 
     /// The subject of the nearest sentence before `pos` that names a person, for quotes with no

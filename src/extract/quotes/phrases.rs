@@ -488,7 +488,12 @@ fn apposition_pair(
     outer: Option<Range<usize>>,
 ) -> Option<SpeakerPhrase> {
     let inner_tokens = &tokens[inner.clone()];
-    let named = |r: &Range<usize>| tokens[r.clone()].iter().any(is_name_word);
+    // "The independent candidate": a capitalised determiner is no name.
+    let named = |r: &Range<usize>| {
+        tokens[r.clone()]
+            .iter()
+            .any(|t| is_name_word(t) && !is_determiner(t))
+    };
     let organisation = |r: &Range<usize>| {
         tokens[r.clone()]
             .iter()
