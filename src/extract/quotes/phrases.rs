@@ -397,7 +397,8 @@ fn described_name(tokens: &[Token], segment: Range<usize>) -> Option<Range<usize
             && !is_preposition(t)
             && !is_determiner(t)
             && !t.is_possessive()
-            && !words::is_cue_verb(t.text)
+            // "state deputy Luciana Prestes": a title that is also a speech verb describes.
+            && (!words::is_cue_verb(t.text) || words::is_title(t.text))
             && !AUXILIARIES.iter().any(|a| t.is(a))
             && !["who", "which", "and", "or", "named", "called", "by", "as"]
                 .iter()
@@ -1271,6 +1272,10 @@ mod tests {
         assert_eq!(
             back("The chair of the NRB, councillor Mia Lund, said"),
             ("The chair of the NRB".into(), Some("Mia Lund".into()))
+        );
+        assert_eq!(
+            back("The rapporteur of the inquiry, state deputy Ana Lobo, said").1,
+            Some("Ana Lobo".into())
         );
         assert_eq!(
             back("The tenants' lawyer, Leeds housing solicitor Omar Reid, said").1,
