@@ -833,12 +833,22 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
     let mut role_noun_at = None;
     while i < ceil && i - start < 9 {
         let t = &tokens[i];
+        // "Cambodia's minister for water resources, Hang Sokha": a portfolio after "for".
+        let portfolio = |k: usize| {
+            k < ceil
+                && tokens[k].is_word()
+                && !tokens[k].is_capitalised()
+                && words::is_portfolio_noun(tokens[k].text)
+        };
         let joins = is_determiner(t)
             || is_phrase_word(t)
             || (is_preposition(t)
                 && i > start
                 && i + 1 < ceil
-                && (is_determiner(&tokens[i + 1]) || is_phrase_word(&tokens[i + 1])));
+                && (is_determiner(&tokens[i + 1])
+                    || is_phrase_word(&tokens[i + 1])
+                    || (t.is("for") && portfolio(i + 1))))
+            || (i > start && portfolio(i) && (tokens[i - 1].is("for") || portfolio(i - 1)));
         if joins {
             i += 1;
         } else if t.is("and")
@@ -1327,6 +1337,20 @@ mod tests {
         assert_eq!(
             back("The head of Altona's failed bid for the 2030 Games denied").0,
             "The head of Altona's failed bid for the 2030 Games"
+        );
+    }
+
+    #[test]
+    fn a_portfolio_after_for_belongs_to_the_role_before_a_name() {
+        let tokens = tokenize("Laos's minister for water resources, Sone Vilay.");
+        let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+        assert_eq!(
+            text_of(&tokens, found.phrase),
+            "Laos's minister for water resources"
+        );
+        assert_eq!(
+            text_of(&tokens, found.apposition.expect("apposition")),
+            "Sone Vilay"
         );
     }
 
