@@ -1344,18 +1344,10 @@ impl Resolver {
         let same = |w: &str| {
             w == part || w.eq_ignore_ascii_case(part) || without_arabic_article(w) == Some(part)
         };
-        // "Nana Ofori" for "Kwaku Ofori II": a grade numeral closing a name is no surname.
-        let surname = |name: &str| {
-            name.split(' ')
-                .rev()
-                .find(|w| !words::is_grade_numeral(w))
-                .unwrap_or_default()
-                .to_string()
-        };
         let by_last = self
             .entities
             .iter()
-            .rposition(|e| e.is_person && same(&surname(&e.name)) && e.name != part);
+            .rposition(|e| e.is_person && same(surname(&e.name)) && e.name != part);
         let by_middle = || {
             self.entities.iter().rposition(|e| {
                 let (Some(a), Some(b)) = (e.name.find(' '), e.name.rfind(' ')) else {
@@ -2519,6 +2511,15 @@ fn is_group_in_place(phrase: &[Token]) -> bool {
         && plain
         && !words::is_determiner(&first.lower())
         && phrase[k + 1..].iter().any(is_name_token)
+}
+
+/// A name's last word that is no grade numeral: "Ofori" in "Kwaku Ofori II", which "Nana Ofori"
+/// later means.
+fn surname(name: &str) -> &str {
+    name.split(' ')
+        .rev()
+        .find(|w| !words::is_grade_numeral(w))
+        .unwrap_or_default()
 }
 
 /// "al-Hamdi" -> "Hamdi": a surname with its Arabic article, which later mentions often drop.
