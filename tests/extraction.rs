@@ -72,6 +72,22 @@ fn job_titles_and_honorifics_glued_before_a_name_are_dropped() {
             "Rosario Villanueva",
         ),
         (
+            "County Supervisor Dale Rourke denied the city had been kept in the dark.",
+            "Dale Rourke",
+        ),
+        (
+            "DSP Musa Bello said the suspects were arrested at a checkpoint.",
+            "Musa Bello",
+        ),
+        (
+            "Opposite Ana Lopes, named most valuable player, said she played through pain.",
+            "Ana Lopes",
+        ),
+        (
+            "\"They want peace,\" says Anglican priest Father Tomas Weka.",
+            "Tomas Weka",
+        ),
+        (
             "Pensioner Doris Whiteley, 81, said the detour would make her journey longer.",
             "Doris Whiteley",
         ),
@@ -412,4 +428,62 @@ fn the_company_resolves_to_the_name_after_a_business_noun() {
     let found = quotes(text);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].2, "Torvane Motors");
+}
+
+#[test]
+fn a_pronoun_after_an_unnamed_official_with_a_capitalised_body_is_that_official() {
+    let text = "Opposition MP Edwin Carr accused ministers of hiding the waiting lists.\n\n\
+                A Department of Transport spokesman denied any figures had been withheld. \
+                \"Every list is audited,\" he said.";
+    assert_eq!(
+        speakers(text),
+        vec![
+            "Edwin Carr",
+            "A Department of Transport spokesman",
+            "A Department of Transport spokesman"
+        ]
+    );
+}
+
+#[test]
+fn a_firm_joined_by_an_ampersand_after_a_name_is_where_the_speaker_works() {
+    assert_eq!(
+        speakers("Analyst Jo Roe of Hollis & Grant said the results were strong."),
+        vec!["Jo Roe"]
+    );
+}
+
+#[test]
+fn a_group_in_a_place_is_the_group_not_the_place() {
+    assert_eq!(
+        speakers("Hospitals in Leeds say they have cancelled 60 operations."),
+        vec!["Hospitals in Leeds"]
+    );
+    assert_eq!(
+        speakers("Neighbours on Calle Mayor said the noise went on all night."),
+        vec!["Neighbours on Calle Mayor"]
+    );
+}
+
+#[test]
+fn an_unattributed_quote_after_a_sentence_introducing_someone_is_theirs() {
+    let text = "Margaret Dewhurst said the holes were reported months ago.\n\n\
+                \"They always find the money,\" she said.\n\n\
+                Taxi driver Colin Mayhew, who has replaced two tyres, was more forgiving. \
+                \"The lads are doing their best.\"";
+    assert_eq!(
+        speakers(text),
+        vec!["Margaret Dewhurst", "Margaret Dewhurst", "Colin Mayhew"]
+    );
+}
+
+#[test]
+fn a_definite_role_then_a_description_naming_someone_gives_the_name() {
+    assert_eq!(
+        speakers(
+            "The independent candidate, a retired head teacher named Alan Brough, says he is \
+             standing because the parties ignore the town."
+        ),
+        vec!["Alan Brough"]
+    );
 }

@@ -192,6 +192,9 @@ fn ends_sentence(
     }
     let key = before.trim_end_matches('.').to_lowercase();
     let opener = words::is_sentence_opener(&next_word) || is_opening(next_char);
+    if key == "no" && !next_char.is_numeric() {
+        return true; // "… a town that votes No. Returning officer …": the answer, not "No. 10"
+    }
     if words::is_prefix_abbreviation(&key) {
         // "Dr. Smith", "No. 10"; but "at 10 a.m. on Jan. 5" — months before a number only.
         return false;
@@ -422,6 +425,21 @@ mod tests {
             .map(|s| &text[s.start..s.end])
             .collect();
         assert_eq!(spans, vec!["One.", "Two\nstill two.", "Three."]);
+    }
+
+    #[test]
+    fn the_answer_no_ends_a_sentence_but_no_before_a_number_does_not() {
+        assert_eq!(
+            split("Few towns will vote No. Returning officer Jo Roe says polls open at eight."),
+            vec![
+                "Few towns will vote No.",
+                "Returning officer Jo Roe says polls open at eight."
+            ]
+        );
+        assert_eq!(
+            split("He went to No. 10 Downing Street."),
+            vec!["He went to No. 10 Downing Street."]
+        );
     }
 
     #[test]

@@ -151,6 +151,14 @@ word_set!(
         // Religious and customary forms of address, and offices glued before a name.
         "sister", "monsignor", "msgr", "pastor", "deacon", "vicar", "canon", "abba", "pa",
         "trustee", "clerk",
+        // Local offices and clergy written before a name ("County Supervisor Dale Roe",
+        // "Catholic priest Father Luke Roe").
+        "supervisor", "councilwoman", "councilman", "alderman", "alderwoman", "selectman",
+        "priest",
+        // Police ranks written as initials ("ASP Lim", "DSP Musa"), religious forms of address
+        // ("Qari", "Maulana") and court positions ("Opposite Ana Roe", "setter").
+        "asp", "dsp", "acp", "dcp", "ssp", "qari", "maulana", "mullah", "mufti", "opposite",
+        "setter", "libero", "sr",
         "engineer", "advocate", "devotee", "pensioner", "tenant", "resident", "hydrologist",
         "volcanologist", "ecologist", "historian", "archaeologist", "coordinator", "convenor",
         "convener", "chieftain", "vendor", "shopkeeper", "trader", "retiree", "commuter",

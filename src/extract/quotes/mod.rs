@@ -635,9 +635,16 @@ fn resolve(
         } else {
             runs_into_next.or(previous).or(same_paragraph_next)
         };
-        let name = match chosen {
-            Some(j) => speakers[j].clone().unwrap_or_default(),
-            None => resolver.nearest_person(c.span.start).unwrap_or_default(),
+        // A person the sentence just before introduces, in the quote's own paragraph, speaks it
+        // rather than the previous quote's speaker.
+        let introduced = (!c.continued && !reopened && runs_into_next.is_none())
+            .then(|| article.paragraphs.get(c.paragraph))
+            .flatten()
+            .and_then(|p| resolver.introduced_before(c.span.start, p.start));
+        let name = match (introduced, chosen) {
+            (Some(name), _) => name,
+            (None, Some(j)) => speakers[j].clone().unwrap_or_default(),
+            (None, None) => resolver.nearest_person(c.span.start).unwrap_or_default(),
         };
         speakers[k] = Some(name);
     }

@@ -353,7 +353,66 @@ fn backward_in_commas(tokens: &[Token], phrase_end: usize, floor: usize) -> Opti
         return Some(speaker_before_aside(tokens, floor, outer));
     }
     let outer = outer_start.map(|s| s..inner_start);
+    // "The chairman of the inquiry, retired judge Samuel Lagat, said": a role, then a description
+    // and a name in commas. The description may look like an aside ("retired") and the role may
+    // hold a name ("the CPI"), but the name closing the segment is the speaker.
+    if let Some(outer) = outer.clone().filter(|o| opens_role(&tokens[o.start]))
+        && let Some(name) = described_name(tokens, inner.clone())
+    {
+        return Some(SpeakerPhrase {
+            phrase: outer,
+            apposition: Some(name),
+        });
+    }
     apposition_pair(tokens, inner, outer)
+}
+
+/// A determiner or a possessive opening a phrase makes it a role ("the director of the festival",
+/// "The ranchers' attorney", "Acme's chief engineer"), not a name.
+fn opens_role(t: &Token) -> bool {
+    is_determiner(t) || (t.is_word() && t.is_possessive())
+}
+
+/// "farm owner Michael Tobin", "retired judge Samuel Lagat", "Reno water lawyer Douglas Petrie": a
+/// segment of at most four description words, the last a lower-case noun, closed by a name of two
+/// words or more. Returns the name's range.
+fn described_name(tokens: &[Token], segment: Range<usize>) -> Option<Range<usize>> {
+    let words = &tokens[segment.clone()];
+    let mut name = words
+        .iter()
+        .rev()
+        .take_while(|t| is_name_word(t) || (t.is_word() && words::is_name_connector(t.text)))
+        .count();
+    // A particle cannot open the name ("van" in "lawyer van Loon" can, but is rare enough).
+    while name > 0 && !is_name_word(&words[words.len() - name]) {
+        name -= 1;
+    }
+    if name < 2 || name >= words.len() || words.len() - name > 4 {
+        return None;
+    }
+    let descriptors = &words[..words.len() - name];
+    let last = descriptors.last()?;
+    let plain = |t: &Token| {
+        t.is_word()
+            && !is_preposition(t)
+            && !is_determiner(t)
+            && !t.is_possessive()
+            // "state deputy Luciana Prestes": a title that is also a speech verb describes.
+            && (!words::is_cue_verb(t.text) || words::is_title(t.text))
+            && !AUXILIARIES.iter().any(|a| t.is(a))
+            && !["who", "which", "and", "or", "named", "called", "by", "as"]
+                .iter()
+                .any(|w| t.is(w))
+    };
+    let name_range = segment.end - name..segment.end;
+    let organisation = tokens[name_range.clone()]
+        .iter()
+        .any(|t| words::is_organisation_word(t.bare()));
+    (descriptors.iter().all(plain)
+        && !last.is_capitalised()
+        && !words::is_name_connector(last.text)
+        && !organisation)
+        .then_some(name_range)
 }
 
 /// The comma that opens the segment closed by the comma at `inner_end`, and the segment's words.
@@ -430,7 +489,12 @@ fn apposition_pair(
     outer: Option<Range<usize>>,
 ) -> Option<SpeakerPhrase> {
     let inner_tokens = &tokens[inner.clone()];
-    let named = |r: &Range<usize>| tokens[r.clone()].iter().any(is_name_word);
+    // "The independent candidate": a capitalised determiner is no name.
+    let named = |r: &Range<usize>| {
+        tokens[r.clone()]
+            .iter()
+            .any(|t| is_name_word(t) && !is_determiner(t))
+    };
     let organisation = |r: &Range<usize>| {
         tokens[r.clone()]
             .iter()
@@ -613,8 +677,11 @@ fn subject_shape(tokens: &[Token], floor: usize, end: usize, noun_end: bool) -> 
             && (lower.ends_with("ed") || lower.ends_with("ing"))
             && lower.len() > 4
             && !words::is_np_adjective(&lower);
+        // "Altenmoor's failed bid": a participle after an owner or determiner is an adjective.
         !participle
             || k == 0
+            || words[k - 1].is_possessive()
+            || is_determiner(&words[k - 1])
             || words
                 .get(k + 1)
                 .is_some_and(|n| is_preposition(n) || n.is("on") || n.is("by") || n.is("at"))
@@ -704,8 +771,9 @@ fn backward_plain(tokens: &[Token], end: usize, floor: usize) -> Option<usize> {
             i -= 2;
             continue;
         }
-        // "residents of Velachery and Madipakkam", "co-founder and CEO Priya Raman".
-        if t.is("and")
+        // "residents of Velachery and Madipakkam", "co-founder and CEO Priya Raman", "analyst
+        // Jo Roe of Hollis & Grant".
+        if (t.is("and") || t.text == "&")
             && i >= floor + 2
             && i < end
             && is_phrase_word(&tokens[i - 2])
@@ -760,14 +828,27 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         return Some(SpeakerPhrase::plain(start..start + 1));
     }
     let mut i = start;
+    // The last unknown word taken as a role noun, so that a second one may follow it ("hardware
+    // shop owner Seán Gleeson").
+    let mut role_noun_at = None;
     while i < ceil && i - start < 9 {
         let t = &tokens[i];
+        // "Cambodia's minister for water resources, Hang Sokha": a portfolio after "for".
+        let portfolio = |k: usize| {
+            k < ceil
+                && tokens[k].is_word()
+                && !tokens[k].is_capitalised()
+                && words::is_portfolio_noun(tokens[k].text)
+        };
         let joins = is_determiner(t)
             || is_phrase_word(t)
             || (is_preposition(t)
                 && i > start
                 && i + 1 < ceil
-                && (is_determiner(&tokens[i + 1]) || is_phrase_word(&tokens[i + 1])));
+                && (is_determiner(&tokens[i + 1])
+                    || is_phrase_word(&tokens[i + 1])
+                    || (t.is("for") && portfolio(i + 1))))
+            || (i > start && portfolio(i) && (tokens[i - 1].is("for") || portfolio(i - 1)));
         if joins {
             i += 1;
         } else if t.is("and")
@@ -792,7 +873,7 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             && !tokens[i + 1].is_capitalised()
         {
             i += 1; // "in the besieged city"
-        } else if (i == start || is_phrase_word(&tokens[i - 1]))
+        } else if (i == start || is_phrase_word(&tokens[i - 1]) || role_noun_at == Some(i - 1))
             && t.is_word()
             && !t.is_capitalised()
             && t.text.len() > 3
@@ -804,6 +885,7 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
         {
             // "said chief restorer Paola Guerrini", "said pollster Gary Weintraub", "said flight
             // director Ingrid Sandvik": an unknown role noun before a name.
+            role_noun_at = Some(i);
             i += 1;
         } else if is_determiner(&tokens[start])
             && t.is_word()
@@ -835,12 +917,31 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
             j += 1;
         }
         let closes = j >= ceil || !tokens[j].is_word();
+        // "Mr Dorgan's father, Tadhg Dorgan": an owner and role nouns are a role too.
+        let owned_role = tokens[start..end]
+            .iter()
+            .rposition(Token::is_possessive)
+            .is_some_and(|p| {
+                start + p + 1 < end
+                    && tokens[start + p + 1..end]
+                        .iter()
+                        .all(|t| !t.is_capitalised())
+            });
         let role_first = !tokens[start..end].iter().any(is_name_word)
             || is_determiner(&tokens[start])
-            || (tokens[start].is_possessive() && tokens[start].is_capitalised());
+            || (tokens[start].is_possessive() && tokens[start].is_capitalised())
+            || owned_role;
         if j > name_start && closes && role_first && tokens[name_start..j].iter().any(is_name_word)
         {
             apposition = Some(name_start..j);
+        } else if role_first && opens_role(&tokens[start]) {
+            // "said the camp's coordinator, teacher Amanda Reilly, …"
+            let close = (name_start..ceil.min(name_start + 8))
+                .find(|&k| !tokens[k].is_word())
+                .unwrap_or(ceil.min(name_start + 8));
+            if close >= ceil || !tokens[close].is_word() {
+                apposition = described_name(tokens, name_start..close);
+            }
         }
     }
     Some(SpeakerPhrase {
@@ -854,11 +955,30 @@ pub fn forward(tokens: &[Token], start: usize, ceil: usize) -> Option<SpeakerPhr
 fn role_noun_before_name(tokens: &[Token], i: usize, ceil: usize) -> bool {
     let name_at =
         |k: usize| k + 1 < ceil && is_name_word(&tokens[k]) && is_name_word(&tokens[k + 1]);
-    name_at(i + 1)
-        || (i + 1 < ceil
-            && !tokens[i + 1].is_capitalised()
-            && words::is_title(tokens[i + 1].text)
-            && name_at(i + 2))
+    // Up to three more role words may stand between: unknown nouns and titles of either case
+    // ("utility planning manager Rodrigo Fuenzalida", "junta spokesman Colonel Issoufou Garba").
+    let mut k = i + 1;
+    while k < ceil && k <= i + 3 && !name_at(k) {
+        let t = &tokens[k];
+        let title = t.is_word() && words::is_title(t.bare().trim_end_matches('.'));
+        let noun = t.is_word()
+            && !t.is_capitalised()
+            && t.text.len() > 3
+            && !t.is_possessive()
+            && !words::is_cue_verb(t.text)
+            && !is_bridge(t)
+            && !is_preposition(t)
+            && !is_determiner(t)
+            && !AUXILIARIES.iter().any(|a| t.is(a))
+            && !["and", "or", "who", "which", "that", "with"]
+                .iter()
+                .any(|w| t.is(w));
+        if !(title || noun) {
+            return false;
+        }
+        k += 1;
+    }
+    name_at(k)
 }
 
 /// "Minerals and Coal" in "Director General of Minerals and Coal": "and" between capitalised
@@ -1150,6 +1270,87 @@ mod tests {
         assert_eq!(
             text_of(&tokens, found.apposition.expect("apposition")),
             "Professor Alan Reeve"
+        );
+    }
+
+    #[test]
+    fn a_role_then_a_described_name_in_commas_gives_the_name() {
+        assert_eq!(
+            back("The head of the tribunal, retired judge Ewan Marsh, said"),
+            ("The head of the tribunal".into(), Some("Ewan Marsh".into()))
+        );
+        assert_eq!(
+            back("The chair of the NRB, councillor Mia Lund, said"),
+            ("The chair of the NRB".into(), Some("Mia Lund".into()))
+        );
+        assert_eq!(
+            back("The rapporteur of the inquiry, state deputy Ana Lobo, said").1,
+            Some("Ana Lobo".into())
+        );
+        assert_eq!(
+            back("The tenants' lawyer, Leeds housing solicitor Omar Reid, said").1,
+            Some("Omar Reid".into())
+        );
+        let tokens = tokenize("the club's physio, former sprinter Kay Obi, told the panel.");
+        let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+        assert_eq!(text_of(&tokens, found.phrase), "the club's physio");
+        assert_eq!(
+            text_of(&tokens, found.apposition.expect("apposition")),
+            "Kay Obi"
+        );
+    }
+
+    #[test]
+    fn an_owner_and_a_role_take_the_name_in_commas_after_them() {
+        let tokens = tokenize("Mr Kane's brother, Liam Kane, said outside court.");
+        let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+        assert_eq!(
+            text_of(&tokens, found.apposition.expect("apposition")),
+            "Liam Kane"
+        );
+    }
+
+    #[test]
+    fn several_role_words_before_a_name_after_the_cue() {
+        for (text, phrase) in [
+            (
+                "hardware shop owner Ronan Keane.",
+                "hardware shop owner Ronan Keane",
+            ),
+            (
+                "junta spokesman Colonel Amadou Sidibe said.",
+                "junta spokesman Colonel Amadou Sidibe",
+            ),
+            (
+                "water utility planning manager Ines Vidal said.",
+                "water utility planning manager Ines Vidal",
+            ),
+        ] {
+            let tokens = tokenize(text);
+            let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+            assert_eq!(text_of(&tokens, found.phrase), phrase);
+        }
+    }
+
+    #[test]
+    fn a_participle_after_an_owner_is_an_adjective_in_a_subject() {
+        assert_eq!(
+            back("The head of Altona's failed bid for the 2030 Games denied").0,
+            "The head of Altona's failed bid for the 2030 Games"
+        );
+    }
+
+    #[test]
+    fn a_portfolio_after_for_belongs_to_the_role_before_a_name() {
+        let tokens = tokenize("Laos's minister for water resources, Sone Vilay.");
+        let found = forward(&tokens, 0, tokens.len()).expect("phrase");
+        assert_eq!(
+            text_of(&tokens, found.phrase),
+            "Laos's minister for water resources"
+        );
+        assert_eq!(
+            text_of(&tokens, found.apposition.expect("apposition")),
+            "Sone Vilay"
         );
     }
 
