@@ -638,20 +638,28 @@ const DEV_STANCE: f64 = 0.732;
 const DEV_SENTIMENT: f64 = 0.756;
 
 /// The final held-out scores, end to end (extraction, then classification of the matched
-/// quotes) with the shipped heads: the fifth held-out set, the fourth and the old held-out
-/// articles; and extraction alone on the first three held-out sets, whose quotes now train the
+/// quotes) with the shipped heads: the sixth held-out set, the fifth, the fourth and the old
+/// held-out articles; and extraction alone on the first three held-out sets, whose quotes now train the
 /// classifier (`datasets/stance/news-retired-heldout.csv`) but which no extraction rule was tuned
 /// on. Pinned within a point, so that a change that loses them fails here rather than on users'
 /// corpora. The labels are pinned in fp32 (`--backend ort-fp32`, which candle matches to four
 /// decimals), not in the default int8: ONNX Runtime's int8 kernels round differently on different
 /// CPUs (AVX-512 VNNI against AVX2), which moves quotes near a boundary and the macro-F1 of these
 /// small sets by up to 0.025 (README, "Figures and CPUs").
-const HELD_OUT: [(&[&str], Pin); 6] = [
+const HELD_OUT: [(&[&str], Pin); 7] = [
+    (
+        &["news/heldout7-natural", "news/heldout7-acts"],
+        Pin {
+            extraction_f1: 0.976,
+            speaker_accuracy: 0.921,
+            labels: Some((0.666, 0.757)),
+        },
+    ),
     (
         &["news/heldout6-natural", "news/heldout6-acts"],
         Pin {
             extraction_f1: 0.973,
-            speaker_accuracy: 0.926,
+            speaker_accuracy: 0.922,
             labels: Some((0.712, 0.714)),
         },
     ),
@@ -659,7 +667,7 @@ const HELD_OUT: [(&[&str], Pin); 6] = [
         &["news/heldout5-natural", "news/heldout5-acts"],
         Pin {
             extraction_f1: 0.974,
-            speaker_accuracy: 0.934,
+            speaker_accuracy: 0.936,
             labels: Some((0.697, 0.730)),
         },
     ),
@@ -667,7 +675,7 @@ const HELD_OUT: [(&[&str], Pin); 6] = [
         &["news/heldout4-natural", "news/heldout4-acts"],
         Pin {
             extraction_f1: 0.971,
-            speaker_accuracy: 0.915,
+            speaker_accuracy: 0.917,
             labels: None,
         },
     ),
@@ -675,7 +683,7 @@ const HELD_OUT: [(&[&str], Pin); 6] = [
         &["news/heldout3-natural", "news/heldout3-acts"],
         Pin {
             extraction_f1: 0.958,
-            speaker_accuracy: 0.899,
+            speaker_accuracy: 0.915,
             labels: None,
         },
     ),
@@ -683,7 +691,7 @@ const HELD_OUT: [(&[&str], Pin); 6] = [
         &["news/heldout-natural", "news/heldout-acts"],
         Pin {
             extraction_f1: 0.972,
-            speaker_accuracy: 0.940,
+            speaker_accuracy: 0.942,
             labels: None,
         },
     ),
